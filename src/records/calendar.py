@@ -1,0 +1,58 @@
+"""Working days and public holidays (ngày làm việc, ngày nghỉ lễ).
+
+The holidays and the Saturdays made working days in exchange are data, not code: they are
+read from ``data/holidays.json`` (a centre edits that file when the government announces
+a year's schedule).
+"""
+import datetime
+import json
+from functools import lru_cache
+from importlib import resources
+
+
+class Calendar:
+    """Counts working days: Monday to Friday, minus holidays, plus swapped working Saturdays."""
+
+    def __init__(self, holidays=(), working_days=()):
+        self.holidays = frozenset(holidays)
+        self.extra_working = frozenset(working_days)
+
+    @classmethod
+    def from_json(cls, data):
+        def dates(key):
+            return [datetime.date.fromisoformat(item["date"]) for item in data.get(key, ())]
+        return cls(dates("holidays"), dates("working_days"))
+
+    def is_working_day(self, day):
+        if day in self.extra_working:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def add_working_days(self, start, days):
+        """The date ``days`` working days after ``start`` (counting starts the next day).
+
+        A dossier received on a Friday with a 3-day procedure is due on Wednesday.
+        """
+        day = start
+        remaining = int(days)
+        while remaining > 0:
+            day += datetime.timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start, end):
+        """Working days in (start, end]; 0 when end is not after start."""
+        count = 0
+        day = start
+        while day < end:
+            day += datetime.timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+
+@lru_cache(maxsize=1)
+def default_calendar():
+    text = resources.files("records").joinpath("data/holidays.json").read_text("utf-8")
+    return Calendar.from_json(json.loads(text))

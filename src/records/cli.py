@@ -1,0 +1,186 @@
+"""The ``records`` command: serve, worker, run, users, seed, extract, …"""
+import contextlib
+import getpass
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import click
+import transaction
+import waitress
+from pyramid.paster import get_app, get_appsettings, setup_logging
+
+from records.resources.users import User
+from records.security import hash_password
+from records.seed import seed as seed_store
+from records.settings import apply_environment
+from records.store import bootstrap, open_database
+from records.workers.app import make_app
+
+DEFAULT_CONFIG = os.environ.get("RECORDS_CONFIG", "config/development.ini")
+
+
+class Env:
+    def __init__(self, config):
+        self.config = config
+        self._settings = None
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            self._settings = apply_environment(get_appsettings(self.config))
+        return self._settings
+
+
+@contextlib.contextmanager
+def open_portal(settings):
+    """The portal in a connection of its own; the caller commits with attempts()."""
+    db = open_database(settings)
+    bootstrap(db)
+    conn = db.open()
+    try:
+        yield conn
+    finally:
+        conn.close()
+        db.close()
+
+
+@click.group()
+@click.option("-c", "--config", default=DEFAULT_CONFIG, show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="ini file")
+@click.pass_context
+def main(ctx, config):
+    """Records: a records and e-results portal for public administrative service centres."""
+    ctx.obj = Env(config)
+
+
+@main.command()
+@click.option("--listen", default=None, help="host:port (default from the ini)")
+@click.pass_obj
+def serve(env, listen):
+    """Serve the portal (waitress)."""
+    setup_logging(env.config)
+    app = get_app(env.config)
+    kwargs = {"listen": listen or "127.0.0.1:6543", "threads": 8,
+              "max_request_body_size": 1 << 30}
+    waitress.serve(app, **kwargs)
+
+
+@main.command()
+@click.option("--concurrency", "-n", default=2, show_default=True, help="worker processes")
+@click.option("--loglevel", default="INFO")
+@click.pass_obj
+def worker(env, concurrency, loglevel):
+    """Run a Celery worker for reading (OCR) and indexing tasks."""
+    app = make_app(env.settings)
+    app.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
+                     "--pool=prefork", "--without-gossip", "--without-mingle",
+                     "--queues=records"])
+
+
+@main.command()
+@click.option("--listen", default="127.0.0.1:6543", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@click.pass_context
+def run(ctx, listen, workers):
+    """The embedded default: the portal and its workers in one command."""
+    env = ctx.obj
+    child = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", env.config,
+                              "worker", "-n", str(workers), "--loglevel=WARNING"])
+    click.echo(f"records: portal on http://{listen} (worker pid {child.pid})")
+    try:
+        ctx.invoke(serve, listen=listen)
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=30)
+
+
+def _create_user(settings, login, name, password, roles, unit):
+    with open_portal(settings) as conn:
+        for attempt in transaction.manager.attempts():
+            with attempt:
+                portal = conn.root()["portal"]
+                if login in portal.users:
+                    raise click.ClickException(f"user {login!r} exists")
+                unit = unit or next(u.identifier for u in portal.units.values() if u.kind == "centre")
+                if unit not in portal.units:
+                    raise click.ClickException(f"unknown unit {unit!r}")
+                portal.users.add(login, User(login, name, hash_password(password), roles, unit))
+
+
+def _password(value):
+    password = value or os.environ.get("RECORDS_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 10:
+        raise click.ClickException("a password needs at least 10 characters")
+    return password
+
+
+@main.command("create-admin")
+@click.option("--login", default="admin", show_default=True)
+@click.option("--name", default="Quản trị hệ thống", show_default=True)
+@click.option("--password", default=None, help="default: $RECORDS_PASSWORD or a prompt")
+@click.option("--if-none", is_flag=True, help="do nothing when any user exists")
+@click.pass_obj
+def create_admin(env, login, name, password, if_none):
+    """Create the first administrator."""
+    if if_none:
+        with open_portal(env.settings) as conn:
+            if len(conn.root()["portal"].users):
+                click.echo("records: users exist; no admin created")
+                return
+    _create_user(env.settings, login, name, _password(password), {"admin"}, None)
+    click.echo(f"records: admin {login!r} created")
+
+
+@main.command("create-user")
+@click.argument("login")
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True)
+@click.option("--unit", required=True)
+@click.option("--password", default=None)
+@click.pass_obj
+def create_user(env, login, name, roles, unit, password):
+    """Create an officer account."""
+    _create_user(env.settings, login, name, _password(password), set(roles), unit)
+    click.echo(f"records: user {login!r} created")
+
+
+@main.command()
+@click.pass_obj
+def seed(env):
+    """Add units and procedures missing from the store (from the data files)."""
+    with open_portal(env.settings) as conn:
+        for attempt in transaction.manager.attempts():
+            with attempt:
+                added = seed_store(conn.root()["portal"])
+    click.echo(f"records: {added} entries added")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="print JSON (the stable shape)")
+@click.option("--max-pages", default=500, show_default=True)
+def extract(path, as_json, max_pages):
+    """Read one file in-process (no portal, store or broker): pages, text and fields."""
+    # NB: imported here, not at the top: PyMuPDF takes ~0.7 s to import and every other
+    # command would pay for it.
+    from records.workers.reading import ReadError, read_document
+    try:
+        result = read_document(path, max_pages=max_pages)
+    except ReadError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    for page in result["pages"]:
+        click.echo(f"--- page {page['number']} ({page['source']}, {page['confidence']:.2f})")
+        click.echo(page["text"])
+    click.echo("--- fields")
+    for name, value in result["fields"].items():
+        click.echo(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    main()

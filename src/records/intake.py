@@ -1,0 +1,92 @@
+"""Receiving a dossier (tiếp nhận): code, PIN, due date, components, receipt.
+
+Any branch receives for any procedure, whatever the applicant's address. Called by the
+intake page and the API; the caller's transaction (pyramid_tm) commits or aborts it whole.
+"""
+import secrets
+
+import argon2
+
+from records.resources.dossiers import Component, Dossier
+from records.uploads import store_upload
+from records.workflow import WorkflowError
+
+PIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by hand
+PIN_LENGTH = 8
+
+# NB: PINs are short-lived secrets checked on a public page; argon2 makes a leaked store
+# useless for recovering them, at a cost (tens of ms) that also slows guessing.
+_pin_hasher = argon2.PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
+_DUMMY_PIN = _pin_hasher.hash("DUMMYPIN")
+
+
+class IntakeError(WorkflowError):
+    """Input that cannot be received (shown to the officer as a 4xx)."""
+
+
+def new_pin():
+    return "".join(secrets.choice(PIN_ALPHABET) for _ in range(PIN_LENGTH))
+
+
+def hash_pin(pin):
+    return _pin_hasher.hash(pin.upper())
+
+
+def check_pin(dossier, pin):
+    """Constant effort whether or not ``dossier`` exists (``None``): no timing oracle."""
+    try:
+        _pin_hasher.verify(dossier.pin_hash if dossier is not None else _DUMMY_PIN,
+                           (pin or "").strip().upper())
+    except (argon2.exceptions.VerifyMismatchError, argon2.exceptions.InvalidHashError):
+        return False
+    return dossier is not None
+
+
+def issue_code(portal, unit_id, day):
+    """``<unit id>-YYMMDD-XXXX``; the per-unit, per-day counter conflicts on a race (retry)."""
+    key = f"{unit_id}-{day:%y%m%d}"
+    number = portal.sequences.next(key)
+    if number > 9999:
+        raise IntakeError(f"unit {unit_id} has received 9,999 dossiers today")
+    return f"{key}-{number:04d}"
+
+
+def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
+    """Create a dossier from validated ``data`` (see schemas.Intake).
+
+    ``uploads`` maps a component key to a list of ``(filename, stream)``. Returns
+    ``(dossier, pin, versions)``; the PIN is shown once (on the receipt) and stored hashed.
+    """
+    procedure = portal.procedures.get(data["procedure"])
+    if procedure is None or not procedure.active:
+        raise IntakeError(f"unknown procedure {data['procedure']!r}")
+    unit_id = data.get("unit") or actor.unit
+    if unit_id not in portal.units:
+        raise IntakeError(f"unknown unit {unit_id!r}")
+    if "admin" not in actor.roles and unit_id not in actor.units:
+        raise IntakeError("you can receive only at your own unit")
+    known = {c["key"] for c in procedure.components}
+    extra = set(uploads) - known
+    if extra:
+        raise IntakeError(f"procedure {procedure.code} has no component {sorted(extra)[0]!r}")
+    missing = [c["name"] for c in procedure.components
+               if c.get("required") and not uploads.get(c["key"])]
+    pin = new_pin()
+    due = calendar.add_working_days(now.date(), procedure.days)
+    code = issue_code(portal, unit_id, now)
+    dossier = Dossier(code, procedure.code, data["applicant"], data.get("channel", "in_person"),
+                      unit_id, now, actor.login, due, hash_pin(pin))
+    versions = []
+    for spec in procedure.components:
+        component = dossier.add_component(Component(spec["key"], spec["name"], spec.get("kind", "")))
+        for filename, stream in uploads.get(spec["key"], ()):
+            version = store_upload(stream, filename, uploaded_by=actor.login, uploaded_at=now,
+                                   allowed_types=allowed_types, limit=limit, unit_id=unit_id)
+            component.add_version(portal.register_file(version))
+            versions.append(version)
+    note = data.get("note", "")
+    if missing:
+        note = (note + "\n" if note else "") + "missing at intake: " + "; ".join(missing)
+    portal.dossiers.add(code, dossier)
+    dossier.record("receive", actor.login, now, unit_id, None, "received", note)
+    return dossier, pin, versions

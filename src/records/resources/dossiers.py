@@ -1,0 +1,176 @@
+"""Dossiers (hồ sơ), their components and results.
+
+A component holds either a list of file versions (uploads append; nothing is replaced) or a
+*reference* to an earlier result or file version (reuse: no copy, pinned to one version).
+Every change to a dossier appends to its history.
+"""
+import secrets
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.list import PersistentList
+
+from records.resources.base import Folder
+
+
+class Component(Persistent):
+    """One paper of the dossier (thành phần hồ sơ)."""
+
+    def __init__(self, key, name, kind=""):
+        self.key = key
+        self.name = name
+        self.kind = kind
+        self.versions = PersistentList()
+        self.reference = None  # dict: source dossier code, result id or file id, pinned sha256
+
+    def add_version(self, version):
+        version.number = len(self.versions) + 1
+        self.versions.append(version)
+        return version
+
+    @property
+    def current(self):
+        return self.versions[-1] if self.versions else None
+
+
+class Result(Persistent):
+    """A result (kết quả) issued for a dossier; published as an e-result once approved.
+
+    ``result_id`` and ``verify_token`` are random: the public verification page is reached by
+    the token, which cannot be guessed or enumerated.
+    """
+
+    def __init__(self, original, doc_type="", number_symbol="", issuer="", issue_date=None,
+                 valid_until=None, kind="", created_by=None, created_at=None):
+        self.result_id = secrets.token_hex(8)
+        self.verify_token = secrets.token_urlsafe(24)
+        self.original = original    # FileVersion as attached by the officer
+        self.published = None       # FileVersion of the stamped e-result
+        self.doc_type = doc_type
+        self.number_symbol = number_symbol
+        self.issuer = issuer
+        self.issue_date = issue_date
+        self.valid_until = valid_until
+        self.kind = kind
+        self.status = "draft"       # draft, approved, published, revoked, superseded
+        self.created_by = created_by
+        self.created_at = created_at
+        self.approved_by = None
+        self.approved_at = None
+        self.published_at = None
+        self.status_reason = None
+        self.superseded_by = None   # result_id
+        self.supersedes = None      # result_id
+
+    @property
+    def usable(self):
+        """True when it may still be offered for reuse."""
+        return self.status in ("approved", "published")
+
+
+class Dossier(Persistent):
+    """One dossier as received at a unit for a procedure."""
+
+    def __init__(self, code, procedure_code, applicant, channel, receiving_unit, received_at,
+                 received_by, due_at, pin_hash):
+        self.code = code
+        self.procedure_code = procedure_code
+        self.applicant = dict(applicant)
+        self.channel = channel
+        self.receiving_unit = receiving_unit
+        self.processing_unit = None
+        self.received_at = received_at
+        self.received_by = received_by
+        self.due_at = due_at
+        self.original_due_at = due_at
+        self.pin_hash = pin_hash
+        self.state = "received"
+        self.components = OOBTree()
+        self.component_order = PersistentList()
+        self.results = PersistentList()
+        self.history = PersistentList()
+        self.paused_at = None       # when the clock stopped (supplement requested)
+        self.paused_days = 0        # working days spent paused so far
+        self.rescheduled = None     # dict: reason, by, at, previous due
+        self.supplement_note = None
+        self.closed_at = None
+        self.returned_electronically = False
+        self.rating = None
+        self.reuse_count = 0
+        self.receipt = None         # FileVersion of the printed receipt
+
+    def add_component(self, component):
+        if component.key in self.components:
+            raise KeyError(f"component {component.key!r} exists")
+        self.components[component.key] = component
+        self.component_order.append(component.key)
+        return component
+
+    def ordered_components(self):
+        return [self.components[k] for k in self.component_order]
+
+    def record(self, action, user, at, unit, from_state, to_state, note=""):
+        """Append one line to the history (who, when, at which unit, from, to, note)."""
+        self.history.append({
+            "action": action, "user": user, "at": at, "unit": unit,
+            "from": from_state, "to": to_state, "note": note or "",
+        })
+
+    def result(self, result_id):
+        for r in self.results:
+            if r.result_id == result_id:
+                return r
+        raise KeyError(result_id)
+
+    def file_versions(self):
+        if self.receipt is not None:
+            yield self.receipt
+        for component in self.ordered_components():
+            yield from component.versions
+        for result in self.results:
+            yield result.original
+            if result.published is not None:
+                yield result.published
+
+
+class Dossiers(Folder):
+    """All dossiers, keyed by code; keeps a conflict-free count."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = Length()
+
+    def add(self, name, obj):
+        super().add(name, obj)
+        self.count.change(1)
+        return obj
+
+    def __len__(self):
+        return self.count()
+
+
+class Sequence(Persistent):
+    """The next dossier number for one unit and day.
+
+    NB: deliberately no conflict resolution: two officers taking a number at the same moment
+    must conflict, so that the retry gives the second one the next number.
+    """
+
+    def __init__(self):
+        self.value = 0
+
+    def take(self):
+        self.value += 1
+        return self.value
+
+
+class Sequences(Persistent):
+    def __init__(self):
+        self.data = OOBTree()
+
+    def next(self, key):
+        seq = self.data.get(key)
+        if seq is None:
+            seq = self.data[key] = Sequence()
+        return seq.take()

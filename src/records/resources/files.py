@@ -1,0 +1,122 @@
+"""File versions: bytes in a ZODB blob plus what we know about them.
+
+A :class:`FileVersion` is written once: its bytes and metadata never change after the
+transaction that created it commits. What the workers read out of it lives beside it in a
+:class:`Reading`, so reading never touches the version itself.
+"""
+import hashlib
+import uuid
+
+from BTrees.IOBTree import IOBTree
+from persistent import Persistent
+from ZODB.blob import Blob
+
+CHUNK = 1 << 20
+
+
+class FileTooLarge(ValueError):
+    """The stream was longer than the allowed size."""
+
+
+class FileVersion(Persistent):
+    """One immutable version of a file.
+
+    ``file_id`` is a stable random id: tasks and URLs name versions by it, never by object.
+    """
+
+    def __init__(self, filename, media_type, uploaded_by, uploaded_at, unit_id=None):
+        self.file_id = uuid.uuid4().hex
+        self.filename = filename
+        self.media_type = media_type
+        self.uploaded_by = uploaded_by
+        self.uploaded_at = uploaded_at
+        self.unit_id = unit_id
+        self.blob = Blob()
+        self.size = 0
+        self.sha256 = None
+        self.number = None       # 1-based position among its component's versions
+        self.derived_from = None  # file_id of the original for derived files (stamped, OCR PDF)
+        self.derivation = None    # e.g. "searchable-pdf", "e-result"
+        self.reading = Reading()
+
+    def write_from(self, stream, limit=None):
+        """Stream ``stream`` into the blob, hashing as it goes; never holds it whole in memory.
+
+        Raises :class:`FileTooLarge` past ``limit`` bytes (the caller aborts the transaction,
+        so nothing is kept).
+        """
+        digest = hashlib.sha256()
+        size = 0
+        with self.blob.open("w") as out:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise FileTooLarge(size)
+                digest.update(chunk)
+                out.write(chunk)
+        self.size = size
+        self.sha256 = digest.hexdigest()
+
+    def open(self):
+        """A readable binary file object over the committed bytes."""
+        return self.blob.open("r")
+
+    def path(self):
+        """A filesystem path to the committed bytes (for tools that want a path, e.g. OCR)."""
+        return self.blob.committed()
+
+    def check_fixity(self):
+        """Re-hash the stored bytes; True when they still match the recorded SHA-256."""
+        digest = hashlib.sha256()
+        with self.open() as f:
+            for chunk in iter(lambda: f.read(CHUNK), b""):
+                digest.update(chunk)
+        return digest.hexdigest() == self.sha256
+
+
+READING_STATES = ("queued", "running", "done", "failed")
+
+
+class Reading(Persistent):
+    """OCR and field extraction results of one file version (derived data, rewritable).
+
+    Pages are kept in a BTree keyed by page number so that workers finishing different pages
+    at the same time touch different buckets.
+    """
+
+    def __init__(self):
+        self.state = "queued"
+        self.reason = None
+        self.pages_total = None
+        self.pages = IOBTree()
+        self.fields = {}
+        self.corrections = ()   # tuple of dicts: field, value, previous, by, at
+        self.derived_pdf = None  # FileVersion of the searchable PDF, for scans
+        self.attempts = 0
+        self.updated_at = None
+
+    @property
+    def pages_done(self):
+        return len(self.pages)
+
+    def progress(self):
+        return {"state": self.state, "reason": self.reason,
+                "pages_done": self.pages_done, "pages_total": self.pages_total}
+
+    def correct(self, field, value, by, at):
+        """Record an officer's correction; the extracted value stays in the history."""
+        previous = self.field_value(field)
+        self.corrections = self.corrections + (
+            {"field": field, "value": value, "previous": previous, "by": by, "at": at},)
+
+    def field_value(self, field):
+        for c in reversed(self.corrections):
+            if c["field"] == field:
+                return c["value"]
+        found = self.fields.get(field)
+        if isinstance(found, dict):
+            return found.get("value")
+        return found

@@ -1,0 +1,66 @@
+"""Settings: defaults, the environment overrides (the one place for them), and parsing.
+
+Settings are namespaced: ``records.*`` (the portal), ``zodbconn.*`` (the store),
+``celery.*`` (the queue), ``search.*`` (the index).
+"""
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENT = {
+    "RECORDS_VAR_DIR": "records.var_dir",
+    "RECORDS_SECRET": "records.secret",
+    "RECORDS_PUBLIC_URL": "records.public_url",
+    "RECORDS_ZODB_URI": "zodbconn.uri",
+    "CELERY_BROKER_URL": "celery.broker_url",
+    "SEARCH_BACKEND": "search.backend",
+    "SEARCH_URL": "search.url",
+}
+
+DEFAULTS = {
+    "records.var_dir": "var",
+    "records.max_upload_bytes": str(512 * 1024 * 1024),
+    "records.allowed_types": "application/pdf image/jpeg image/png image/tiff",
+    "records.public_url": "http://localhost:6543",
+    "records.max_pages": "500",
+    "celery.broker_url": "",
+    "search.backend": "embedded",
+}
+
+
+def apply_environment(settings, environ=None):
+    """Return settings with defaults filled in and environment variables applied."""
+    environ = os.environ if environ is None else environ
+    merged = dict(DEFAULTS)
+    merged.update({k: v for k, v in settings.items() if v is not None})
+    for var, key in ENVIRONMENT.items():
+        if environ.get(var):
+            merged[key] = environ[var]
+    var_dir = Path(merged["records.var_dir"]).resolve()
+    merged["records.var_dir"] = str(var_dir)
+    merged.setdefault("search.path", str(var_dir / "search"))
+    if not merged.get("celery.broker_url"):
+        merged["celery.broker_url"] = "filesystem://"
+        merged.setdefault("celery.broker_dir", str(var_dir / "queue"))
+    if not merged.get("records.secret"):
+        merged["records.secret"] = _local_secret(var_dir)
+    return merged
+
+
+def _local_secret(var_dir):
+    """A random secret kept in the var dir, so sessions survive a restart in development."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / "secret"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def as_int(settings, key):
+    return int(settings[key])
+
+
+def as_list(settings, key):
+    return str(settings.get(key, "")).split()

@@ -1,0 +1,36 @@
+// Reading progress per file on the dossier page: polls the API while any file is queued
+// or running, and updates each row without a reload.
+(function () {
+  var box = document.getElementById("components");
+  if (!box || !window.fetch) { return; }
+  var api = box.getAttribute("data-api");
+  function pending() {
+    return box.querySelectorAll('td.reading[data-state="queued"], td.reading[data-state="running"]').length > 0;
+  }
+  function update(version) {
+    var cell = box.querySelector('td.reading[data-file="' + version.file_id + '"]');
+    if (!cell) { return; }
+    var r = version.reading;
+    cell.setAttribute("data-state", r.state);
+    cell.querySelector(".state").textContent = r.state;
+    var bar = cell.querySelector("progress");
+    bar.max = r.pages_total || 1; bar.value = r.pages_done;
+    cell.querySelector(".pages").textContent = r.pages_done + "/" + (r.pages_total || "?");
+    var reason = cell.querySelector(".reason");
+    if (r.reason) {
+      if (!reason) { reason = document.createElement("span"); reason.className = "reason error"; cell.appendChild(reason); }
+      reason.textContent = r.reason;
+    }
+  }
+  function poll() {
+    if (!pending()) { return; }
+    fetch(api, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (data) {
+        if (data) { data.components.forEach(function (c) { c.versions.forEach(update); }); }
+        setTimeout(poll, 2000);
+      })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  setTimeout(poll, 1500);
+})();

@@ -1,0 +1,89 @@
+"""Opening the object store, and the root factory.
+
+The embedded default is RelStorage on SQLite in the var dir: several processes (the web
+server and the workers) open it at once with no server to run. Production points
+``zodbconn.uri`` at a ZConfig file for RelStorage on PostgreSQL.
+"""
+from pathlib import Path
+
+import transaction
+import ZODB
+import ZODB.config
+import zodburi
+from pyramid_zodbconn import get_connection
+
+from records.evolve import evolve
+from records.resources.portal import Portal
+from records.seed import seed
+
+EMBEDDED = """
+%import relstorage
+<zodb main>
+  cache-size 20000
+  <relstorage>
+    keep-history true
+    shared-blob-dir true
+    blob-dir {var}/blobs
+    <sqlite3>
+      data-dir {var}/zodb
+    </sqlite3>
+  </relstorage>
+</zodb>
+"""
+
+
+def open_database(settings):
+    """Open the store named by the settings (``zodbconn.uri`` or the embedded default)."""
+    uri = settings.get("zodbconn.uri")
+    if uri:
+        factory, dbkw = zodburi.resolve_uri(uri)
+        return ZODB.DB(factory(), **dbkw)
+    var = Path(settings["records.var_dir"])
+    for sub in ("blobs", "zodb"):
+        (var / sub).mkdir(parents=True, exist_ok=True)
+    return ZODB.config.databaseFromString(EMBEDDED.format(var=var))
+
+
+def get_portal(root):
+    """The portal under a connection's root, created and evolved when missing or old."""
+    portal = root.get("portal")
+    if portal is None:
+        portal = root["portal"] = Portal()
+    evolve(portal)
+    return portal
+
+
+def bootstrap(db):
+    """Create and evolve the portal in its own transaction (run once per process start)."""
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        for attempt in tm.attempts():
+            with attempt:
+                portal = get_portal(conn.root())
+                if not len(portal.procedures):
+                    seed(portal)
+    finally:
+        conn.close()
+
+
+def request_portal(request):
+    """The portal for this request: the only place the web process opens a connection
+    (pyramid_zodbconn closes it when the request ends)."""
+    return get_connection(request).root()["portal"]
+
+
+def root_factory(request):
+    return request.portal
+
+
+def includeme(config):
+    settings = config.get_settings()
+    db = open_database(settings)
+    bootstrap(db)
+    # NB: pyramid_zodbconn normally opens databases from zodbconn.uri settings; we open it
+    # ourselves (the embedded default has no URI) and hand it over the same way.
+    config.registry._zodb_databases = {"": db}
+    config.registry.zodb = db
+    config.add_request_method(request_portal, "portal", reify=True)
+    config.set_root_factory(root_factory)

@@ -1,0 +1,83 @@
+"""Accepting uploaded bytes: media type from content, size limits, streaming into blobs.
+
+The original bytes are stored exactly as received before anything reads them.
+"""
+import io
+
+import magic
+
+from records.resources.files import FileTooLarge, FileVersion
+from records.textnorm import clean
+
+HEAD = 8192
+
+
+class UploadError(ValueError):
+    """A file that cannot be accepted; the message is shown to the user (HTTP 4xx)."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+class _Prefixed(io.RawIOBase):
+    """The bytes already peeked at, then the rest of the stream."""
+
+    def __init__(self, head, rest):
+        self.head = head
+        self.rest = rest
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        if self.head:
+            if size is None or size < 0 or size >= len(self.head):
+                out, self.head = self.head, b""
+                if size is not None and size >= 0:
+                    more = self.rest.read(size - len(out))
+                    return out + (more or b"")
+                return out + self.rest.read()
+            out, self.head = self.head[:size], self.head[size:]
+            return out
+        return self.rest.read(size)
+
+
+def detect_media_type(head):
+    """The media type of a file judged from its first bytes (never from its name)."""
+    return magic.from_buffer(head, mime=True)
+
+
+def safe_filename(name):
+    name = clean(name or "") or "file"
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')[:200] or "file"
+
+
+def store_upload(stream, filename, *, uploaded_by, uploaded_at, allowed_types, limit,
+                 unit_id=None):
+    """Stream one upload into a new :class:`FileVersion` (not yet attached anywhere).
+
+    Raises :class:`UploadError` for an empty file, a type not allowed, or a file over the
+    limit; the caller's transaction is then aborted so nothing half-stored remains.
+    """
+    # NB: a request retried after a conflict hands us the same, already read, temp file.
+    if getattr(stream, "seekable", lambda: False)():
+        stream.seek(0)
+    head = stream.read(HEAD)
+    if not head:
+        raise UploadError(f"the file {safe_filename(filename)!r} is empty")
+    media_type = detect_media_type(head)
+    if allowed_types and media_type not in allowed_types:
+        raise UploadError(
+            f"the file {safe_filename(filename)!r} is {media_type}, which is not accepted "
+            f"(accepted: {', '.join(sorted(allowed_types))})", status=415)
+    version = FileVersion(safe_filename(filename), media_type, uploaded_by, uploaded_at,
+                          unit_id=unit_id)
+    try:
+        version.write_from(_Prefixed(head, stream), limit=limit)
+    except FileTooLarge:
+        raise UploadError(
+            f"the file {safe_filename(filename)!r} is larger than the limit of "
+            f"{limit // (1024 * 1024)} MB", status=413) from None
+    return version

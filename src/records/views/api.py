@@ -1,0 +1,201 @@
+"""The JSON API (/api/v1): the same operations as the pages, described by OpenAPI.
+
+Clients log in through /api/v1/session and send the CSRF token it returns in the
+``X-CSRF-Token`` header with every change.
+"""
+import colander
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPConflict
+from pyramid.security import forget, remember
+from pyramid.view import view_config, view_defaults
+
+from records import clock, workflow
+from records.intake import IntakeError
+from records.openapi import OPENAPI
+from records.schemas import errors_of
+from records.security import check_password
+from records.uploads import UploadError
+from records.views.common import InputError, check_content_length, intake_data, uploads_from
+from records.views.dossiers import (add_version, download, file_of, fire_action,
+                                    page_of, visible_dossiers)
+from records.views.intake import receive_and_queue
+
+
+def error(request, status, message, **extra):
+    request.response.status = status
+    return {"error": message, **extra}
+
+
+def version_json(request, version):
+    return {
+        "file_id": version.file_id, "filename": version.filename,
+        "media_type": version.media_type, "size": version.size, "sha256": version.sha256,
+        "number": version.number, "uploaded_by": version.uploaded_by,
+        "uploaded_at": version.uploaded_at.isoformat(), "derivation": version.derivation,
+        "reading": version.reading.progress(),
+        "href": request.route_url("api.file", code=_code_of(request), file_id=version.file_id),
+    }
+
+
+def _code_of(request):
+    return request.context.code
+
+
+def dossier_summary(dossier, today):
+    return {
+        "code": dossier.code, "procedure": dossier.procedure_code, "state": dossier.state,
+        "receiving_unit": dossier.receiving_unit, "processing_unit": dossier.processing_unit,
+        "received_at": dossier.received_at.isoformat(), "due_at": dossier.due_at.isoformat(),
+        "overdue": workflow.is_overdue(dossier, today), "channel": dossier.channel,
+        "applicant_name": dossier.applicant.get("name"),
+    }
+
+
+def dossier_json(request, dossier):
+    out = dossier_summary(dossier, clock.today())
+    out.update({
+        "applicant": dossier.applicant,
+        "components": [{
+            "key": c.key, "name": c.name, "kind": c.kind, "reference": c.reference,
+            "versions": [version_json(request, v) for v in c.versions],
+        } for c in dossier.ordered_components()],
+        "receipt": version_json(request, dossier.receipt) if dossier.receipt else None,
+        "history": [{**h, "at": h["at"].isoformat()} for h in dossier.history],
+        "actions": workflow.available(request.actor, dossier),
+        "rescheduled": bool(dossier.rescheduled),
+    })
+    return out
+
+
+@view_config(route_name="api.openapi", renderer="json", require_csrf=False)
+def openapi(request):
+    return OPENAPI
+
+
+@view_defaults(renderer="json")
+class SessionAPI:
+    def __init__(self, request):
+        self.request = request
+
+    @view_config(route_name="api.session", request_method="POST", require_csrf=False)
+    def login(self):
+        # NB: no CSRF on login itself (there is no session yet); it returns the token.
+        body = _json_body(self.request)
+        user = self.request.root.users.get(str(body.get("login", "")))
+        if not check_password(user, str(body.get("password", ""))):
+            return error(self.request, 401, "wrong login or password")
+        self.request.response.headerlist.extend(remember(self.request, user.login))
+        return {"login": user.login, "roles": sorted(user.roles), "unit": user.unit_id,
+                "csrf_token": get_csrf_token(self.request)}
+
+    @view_config(route_name="api.session", request_method="GET", permission="officer")
+    def whoami(self):
+        user = self.request.identity
+        return {"login": user.login, "roles": sorted(user.roles), "unit": user.unit_id,
+                "csrf_token": get_csrf_token(self.request)}
+
+    @view_config(route_name="api.session", request_method="DELETE")
+    def logout(self):
+        self.request.response.headerlist.extend(forget(self.request))
+        return {"ok": True}
+
+
+def _json_body(request):
+    try:
+        body = request.json_body
+    except ValueError:
+        raise InputError({"body": "expected a JSON object"}) from None
+    if not isinstance(body, dict):
+        raise InputError({"body": "expected a JSON object"})
+    return body
+
+
+@view_config(route_name="api.procedures", renderer="json", permission="officer")
+def procedures(request):
+    return {"procedures": [{
+        "code": p.code, "name": p.name, "field": p.field, "days": p.days,
+        "components": list(p.components), "result_kind": p.result_kind, "active": p.active,
+    } for p in request.root.procedures.values()]}
+
+
+@view_config(route_name="api.dossiers", renderer="json", permission="view",
+             request_method="GET")
+def dossiers(request):
+    found = visible_dossiers(request, request.params)
+    items, page, pages = page_of(found, request.params)
+    today = clock.today()
+    return {"total": len(found), "page": page, "pages": pages,
+            "dossiers": [dossier_summary(d, today) for d in items]}
+
+
+@view_config(route_name="api.dossiers", renderer="json", permission="intake",
+             request_method="POST")
+def create_dossier(request):
+    check_content_length(request)
+    token = request.POST.get("submission") if "data" not in request.POST else None
+    data = intake_data(request)
+    token = data.get("submission") or token
+    if token and token in request.root.submissions:
+        raise HTTPConflict(json_body={"error": "duplicate submission",
+                                      "code": request.root.submissions[token]})
+    try:
+        dossier, pin = receive_and_queue(request, data, uploads_from(request))
+    except (IntakeError, UploadError) as e:
+        request.tm.doom()
+        return error(request, getattr(e, "status", 400), str(e))
+    request.response.status = 201
+    request.response.location = request.route_url("api.dossier", code=dossier.code)
+    out = dossier_json_for(request, dossier)
+    out["pin"] = pin
+    return out
+
+
+def dossier_json_for(request, dossier):
+    # NB: the new dossier is not the route's context; give version_json its code.
+    request.context = dossier
+    return dossier_json(request, dossier)
+
+
+@view_config(route_name="api.dossier", renderer="json", permission="view",
+             request_method="GET")
+def dossier(request):
+    return dossier_json(request, request.context)
+
+
+@view_config(route_name="api.dossier_action", renderer="json", permission="act",
+             request_method="POST")
+def dossier_action(request):
+    try:
+        fire_action(request, request.context, _json_body(request))
+    except colander.Invalid as e:
+        request.tm.doom()
+        return error(request, 400, "invalid action", fields=errors_of(e))
+    except workflow.Forbidden as e:
+        request.tm.doom()
+        return error(request, 403, str(e))
+    except workflow.WorkflowError as e:
+        request.tm.doom()
+        return error(request, 409, str(e))
+    return dossier_json(request, request.context)
+
+
+@view_config(route_name="api.component_versions", renderer="json", permission="act",
+             request_method="POST")
+def component_versions(request):
+    check_content_length(request)
+    upload = request.POST.get("file")
+    if not hasattr(upload, "file"):
+        return error(request, 400, "send the file as multipart field 'file'")
+    try:
+        version = add_version(request, request.context, request.matchdict["key"],
+                              upload.filename, upload.file)
+    except UploadError as e:
+        request.tm.doom()
+        return error(request, e.status, str(e))
+    request.response.status = 201
+    return version_json(request, version)
+
+
+@view_config(route_name="api.file", permission="view", request_method="GET")
+def file(request):
+    return download(request, file_of(request, request.context, request.matchdict["file_id"]))

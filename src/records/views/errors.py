@@ -1,0 +1,48 @@
+"""Error replies: JSON under /api, a page elsewhere; input errors never become a 500."""
+from pyramid.httpexceptions import HTTPError
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
+from pyramid.view import exception_view_config, notfound_view_config
+
+from records.views.common import InputError
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+@exception_view_config(InputError)
+def input_error(exc, request):
+    request.tm.doom()
+    if _is_api(request):
+        return Response(json={"error": "invalid input", "fields": exc.errors}, status=exc.status)
+    return _page(request, exc.status, str(exc))
+
+
+@exception_view_config(HTTPError)
+def http_error(exc, request):
+    if exc.code >= 400:
+        request.tm.doom()
+    if _is_api(request):
+        body = exc.json_body if getattr(exc, "json_body", None) else {"error": exc.detail or exc.title}
+        response = Response(json=body, status=exc.code)
+    else:
+        response = _page(request, exc.code, exc.detail or exc.title)
+    for name in ("Location", "Allow", "Retry-After"):
+        if name in exc.headers:
+            response.headers[name] = exc.headers[name]
+    return response
+
+
+@notfound_view_config()
+def not_found(request):
+    if _is_api(request):
+        return Response(json={"error": "not found"}, status=404)
+    return _page(request, 404, "The page you asked for does not exist.")
+
+
+def _page(request, status, message):
+    response = render_to_response("error.jinja2", {"status": status, "message": message},
+                                  request=request)
+    response.status = status
+    return response

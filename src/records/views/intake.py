@@ -1,0 +1,85 @@
+"""Receiving a dossier at any branch (tiếp nhận) and printing its receipt."""
+import io
+import secrets
+
+from pyramid.httpexceptions import HTTPConflict
+from pyramid.view import view_config
+
+from records import clock
+from records.intake import IntakeError, receive
+from records.jobs import enqueue
+from records.receipt import render_receipt
+from records.resources.portal import Portal
+from records.schemas import CHANNELS
+from records.uploads import UploadError, store_upload
+from records.views.common import (InputError, calendar, check_content_length, intake_data,
+                                  upload_limits, uploads_from)
+
+READ_TASK = "records.read_file"
+
+
+def _form_values(request, portal, procedure, errors=None, values=None):
+    intake_units = [u for u in portal.units.values() if u.kind in ("centre", "branch", "point")
+                    and ("admin" in request.actor.roles or u.identifier in request.actor.units)]
+    return {
+        "procedures": sorted(portal.procedures.values(), key=lambda p: (p.field, p.name)),
+        "procedure": procedure, "channels": CHANNELS, "units": intake_units,
+        "errors": errors or {}, "values": values or {},
+        "submission": secrets.token_urlsafe(16),
+    }
+
+
+@view_config(context=Portal, name="intake", permission="intake", renderer="intake.jinja2",
+             request_method="GET")
+def intake_form(request):
+    procedure = request.root.procedures.get(request.params.get("procedure", ""))
+    return _form_values(request, request.root, procedure)
+
+
+@view_config(context=Portal, name="intake", permission="intake", renderer="intake.jinja2",
+             request_method="POST")
+def intake_submit(request):
+    portal = request.root
+    check_content_length(request)
+    token = request.POST.get("submission")
+    if token and token in portal.submissions:
+        raise HTTPConflict(
+            f"This form was already submitted: dossier {portal.submissions[token]} was "
+            "received. Open it from the dossier list instead of submitting again.")
+    procedure = portal.procedures.get(request.POST.get("procedure", ""))
+    try:
+        data = intake_data(request)
+        dossier, pin = receive_and_queue(request, data, uploads_from(request))
+    except InputError as e:
+        request.response.status = e.status
+        return _form_values(request, portal, procedure, e.errors, request.POST)
+    except (IntakeError, UploadError) as e:
+        request.tm.doom()  # nothing half-stored
+        request.response.status = getattr(e, "status", 400)
+        return _form_values(request, portal, procedure, {"form": str(e)}, request.POST)
+    request.response.status = 201
+    return {"received": dossier, "pin": pin, "procedure": procedure}
+
+
+def receive_and_queue(request, data, uploads):
+    """Receive (see records.intake), keep the receipt, queue reading of each file."""
+    portal = request.root
+    allowed, limit = upload_limits(request)
+    now = clock.now()
+    dossier, pin, versions = receive(portal, data, uploads, request.actor, now, calendar(),
+                                     allowed, limit)
+    if data.get("submission"):
+        portal.submissions[data["submission"]] = dossier.code
+    procedure = portal.procedures[dossier.procedure_code]
+    pdf = render_receipt(dossier, procedure, portal.units[dossier.receiving_unit], pin,
+                         request.registry.settings["records.public_url"])
+    receipt = store_upload(io.BytesIO(pdf), f"giay-tiep-nhan-{dossier.code}.pdf",
+                           uploaded_by=request.actor.login, uploaded_at=now,
+                           allowed_types={"application/pdf"}, limit=None,
+                           unit_id=dossier.receiving_unit)
+    receipt.derivation = "receipt"
+    receipt.reading.state = "done"  # NB: our own print-out; nothing to read
+    dossier.receipt = portal.register_file(receipt)
+    for version in versions:
+        enqueue(request, READ_TASK, version.file_id)
+    return dossier, pin

@@ -1,0 +1,165 @@
+"""Dossier states, transitions, their guards and the deadline clock.
+
+The transition table is the single source of truth: the pages, the API and the tests all
+read it. A transition names the states it leaves, the state it enters, the roles that may
+fire it and the unit the officer must belong to (the receiving or the processing unit).
+"""
+import datetime
+from dataclasses import dataclass
+
+STATES = ("received", "in_processing", "supplement_requested", "result_ready", "returned",
+          "rejected", "withdrawn")
+OPEN_STATES = ("received", "in_processing", "supplement_requested", "result_ready")
+CLOSED_STATES = ("returned", "rejected", "withdrawn")
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed; the message says why (shown to the user)."""
+
+
+class Forbidden(WorkflowError):
+    """The user's role or unit does not allow the transition."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple
+    target: str  # None: the state does not change (reschedule)
+    roles: tuple
+    scope: tuple  # "receiving", "processing": which of the dossier's units the user must be in
+    note_required: bool = False
+
+
+TRANSITIONS = {t.name: t for t in (
+    Transition("transfer", ("received",), "in_processing",
+               ("receiving", "leader"), ("receiving",)),
+    Transition("request_supplement", ("in_processing",), "supplement_requested",
+               ("processing", "leader"), ("processing",), note_required=True),
+    Transition("receive_supplement", ("supplement_requested",), "in_processing",
+               ("receiving", "processing", "leader"), ("receiving", "processing")),
+    Transition("approve", ("in_processing",), "result_ready",
+               ("leader",), ("processing",)),
+    Transition("return", ("result_ready",), "returned",
+               ("receiving", "processing", "leader"), ("receiving", "processing")),
+    Transition("reject", ("received", "in_processing", "supplement_requested"), "rejected",
+               ("processing", "leader"), ("receiving", "processing"), note_required=True),
+    Transition("withdraw", ("received", "in_processing", "supplement_requested"), "withdrawn",
+               ("receiving", "leader"), ("receiving", "processing"), note_required=True),
+    Transition("reschedule", ("in_processing", "supplement_requested"), None,
+               ("leader",), ("processing", "receiving"), note_required=True),
+)}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: login, roles, their own unit and the unit ids it covers (itself + below)."""
+    login: str
+    roles: frozenset
+    units: frozenset
+    unit: str = None
+
+
+def in_scope(actor, dossier, scope):
+    if "admin" in actor.roles:
+        return True
+    wanted = {"receiving": dossier.receiving_unit, "processing": dossier.processing_unit}
+    return any(wanted[s] in actor.units for s in scope if wanted[s])
+
+
+def allowed(actor, dossier, name):
+    """True when ``actor`` may fire transition ``name`` on ``dossier`` now."""
+    try:
+        check(actor, dossier, TRANSITIONS[name])
+    except WorkflowError:
+        return False
+    return True
+
+
+def available(actor, dossier):
+    return [name for name in TRANSITIONS if allowed(actor, dossier, name)]
+
+
+def check(actor, dossier, transition):
+    if dossier.state not in transition.sources:
+        raise WorkflowError(
+            f"cannot {transition.name.replace('_', ' ')} a dossier in state {dossier.state}")
+    if transition.name == "reschedule" and dossier.rescheduled:
+        raise WorkflowError("a dossier can be rescheduled only once")
+    if "admin" in actor.roles:
+        return
+    if not set(transition.roles) & set(actor.roles):
+        raise Forbidden(f"your role may not {transition.name.replace('_', ' ')}")
+    if not in_scope(actor, dossier, transition.scope):
+        raise Forbidden("this dossier is not handled by your unit")
+
+
+def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_unit=None,
+         new_due=None):
+    """Fire transition ``name``: check, change state and clock, append to the history.
+
+    ``unit`` is the unit the actor acts at (recorded); ``processing_unit`` is needed by
+    ``transfer``, ``new_due`` (a date) by ``reschedule``.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise WorkflowError(f"unknown action {name!r}")
+    check(actor, dossier, transition)
+    note = (note or "").strip()
+    if transition.note_required and not note:
+        raise WorkflowError("a reason is required for this action")
+    before = dossier.state
+    today = now.date()
+    if name == "transfer":
+        if not processing_unit:
+            raise WorkflowError("choose the department that will process the dossier")
+        dossier.processing_unit = processing_unit
+    elif name == "request_supplement":
+        dossier.paused_at = now
+        dossier.supplement_note = note
+    elif name == "receive_supplement":
+        paused = calendar.working_days_between(dossier.paused_at.date(), today)
+        dossier.paused_days += paused
+        dossier.due_at = calendar.add_working_days(dossier.due_at, paused)
+        dossier.paused_at = None
+        dossier.supplement_note = None
+    elif name == "approve":
+        drafts = [r for r in dossier.results if r.status == "draft"]
+        if not drafts:
+            raise WorkflowError("attach a result before approving")
+        for result in drafts:
+            result.status = "approved"
+            result.approved_by = actor.login
+            result.approved_at = now
+    elif name == "reschedule":
+        if not is_overdue(dossier, today):
+            raise WorkflowError("only a late dossier can be rescheduled")
+        if new_due is None or new_due <= today:
+            raise WorkflowError("give a new due date after today")
+        dossier.rescheduled = {"reason": note, "by": actor.login, "at": now,
+                               "previous_due": dossier.due_at}
+        dossier.due_at = new_due
+    if transition.target is not None:
+        dossier.state = transition.target
+    if dossier.state in CLOSED_STATES and dossier.closed_at is None:
+        dossier.closed_at = now
+    dossier.record(name, actor.login, now, unit, before, dossier.state, note)
+    return dossier
+
+
+def is_overdue(dossier, today=None):
+    """Late: still open and past its due date (the clock is stopped while paused)."""
+    today = today or datetime.date.today()
+    if dossier.state not in OPEN_STATES or dossier.state == "result_ready":
+        return False
+    if dossier.paused_at is not None:
+        return dossier.paused_at.date() > dossier.due_at
+    return today > dossier.due_at
+
+
+def finished_on_time(dossier):
+    """For closed dossiers: was the result ready by the due date?"""
+    for entry in dossier.history:
+        if entry["to"] == "result_ready":
+            return entry["at"].date() <= dossier.due_at
+    return None

@@ -1,0 +1,31 @@
+"""The test rig: real services started once per run on free loopback ports.
+
+Each service module exposes a class with ``start()``, ``stop()`` and its address.
+When a service cannot start, :func:`unavailable` fails the test under ``CI=true``
+(a missing service is a broken machine there) and skips it on a developer's machine.
+"""
+import os
+import socket
+
+import pytest
+
+
+class ServiceUnavailable(RuntimeError):
+    """A real service the tests need could not be started."""
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(name, error):
+    message = f"{name} is not available: {error}"
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,29 @@
+"""Small sample files made on the fly (the OCR fixtures live in tests/docgen.py)."""
+import io
+
+import pymupdf
+from PIL import Image
+
+from records.printing import font_file
+
+
+def pdf_bytes(text="QUYẾT ĐỊNH\nSố: 15/QĐ-UBND", pages=1):
+    doc = pymupdf.open()
+    for n in range(pages):
+        page = doc.new_page()
+        page.insert_font(fontname="f", fontfile=font_file())
+        page.insert_text((72, 72), f"{text}\n{n + 1}", fontname="f", fontsize=12)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def png_bytes(size=(200, 100), color="white"):
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def page_text(pdf):
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        return "\n".join(page.get_text() for page in doc)

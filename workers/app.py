@@ -1,0 +1,44 @@
+"""The Celery app, configured from the same settings (ini) as the portal.
+
+JSON serializer only; late acknowledgement so a killed worker's task runs again; one task
+at a time per process (OCR is CPU-bound: concurrency = processes).
+"""
+import os
+
+from celery import Celery
+
+TASKS_MODULE = "records.workers.tasks"
+
+
+def make_app(settings):
+    broker = settings["celery.broker_url"]
+    app = Celery("records", set_as_current=False)
+    conf = {
+        "broker_url": broker,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+        "task_default_queue": "records",
+        "imports": [TASKS_MODULE],
+    }
+    if broker.startswith("filesystem://"):
+        folder = settings["celery.broker_dir"]
+        for sub in ("", "/processed"):
+            os.makedirs(folder + sub, exist_ok=True)
+        conf["broker_transport_options"] = {
+            "data_folder_in": folder, "data_folder_out": folder,
+            "processed_folder": folder + "/processed", "store_processed": False,
+        }
+    if broker.startswith("redis://"):
+        # NB: a task not acknowledged within this time is delivered again; OCR of a long
+        # file can take minutes, so keep it well above the longest task.
+        conf["broker_transport_options"] = {"visibility_timeout": 3600}
+    app.conf.update(conf)
+    app.conf.records_settings = dict(settings)
+    return app

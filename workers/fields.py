@@ -1,0 +1,526 @@
+"""Pure functions: page text -> the fields of a Vietnamese administrative document.
+
+Formats follow Decree 30/2020/NĐ-CP: number and symbol after ``Số:`` (``15/QĐ-UBND``,
+``01/2023/TT-VPCP``, ``123/UBND-VP``), the place-and-date line
+(``Hà Nội, ngày 05 tháng 02 năm 2026``), the document type as an upper-case line below the
+header, its summary (trích yếu) below that, the issuing body in the left header block.
+Personal identifiers (CCCD 12 digits, CMND 9, tax codes 10 or 13 digits), names after
+``Ông``/``Bà``/``Họ và tên`` and dates of birth are collected from every page.
+
+The text comes from OCR, so every matcher works on a *shadow* of the text with diacritics
+stripped (same length, same indices, see :func:`_shadow`) and tolerates the usual confusions
+inside numbers (O/0, l/I/1, S/5, B/8), spaces inside numbers and line breaks inside a field.
+Values are taken back from the original text at the matched indices, so diacritics that
+survived OCR survive here.
+
+Contract: ``extract_fields(pages)`` takes page dicts ``{"number", "confidence", "text"}`` and
+returns the ``fields`` dict of :func:`workers.reading.read_document`; every found field is
+``{"value", "confidence", "page"}``, a missing single field is ``None``, lists may be empty.
+Confidence is the rule's own certainty times the page's reading confidence. Nothing here
+logs: the values are personal data.
+"""
+import datetime
+import functools
+import re
+
+from records.textnorm import clean, strip_marks
+
+# --- the shadow text -----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _shadow_char(ch):
+    base = strip_marks(ch)
+    return base if len(base) == 1 else ch
+
+
+def _shadow(text):
+    """``text`` without diacritics, character for character (indices stay valid)."""
+    return "".join(_shadow_char(ch) for ch in text)
+
+
+# NB: OCR confuses these glyphs with digits; inside a number they can only be digits.
+_DIGIT_LOOKALIKES = str.maketrans({
+    "O": "0", "o": "0", "Q": "0", "D": "0", "U": "0",
+    "I": "1", "l": "1", "|": "1", "i": "1", "!": "1", "L": "1",
+    "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9", "q": "9",
+})
+_LOOK = "OoQDUIl|i!LSsBZzGbgq"
+_DIGITISH = "[0-9" + re.escape(_LOOK) + "]"
+
+
+def digits(text):
+    """Map look-alike letters to digits and drop spaces: ``"0l 2S"`` -> ``"0125"``."""
+    return re.sub(r"[\s.]", "", text.translate(_DIGIT_LOOKALIKES))
+
+
+def n_lookalikes(text):
+    return sum(1 for ch in text if ch in _LOOK)
+
+
+def _field(value, confidence, page):
+    return {"value": value, "confidence": round(max(0.0, min(1.0, confidence)), 3),
+            "page": page}
+
+
+# --- number and symbol ----------------------------------------------------------------------
+
+# Symbols whose Đ is often lost by OCR; the mapping is unambiguous in Decree 30's annex
+# (HD alone is "hướng dẫn", so it is left alone).
+_SYMBOL_DIACRITICS = {"QD": "QĐ", "ND": "NĐ", "HDND": "HĐND", "QYD": "QyĐ", "CD": "CĐ",
+                      "DA": "ĐA", "DHQG": "ĐHQG", "DKKD": "ĐKKD", "SDD": "SDĐ", "QSDD": "QSDĐ"}
+
+_SO_PREFIX = r"(?<![A-Za-z])S[o0ô6eèa]\s*[:;.,]?\s*"
+_NUMBER = (r"(?P<num>" + _DIGITISH + r"(?:\s?" + _DIGITISH + r"){0,5})\s*/\s*"
+           r"(?:(?P<year>[0-9]{4})\s*/\s*)?"
+           r"(?P<sym>[A-Z][A-Za-z0-9]*(?:[ \t]*\n?[ \t]*-[ \t]*\n?[ \t]*[A-Z][A-Za-z0-9]*){0,4})")
+_NUMBER_AFTER_SO = re.compile(_SO_PREFIX + _NUMBER)
+_NUMBER_BARE = re.compile(r"(?<![\w/])" + _NUMBER.replace("{0,4}", "{1,4}"))
+_BLANK_NUMBER = re.compile(_SO_PREFIX + r"[ _.…]*/\s*(?:[0-9]{4}\s*/\s*)?[A-Z]")
+
+
+def _symbol(original):
+    parts = [p.strip() for p in re.split(r"-", re.sub(r"\s+", "", original))]
+    out = []
+    for part in parts:
+        shadow = _shadow(part).upper()
+        if part == shadow and shadow in _SYMBOL_DIACRITICS:
+            part = _SYMBOL_DIACRITICS[shadow]
+        # OCR reads a lone Đ as D with lower-case noise; keep upper case.
+        out.append(part.upper() if part.isupper() or part[:1].isupper() else part)
+    return "-".join(out)
+
+
+def _number_value(text, match):
+    num_raw = text[match.start("num"):match.end("num")]
+    num = digits(num_raw)
+    if not num.isdigit() or int(num) == 0:
+        return None, 0.0
+    sym = _symbol(text[match.start("sym"):match.end("sym")])
+    if len(re.sub(r"[^A-ZĐ]", "", sym.upper())) < 2:
+        return None, 0.0
+    year = match.group("year")
+    value = f"{num}/{year}/{sym}" if year else f"{num}/{sym}"
+    confidence = 0.95 - 0.1 * n_lookalikes(num_raw) - (0.05 if " " in num_raw else 0)
+    return value, confidence
+
+
+def find_number_symbol(text):
+    """``(value, confidence)`` of the document number and symbol, or ``(None, 0)``.
+
+    Prefers the token after ``Số:``; falls back to a bare ``N/SYMBOL-...`` token.
+    """
+    shadow = _shadow(text)
+    for match in _NUMBER_AFTER_SO.finditer(shadow):
+        value, confidence = _number_value(text, match)
+        if value:
+            return value, confidence
+    head = "\n".join(shadow.splitlines()[:15])
+    for match in _NUMBER_BARE.finditer(head):
+        if "-" not in match.group("sym") and not match.group("year"):
+            continue
+        value, confidence = _number_value(text, match)
+        if value:
+            return value, confidence * 0.7
+    return None, 0.0
+
+
+def has_blank_number(text):
+    """True when the ``Số:`` line has a symbol but no number (stamped or written at signing)."""
+    return bool(_BLANK_NUMBER.search(_shadow(text))) and not _NUMBER_AFTER_SO.search(
+        _shadow(text))
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_D = _DIGITISH + r"(?:\s?" + _DIGITISH + r")?"
+_Y = r"[0-9OoIlSB](?:\s?[0-9OoIlSB]){3}"
+_DATE_WORDS = re.compile(r"(?i)ng[aà]y\s*(?P<d>" + _D + r")\s*[,.]?\s*th[aá]ng\s*(?P<m>" + _D
+                         + r")\s*[,.]?\s*n[aă]m\s*(?P<y>" + _Y + r")")
+_DATE_NUMERIC = re.compile(r"(?<![0-9])(?P<d>[0-9]{1,2})\s*[/.\-]\s*(?P<m>[0-9]{1,2})\s*[/.\-]\s*"
+                           r"(?P<y>(?:19|20)[0-9]{2})(?![0-9])")
+
+
+def _iso(day, month, year):
+    try:
+        d, m, y = int(digits(day)), int(digits(month)), int(digits(year))
+        return datetime.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _parse_date_at(shadow, start, limit=40):
+    """The first date (words or numeric) starting within ``limit`` chars of ``start``."""
+    window = shadow[start:start + limit + 30]
+    found = []
+    for rx in (_DATE_WORDS, _DATE_NUMERIC):
+        m = rx.search(window)
+        if m and m.start() <= limit:
+            found.append((m.start(), m))
+    if not found:
+        return None, None
+    _, m = min(found, key=lambda item: item[0])
+    lookalikes = n_lookalikes(m.group("d") + m.group("m") + m.group("y"))
+    return _iso(m.group("d"), m.group("m"), m.group("y")), (start + m.end(), lookalikes)
+
+
+_PLACE_DATE = re.compile(
+    r"(?P<place>[^\n,:;]{2,60}?)\s*,\s*(?=ng[aà]y\s*" + _DIGITISH + r")", re.IGNORECASE)
+_NOT_PLACE = re.compile(r"(?i)^(s[o0]\b|sinh\b|cap\b|c[aâ]p\b|ng[aà]y\b)")
+
+
+def find_place_date(text):
+    """``(place, iso_date, confidence)`` of the place-and-date line, or Nones.
+
+    Accepts ``Hà Nội, ngày 05 tháng 02 năm 2026`` and ``Hà Nội, ngày 5/2/2026``; the place is
+    the run of capitalised words before the comma (whatever else OCR put on that line is
+    dropped).
+    """
+    shadow = _shadow(text)
+    for match in _PLACE_DATE.finditer(shadow):
+        iso, info = _parse_date_at(shadow, match.end(), limit=2)
+        if not iso:
+            continue
+        words = text[match.start("place"):match.end("place")].split()
+        place = []
+        for word in reversed(words):
+            letters = re.sub(r"[^\w]", "", word)
+            if not letters or not (word[0].isupper() or word.lower() in ("phố", "pho")):
+                break
+            if re.search(r"[0-9/]", word):
+                break
+            place.insert(0, word)
+            if len(place) == 6:
+                break
+        place_text = clean(" ".join(place)) or None
+        if place_text and _NOT_PLACE.match(_shadow(place_text)):
+            place_text = None
+        confidence = 0.95 - 0.1 * info[1]
+        return place_text, iso, confidence
+    # A date line with no place in front ("ngày 05 tháng 02 năm 2026" alone).
+    for match in _DATE_WORDS.finditer(shadow):
+        before = shadow[max(0, match.start() - 20):match.start()].lower()
+        if "sinh" in before or "cap" in before:
+            continue
+        iso = _iso(match.group("d"), match.group("m"), match.group("y"))
+        if iso:
+            return None, iso, 0.7
+    return None, None, 0.0
+
+
+# --- header lines: type, issuer, summary ----------------------------------------------------
+
+DOC_TYPES = (
+    "QUYẾT ĐỊNH", "GIẤY CHỨNG NHẬN", "THÔNG BÁO", "CÔNG VĂN", "GIẤY PHÉP", "TỜ TRÌNH",
+    "BÁO CÁO", "KẾT LUẬN", "NGHỊ QUYẾT", "CHỈ THỊ", "KẾ HOẠCH", "BIÊN BẢN", "HỢP ĐỒNG",
+    "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY ỦY QUYỀN", "GIẤY XÁC NHẬN", "QUY CHẾ", "QUY ĐỊNH",
+    "HƯỚNG DẪN", "CÔNG ĐIỆN", "THÔNG CÁO", "CHƯƠNG TRÌNH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN",
+    "PHIẾU CHUYỂN", "PHIẾU BÁO", "PHIẾU GỬI", "BẢN GHI NHỚ", "GIẤY NGHỈ PHÉP", "TRÍCH LỤC",
+    "XÁC NHẬN", "VĂN BẢN",
+)
+# Longest first, so GIẤY CHỨNG NHẬN wins over a shorter prefix.
+_TYPE_KEYS = sorted(((re.sub(r"\s+", "", _shadow(t).upper()), t) for t in DOC_TYPES),
+                    key=lambda kt: -len(kt[0]))
+# Symbol abbreviations (Decree 30, annex III) -> type, for documents whose type line is lost.
+_SYMBOL_TYPES = {"QĐ": "QUYẾT ĐỊNH", "TB": "THÔNG BÁO", "GCN": "GIẤY CHỨNG NHẬN",
+                 "GP": "GIẤY PHÉP", "TTr": "TỜ TRÌNH", "BC": "BÁO CÁO", "KL": "KẾT LUẬN",
+                 "NQ": "NGHỊ QUYẾT", "CT": "CHỈ THỊ", "KH": "KẾ HOẠCH", "BB": "BIÊN BẢN",
+                 "HĐ": "HỢP ĐỒNG", "GM": "GIẤY MỜI", "HD": "HƯỚNG DẪN", "TT": "THÔNG TƯ"}
+_HEADING = re.compile(r"(?i)c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i.*?(?:v[i1]e[t7]\s*nam|$)")
+_MOTTO = re.compile(r"(?i)d[o0]c\s*l[a4]p\s*[-–—.,]?\s*t[uư]\s*d[o0].*?(?:ph[uú]c|$)")
+_RULE = re.compile(r"^[\s\-–—_=~.*•]*$")
+
+
+def _is_upper_line(line):
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def _type_of(line):
+    key = re.sub(r"[^A-Z]", "", _shadow(line).upper())
+    for type_key, canonical in _TYPE_KEYS:
+        if key.startswith(type_key):
+            return canonical, len(key) == len(type_key)
+    return None, False
+
+
+def _lines(text):
+    return [clean(line) for line in text.splitlines() if clean(line)]
+
+
+def _strip_heading(line):
+    shadow = _shadow(line)
+    for rx in (_HEADING, _MOTTO):
+        m = rx.search(shadow)
+        if m:
+            line = line[:m.start()] + " " * (m.end() - m.start()) + line[m.end():]
+            shadow = _shadow(line)
+    return clean(line)
+
+
+def find_doc_type(text):
+    """``(type, line_index, confidence)``: the first upper-case line naming a known type."""
+    for index, line in enumerate(_lines(text)):
+        line = _strip_heading(line)
+        if not line or not _is_upper_line(line):
+            continue
+        doc_type, whole = _type_of(line)
+        if doc_type:
+            return doc_type, index, 0.95 if whole else 0.8
+    return None, None, 0.0
+
+
+def find_issuer(text):
+    """``(issuer, confidence)``: the upper-case lines of the left header block, space-joined.
+
+    They are the upper-case lines above the ``Số:`` line that are neither the national
+    heading nor the motto (with the header columns read left first, as
+    :mod:`workers.ocr.layout` orders them; an interleaved line loses its heading part).
+    """
+    lines = _lines(text)
+    stop = len(lines)
+    for index, line in enumerate(lines):
+        shadow = _shadow(line)
+        if re.match(_SO_PREFIX + _DIGITISH + r"*\s*/", shadow) or _type_of(line)[0] and index:
+            stop = index
+            break
+    parts = []
+    for line in lines[:min(stop, 8)]:
+        line = _strip_heading(line)
+        if not line or _RULE.match(line) or _PLACE_DATE.search(_shadow(line)):
+            continue
+        if _is_upper_line(line):
+            parts.append(line)
+    if not parts:
+        return None, 0.0
+    return clean(" ".join(parts)), 0.85 if stop < len(lines) else 0.6
+
+
+_SUMMARY_START = re.compile(r"(?i)^(v[eề]\s*vi[eệ]c|v\s*/\s*v|v[eề]\s)")
+_BODY_START = re.compile(r"(?i)^(c[aă]n\s*c[uứ]|k[ií]nh\s*g[uử]i|x[eé]t\s|theo\s|t[aạ]i\s|"
+                         r"h[oọ]\s*v[aà]\s*t[eê]n|[ôo]ng\b|b[aà]\b|ch[uủ]\s*t[iị]ch|đ[iiề]u\s*1)")
+
+
+def find_summary(text, type_index=None):
+    """``(summary, confidence)``: the line(s) after the type line, up to the body.
+
+    For a letter without a type line (công văn) it is the ``V/v ...`` line under the number.
+    """
+    lines = _lines(text)
+    if type_index is None:
+        _, type_index, _ = find_doc_type(text)
+    if type_index is not None:
+        parts = []
+        for line in lines[type_index + 1:type_index + 4]:
+            shadow = _shadow(line)
+            if _BODY_START.match(shadow) or _RULE.match(line):
+                break
+            if parts and (_is_upper_line(line) or line.endswith(":")):
+                break
+            if not parts and _is_upper_line(line) and not _SUMMARY_START.match(shadow):
+                # The rest of a two-line type ("GIẤY CHỨNG NHẬN / ĐĂNG KÝ ...") is summary too.
+                parts.append(line)
+                continue
+            parts.append(line)
+            if line.endswith("."):
+                break
+        if parts:
+            return clean(" ".join(parts)), 0.85
+    for line in lines[:20]:
+        m = re.match(r"(?i)^v\s*/\s*v\s*[:.]?\s*(.+)$", _shadow(line))
+        if m:
+            return clean(line[m.start(1):]), 0.8
+    return None, 0.0
+
+
+# --- personal identifiers ------------------------------------------------------------------
+
+# Province codes of the 12-digit citizen ID (Circular 07/2016/TT-BCA, annex).
+_PROVINCES = frozenset(int(c) for c in (
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
+    "035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
+    "070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096").split())
+
+_ID_CONTEXT = re.compile(r"(?i)(cccd|c[aă]n\s*c[uư][oơ]c|cmnd|ch[uứ]ng\s*minh|đ[iị]nh\s*danh|"
+                         r"dinh\s*danh|h[oộ]\s*chi[eế]u)")
+_TAX_CONTEXT = re.compile(r"(?i)(m[aã]\s*s[oố]\s*thu[eế]|\bmst\b|m[aã]\s*s[oố]\s*doanh\s*nghi[eệ]p"
+                          r"|m[aã]\s*s[oố]\s*h[oộ]\s*kinh\s*doanh)")
+# A run of digit-like characters with optional single spaces/dots/hyphens between them.
+_DIGIT_RUN = re.compile(r"(?<![\w])(" + _DIGITISH + r"(?:[ .]?" + _DIGITISH + r"){8,13})"
+                        r"(?:\s*-\s*(" + _DIGITISH + r"{3}))?(?![\w])")
+
+
+def plausible_cccd(digits):
+    """True for 12 digits whose province code and century/sex digit are valid."""
+    return (len(digits) == 12 and digits.isdigit() and int(digits[:3]) in _PROVINCES
+            and digits[3] in "0123")
+
+
+def tax_check_ok(digits):
+    """The check digit of a 10-digit tax code (weights 31, 29, 23, 19, 17, 13, 7, 5, 3)."""
+    if len(digits) < 10 or not digits[:10].isdigit():
+        return False
+    weights = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+    total = sum(w * int(d) for w, d in zip(weights, digits))
+    return (10 - total % 11) == int(digits[9])
+
+
+def _context(shadow, start, rx, before=60):
+    line_start = shadow.rfind("\n", 0, max(0, start - 1))
+    window = shadow[max(0, line_start if start - line_start < before else start - before):start]
+    return bool(rx.search(window))
+
+
+def find_ids(text):
+    """``(citizen_ids, tax_codes)``: lists of ``(value, confidence)`` in text order.
+
+    A 12-digit CCCD needs a plausible structure or a "CCCD/căn cước/định danh" label before
+    it; a 9-digit CMND needs the label; a tax code (10 digits, or 13 as ``0101234567-001``)
+    needs a "mã số thuế/MST/mã số doanh nghiệp" label or a valid check digit.
+    """
+    shadow = _shadow(text)
+    ids, taxes = [], []
+    for match in _DIGIT_RUN.finditer(shadow):
+        raw = match.group(1)
+        if sum(ch.isdigit() for ch in raw) < len(re.sub(r"[ .]", "", raw)) - 2:
+            continue  # mostly letters: a word, not a number
+        digits = digits(raw)
+        branch = digits(match.group(2)) if match.group(2) else ""
+        penalty = 0.1 * n_lookalikes(raw) + (0.05 if re.search(r"[ .]", raw) else 0)
+        id_ctx = _context(shadow, match.start(), _ID_CONTEXT)
+        tax_ctx = _context(shadow, match.start(), _TAX_CONTEXT)
+        if tax_ctx and len(digits) == 10:
+            value = f"{digits}-{branch}" if branch else digits
+            taxes.append((value, (0.95 if tax_check_ok(digits) else 0.75) - penalty))
+        elif tax_ctx and len(digits) == 13:
+            value = f"{digits[:10]}-{digits[10:]}"
+            taxes.append((value, (0.95 if tax_check_ok(digits) else 0.75) - penalty))
+        elif len(digits) == 12 and (plausible_cccd(digits) or id_ctx):
+            confidence = 0.6 + 0.2 * plausible_cccd(digits) + 0.15 * id_ctx
+            ids.append((digits, confidence - penalty))
+        elif len(digits) == 9 and id_ctx:
+            ids.append((digits, 0.85 - penalty))
+        elif len(digits) == 10 and not branch and tax_check_ok(digits) and not id_ctx \
+                and not re.match(r"0[35789]", digits):  # mobile phone numbers start so
+            taxes.append((digits, 0.6 - penalty))
+    return ids, taxes
+
+
+# --- names and dates of birth ---------------------------------------------------------------
+
+_NAME_LABEL = re.compile(
+    r"(?:(?<![\w])(?:[OÔ]ng|B[aà])(?:\s*/\s*(?:[Bb][aà]))?\s*[:.]?\s+|"
+    r"(?i:h[oọ]\s*(?:,\s*ch[uữ]\s*đ[eệ]m\s*)?v[aà]\s*t[eê]n)"
+    r"(?i:\s*(?:ch[uủ]\s*h[oộ]|ng[uư][oờ]i\s*\w+))?\s*[:.]?\s*)")
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*", re.UNICODE)
+
+
+def _name_after(text, start):
+    words = []
+    pos = start
+    for m in re.finditer(r"[^\s,;:()]+|[,;:()\n]", text[start:start + 80]):
+        token = m.group(0)
+        if token in ",;:()\n":
+            break
+        if not _NAME_WORD.fullmatch(token) or not token[0].isupper():
+            break
+        words.append(token)
+        pos = start + m.end()
+        if len(words) == 6:
+            break
+    return words, pos
+
+
+def find_names(text):
+    """Person names after ``Ông``/``Bà``/``Họ và tên``: list of ``(name, confidence)``.
+
+    A name is 2-6 capitalised words; it is returned in title case ("NGUYỄN VĂN AN" ->
+    "Nguyễn Văn An").
+    """
+    names = []
+    shadow = _shadow(text)
+    for match in _NAME_LABEL.finditer(text):
+        words, _ = _name_after(text, match.end())
+        if not 2 <= len(words) <= 6:
+            continue
+        # "Ông/Bà" followed by an office ("Chủ tịch ...") is not a name.
+        if _shadow(words[0]).lower() in ("chu", "giam", "truong", "pho", "can", "ong", "ba"):
+            continue
+        labelled = "t" in _shadow(match.group(0)).lower()  # "Họ và tên" is the strongest
+        value = " ".join(w.title() if w.isupper() else w for w in words)
+        confidence = 0.9 if labelled else 0.8
+        if not any(ord(ch) > 127 for ch in value):
+            confidence -= 0.1  # Vietnamese names almost always carry marks
+        names.append((clean(value), confidence))
+    del shadow
+    return names
+
+
+_BIRTH_LABEL = re.compile(r"(?i)(ng[aà]y\s*,?\s*(?:th[aá]ng\s*,?\s*n[aă]m\s*)?sinh|sinh\s*ng[aà]y|"
+                          r"sinh\s*n[aă]m)\s*[:.]?\s*")
+
+
+def find_birth_dates(text):
+    """Dates after ``Ngày sinh``/``Sinh ngày``/``Ngày, tháng, năm sinh``: ``(iso, conf)``."""
+    shadow = _shadow(text)
+    found = []
+    for match in _BIRTH_LABEL.finditer(shadow):
+        start = match.end()
+        if "sinh ng" in match.group(1).lower():
+            start = match.start() + len("sinh")  # "Sinh ngày 05 tháng ..." is the words form
+        iso, info = _parse_date_at(shadow, start, limit=6)
+        if iso:
+            found.append((iso, 0.9 - 0.1 * info[1]))
+    return found
+
+
+# --- whole document --------------------------------------------------------------------------
+
+_HEAD_FIELDS = ("number_symbol", "doc_type", "issuer", "issue_date", "place", "summary")
+_LIST_FIELDS = ("citizen_ids", "tax_codes", "person_names", "birth_dates")
+
+
+def _page_fields(text):
+    number, number_conf = find_number_symbol(text)
+    doc_type, type_index, type_conf = find_doc_type(text)
+    if not doc_type and number:
+        symbol = number.split("/")[-1].split("-")[0]
+        if symbol in _SYMBOL_TYPES:
+            doc_type, type_conf = _SYMBOL_TYPES[symbol], 0.6
+        elif "-" in number.split("/")[-1]:
+            doc_type, type_conf = "CÔNG VĂN", 0.6  # "123/UBND-VP": a letter has no type
+    issuer, issuer_conf = find_issuer(text)
+    place, date, date_conf = find_place_date(text)
+    summary, summary_conf = find_summary(text, type_index)
+    return {"number_symbol": (number, number_conf), "doc_type": (doc_type, type_conf),
+            "issuer": (issuer, issuer_conf), "issue_date": (date, date_conf),
+            "place": (place, date_conf), "summary": (summary, summary_conf)}
+
+
+def extract_fields(pages):
+    """The fields of a document from its page dicts (see module docstring).
+
+    Header fields come from the first page that has them (page 1 in practice); identifiers,
+    names and dates of birth from every page, without repeats.
+    """
+    fields = {name: None for name in _HEAD_FIELDS}
+    lists = {name: [] for name in _LIST_FIELDS}
+    seen = {name: set() for name in _LIST_FIELDS}
+    for page in pages:
+        text, number = page.get("text") or "", page["number"]
+        weight = page.get("confidence", 1.0) or 0.0
+        if not text.strip():
+            continue
+        for name, (value, confidence) in _page_fields(text).items():
+            if fields[name] is None and value:
+                fields[name] = _field(value, confidence * weight, number)
+        ids, taxes = find_ids(text)
+        found = {"citizen_ids": ids, "tax_codes": taxes, "person_names": find_names(text),
+                 "birth_dates": find_birth_dates(text)}
+        for name, items in found.items():
+            for value, confidence in items:
+                if value not in seen[name]:
+                    seen[name].add(value)
+                    lists[name].append(_field(value, confidence * weight, number))
+    fields.update(lists)
+    return fields

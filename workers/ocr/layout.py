@@ -1,0 +1,146 @@
+"""Reading order: words with boxes -> page text, the header columns read one after the other.
+
+Tesseract (and a PDF's content stream) may interleave the two columns of an administrative
+header (issuer | national heading; number | place-and-date) and of the signature block
+(recipients | signer). We rebuild lines from the engine's line ids, split a line where a
+wide gap separates two columns, stack the pieces into rows by their vertical position, and
+read every run of rows that holds only half-width pieces as two columns: left, then right.
+Full-width rows (title, body paragraphs) are read top to bottom.
+
+Contract: :func:`order_text` takes :class:`~workers.ocr.engine.Word`-like objects (``text``,
+``left``, ``top``, ``width``, ``height``, ``block``, ``par``, ``line``) and the page width,
+and returns lines joined by ``\\n``. :func:`block_order_text` is the engine's own order,
+kept to measure what the reordering is worth.
+"""
+from dataclasses import dataclass, field
+from statistics import median
+
+
+@dataclass
+class Segment:
+    """Words of one line that belong together (no column gap between them)."""
+    words: list = field(default_factory=list)
+
+    @property
+    def left(self):
+        return min(w.left for w in self.words)
+
+    @property
+    def right(self):
+        return max(w.left + w.width for w in self.words)
+
+    @property
+    def top(self):
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self):
+        return max(w.top + w.height for w in self.words)
+
+    @property
+    def text(self):
+        return " ".join(w.text for w in self.words)
+
+
+def _lines(words):
+    lines = {}
+    for word in words:
+        lines.setdefault((word.block, word.par, word.line), []).append(word)
+    return [sorted(ws, key=lambda w: w.left) for ws in lines.values()]
+
+
+def _segments(words, page_width):
+    heights = [w.height for w in words] or [10]
+    # NB: a gap between columns is several spaces wide; between words it is about 0.3 em.
+    gap = max(2.5 * median(heights), 0.04 * page_width)
+    segments = []
+    for line in _lines(words):
+        current = Segment([line[0]])
+        for word in line[1:]:
+            if word.left - current.words[-1].left - current.words[-1].width > gap:
+                segments.append(current)
+                current = Segment([word])
+            else:
+                current.words.append(word)
+        segments.append(current)
+    return segments
+
+
+def _rows(segments):
+    """Group segments whose vertical extents overlap by half the smaller height."""
+    rows = []
+    for seg in sorted(segments, key=lambda s: (s.top + s.bottom) / 2):
+        if rows:
+            row_top = min(s.top for s in rows[-1])
+            row_bottom = max(s.bottom for s in rows[-1])
+            overlap = min(row_bottom, seg.bottom) - max(row_top, seg.top)
+            if overlap > 0.5 * min(seg.bottom - seg.top, row_bottom - row_top):
+                rows[-1].append(seg)
+                continue
+        rows.append([seg])
+    return [sorted(row, key=lambda s: s.left) for row in rows]
+
+
+def order_text(words, page_width):
+    """The page text in reading order (see module docstring); ``""`` for no words."""
+    words = [w for w in words if w.text.strip()]
+    if not words:
+        return ""
+    left = min(w.left for w in words)
+    right = max(w.left + w.width for w in words)
+    middle = (left + right) / 2
+    slack = 0.02 * (right - left)
+
+    def side(seg):
+        if seg.right <= middle + slack:
+            return "L"
+        if seg.left >= middle - slack:
+            return "R"
+        return "F"
+
+    def row_lines(row, only=None):
+        """One line per side of a row: pieces of one column are one line."""
+        lines, current, current_side = [], [], None
+        for seg in row:
+            if only and side(seg) != only:
+                continue
+            if current and side(seg) != current_side:
+                lines.append(" ".join(current))
+                current = []
+            current.append(seg.text)
+            current_side = side(seg)
+        if current:
+            lines.append(" ".join(current))
+        return lines
+
+    out = []
+    region = []  # consecutive rows made only of half-width segments
+
+    def flush():
+        sides = {side(s) for row in region for s in row}
+        if sides == {"L", "R"}:
+            for only in ("L", "R"):
+                for row in region:
+                    out.extend(row_lines(row, only))
+        else:
+            for row in region:
+                out.extend(row_lines(row))
+        region.clear()
+
+    for row in _rows(_segments(words, page_width)):
+        if any(side(s) == "F" for s in row):
+            flush()
+            out.append(" ".join(s.text for s in row))
+        else:
+            region.append(row)
+    flush()
+    return "\n".join(out)
+
+
+def block_order_text(words):
+    """The engine's own order: block, paragraph, line, then left to right."""
+    lines = {}
+    for word in words:
+        lines.setdefault((word.block, word.par, word.line), []).append(word)
+    return "\n".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.left))
+                     for _, ws in sorted(lines.items()))

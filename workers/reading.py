@@ -1,0 +1,121 @@
+"""Reading one file (PDF, JPEG, PNG, multi-page TIFF) into pages of text and fields.
+
+No store, broker or portal here: a Celery task calls :func:`count_pages`, then
+:func:`read_page` once per page (possibly in several workers), then :func:`extract_fields`
+over the page dicts; or everything at once with :func:`read_document`.
+
+Page dict (stable)::
+
+    {"number": 1, "source": "text-layer" | "ocr", "confidence": 0.93, "text": "..."}
+
+plus ``"words": [[x0, y0, x1, y1, text], ...]`` (fractions of the page size) when asked for
+with ``with_words=True``, which :func:`make_searchable_pdf` needs for OCR pages.
+
+Every page of a PDF is judged on its own (:mod:`workers.ocr.textlayer`): a good text layer is
+read directly (~2 ms), anything else is rendered and OCR'd (~2 s). A born-digital page whose
+number was left blank for a stamp or handwriting gets that one line OCR'd.
+
+Bad input raises :class:`ReadError` with a reason a person understands; a blank page is a
+page with empty text.
+"""
+from records.textnorm import nfc
+
+from .fields import extract_fields
+from .ocr import layout, textlayer
+from .ocr.engine import get_engine
+from .ocr.errors import ReadError
+from .ocr.regions import fill_blank_number
+from .ocr.render import page_image, prepare
+from .ocr.searchable import make_searchable_pdf
+from .ocr.sources import PIXEL_LIMIT, PdfSource, open_source
+
+__all__ = ["MAX_PAGES", "ReadError", "count_pages", "read_page", "read_document",
+           "extract_fields", "make_searchable_pdf"]
+
+MAX_PAGES = 300
+DEFAULT_LANG = "vie+eng"
+
+
+def count_pages(path, *, max_pages=MAX_PAGES):
+    """Number of pages of ``path``; raises :class:`ReadError` if it cannot be read or has
+    more than ``max_pages``."""
+    source = open_source(path, max_pages=max_pages)
+    try:
+        return source.count
+    finally:
+        source.close()
+
+
+def _norm_words(words, width, height):
+    return [[round(w.left / width, 5), round(w.top / height, 5),
+             round((w.left + w.width) / width, 5), round((w.top + w.height) / height, 5),
+             w.text] for w in words]
+
+
+def _ocr(image, dpi, engine, lang, number, with_words):
+    image = prepare(image, dpi)
+    result = engine.recognize(image, lang=lang, psm=3)
+    text = nfc(layout.order_text(result.words, result.width))
+    # NB: a blank scan yields no words; that is an empty page, not a failure.
+    page = {"number": number, "source": "ocr",
+            "confidence": round(result.confidence, 3) if text else 0.0, "text": text}
+    if with_words:
+        page["words"] = _norm_words(result.words, result.width or 1, result.height or 1)
+    return page
+
+
+def _read_pdf_page(source, index, dpi, engine, lang, with_words):
+    page = source.page(index)
+    words = textlayer.page_words(page)
+    verdict = textlayer.judge(page, words)
+    if verdict.source == "text-layer":
+        text = nfc(layout.order_text(words, page.rect.width))
+        confidence = verdict.confidence
+        text, number_conf = fill_blank_number(page, words, text, engine, lang)
+        if number_conf is not None:
+            confidence = min(confidence, max(number_conf, 0.5))
+        result = {"number": index + 1, "source": "text-layer", "confidence": confidence,
+                  "text": text}
+        if with_words:
+            result["words"] = _norm_words(words, page.rect.width, page.rect.height)
+        return result
+    image, image_dpi = page_image(page, dpi, PIXEL_LIMIT)
+    return _ocr(image, image_dpi, engine, lang, index + 1, with_words)
+
+
+def _read(source, index, dpi, engine, lang, with_words):
+    if isinstance(source, PdfSource):
+        return _read_pdf_page(source, index, dpi, engine, lang, with_words)
+    image, image_dpi = source.image_at(index)
+    return _ocr(image, image_dpi, engine, lang, index + 1, with_words)
+
+
+def read_page(path, page_number, *, dpi=300, lang=DEFAULT_LANG, max_pages=MAX_PAGES,
+              engine="tesseract", with_words=False):
+    """The page dict of page ``page_number`` (1-based) of ``path``.
+
+    :raises ReadError: the file cannot be read (see module docstring).
+    :raises IndexError: ``page_number`` is out of range.
+    """
+    source = open_source(path, max_pages=max_pages)
+    try:
+        if not 1 <= page_number <= source.count:
+            raise IndexError(f"page {page_number} of {source.count}")
+        return _read(source, page_number - 1, dpi, get_engine(engine), lang, with_words)
+    finally:
+        source.close()
+
+
+def read_document(path, *, max_pages=MAX_PAGES, dpi=300, lang=DEFAULT_LANG,
+                  engine="tesseract", with_words=False):
+    """``{"pages": [page dict, ...], "fields": extract_fields(pages)}`` for ``path``.
+
+    :raises ReadError: the file cannot be read or has more than ``max_pages`` pages.
+    """
+    source = open_source(path, max_pages=max_pages)
+    ocr = get_engine(engine)
+    try:
+        pages = [_read(source, i, dpi, ocr, lang, with_words) for i in range(source.count)]
+    finally:
+        source.close()
+    return {"pages": pages, "fields": extract_fields(pages)}
