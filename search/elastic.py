@@ -132,8 +132,8 @@ class ElasticBackend:
 
     def iter_versions(self):
         with _Translate():
-            for hit in helpers.scan(self.client, index=self._aliases(), _source=["version"],
-                                    size=2000, query={"match_all": {}}):
+            for hit in helpers.scan(self.client, index=self._aliases(), size=2000,
+                                    query={"query": {"match_all": {}}, "_source": ["version"]}):
                 yield hit["_id"], hit["_source"]["version"]
 
     def count(self):
@@ -172,8 +172,10 @@ class ElasticBackend:
         return written
 
     def available(self):
+        # NB: not ping(): "GET /" lives in a module that some distributions do not ship.
         try:
-            return bool(self.client.ping())
+            health = self.client.cluster.health(timeout="2s")
+            return health["status"] in ("yellow", "green")
         except Exception:  # NB: the contract is "never raises"
             return False
 

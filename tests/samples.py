@@ -13,7 +13,8 @@ def pdf_bytes(text="QUYẾT ĐỊNH\nSố: 15/QĐ-UBND", pages=1):
         page = doc.new_page()
         page.insert_font(fontname="f", fontfile=font_file())
         page.insert_text((72, 72), f"{text}\n{n + 1}", fontname="f", fontsize=12)
-    data = doc.tobytes()
+    doc.subset_fonts()
+    data = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return data
 

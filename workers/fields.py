@@ -192,6 +192,9 @@ def find_place_date(text):
             place.insert(0, word)
             if len(place) == 6:
                 break
+        # "...QĐ-UBND Hà Nội": an abbreviation glued on by OCR is not part of the place.
+        while len(place) > 1 and place[0].isupper() and not all(w.isupper() for w in place):
+            place.pop(0)
         place_text = clean(" ".join(place)) or None
         if place_text and _NOT_PLACE.match(_shadow(place_text)):
             place_text = None
@@ -216,7 +219,7 @@ DOC_TYPES = (
     "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY ỦY QUYỀN", "GIẤY XÁC NHẬN", "QUY CHẾ", "QUY ĐỊNH",
     "HƯỚNG DẪN", "CÔNG ĐIỆN", "THÔNG CÁO", "CHƯƠNG TRÌNH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN",
     "PHIẾU CHUYỂN", "PHIẾU BÁO", "PHIẾU GỬI", "BẢN GHI NHỚ", "GIẤY NGHỈ PHÉP", "TRÍCH LỤC",
-    "XÁC NHẬN", "VĂN BẢN",
+    "XÁC NHẬN", "VĂN BẢN", "THÔNG TƯ", "NGHỊ ĐỊNH",
 )
 # Longest first, so GIẤY CHỨNG NHẬN wins over a shorter prefix.
 _TYPE_KEYS = sorted(((re.sub(r"\s+", "", _shadow(t).upper()), t) for t in DOC_TYPES),
@@ -409,7 +412,7 @@ def find_ids(text):
 # --- names and dates of birth ---------------------------------------------------------------
 
 _NAME_LABEL = re.compile(
-    r"(?:(?<![\w])(?:[OÔ]ng|B[aà])(?:\s*/\s*(?:[Bb][aà]))?\s*[:.]?\s+|"
+    r"(?:(?<![\w])(?:[OÔoô]ng|[Bb][aà])(?:\s*/\s*(?:[Bb][aà]))?\s*[:.]?\s+|"
     r"(?i:h[oọ]\s*(?:,\s*ch[uữ]\s*đ[eệ]m\s*)?v[aà]\s*t[eê]n)"
     r"(?i:\s*(?:ch[uủ]\s*h[oộ]|ng[uư][oờ]i\s*\w+))?\s*[:.]?\s*)")
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*", re.UNICODE)

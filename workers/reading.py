@@ -71,7 +71,7 @@ def _read_pdf_page(source, index, dpi, engine, lang, with_words):
     if verdict.source == "text-layer":
         text = nfc(layout.order_text(words, page.rect.width))
         confidence = verdict.confidence
-        text, number_conf = fill_blank_number(page, words, text, engine, lang)
+        text, number_conf = fill_blank_number(page, words, text, engine)
         if number_conf is not None:
             confidence = min(confidence, max(number_conf, 0.5))
         result = {"number": index + 1, "source": "text-layer", "confidence": confidence,

@@ -52,6 +52,7 @@ def render_receipt(dossier, procedure, unit, pin, public_url):
              "và mã tra cứu (PIN) in trên giấy này. Giữ kín mã tra cứu.", size=10)
     text_box(page, (330, y + 80, 560, y + 110), "CÁN BỘ TIẾP NHẬN", size=10, bold=True, align=1)
     text_box(page, (330, y + 110, 560, y + 130), dossier.received_by, size=10, align=1)
+    doc.subset_fonts()
     data = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return data

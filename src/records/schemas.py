@@ -20,7 +20,11 @@ class Applicant(colander.MappingSchema):
     kind = colander.SchemaNode(colander.String(), validator=colander.OneOf(APPLICANT_KINDS))
     name = colander.SchemaNode(colander.String(), preparer=_text,
                                validator=colander.Length(min=2, max=200))
-    id_number = colander.SchemaNode(colander.String(), preparer=_text)
+    id_number = colander.SchemaNode(
+        colander.String(), preparer=_text,
+        validator=colander.Regex(r"^(\d[ .]?){9}(\d[ .]?)*(-\d{3})?$",
+                                 "a citizen ID has 12 digits (CCCD) or 9 (old CMND); "
+                                 "a tax code has 10 or 13 digits"))
     address = colander.SchemaNode(colander.String(), preparer=_text, missing="",
                                   validator=colander.Length(max=500))
     phone = colander.SchemaNode(colander.String(), preparer=_text, missing="",

@@ -63,12 +63,16 @@ def actor_for(user, units):
                  user.unit_id)
 
 
+HANDLING_ROLES = frozenset({"receiving", "processing", "leader"})
+
+
 def can_see_dossier(actor, dossier):
     if actor.roles & {"admin", "supervisor"}:
         return True
-    if "archivist" in actor.roles and dossier.state in CLOSED_STATES:
+    units = {dossier.receiving_unit, dossier.processing_unit} & actor.units
+    if "archivist" in actor.roles and dossier.state in CLOSED_STATES and units:
         return True
-    return bool({dossier.receiving_unit, dossier.processing_unit} & actor.units)
+    return bool(actor.roles & HANDLING_ROLES and units)
 
 
 def visible_units(actor):

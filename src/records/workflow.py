@@ -21,6 +21,10 @@ class Forbidden(WorkflowError):
     """The user's role or unit does not allow the transition."""
 
 
+class InvalidInput(WorkflowError):
+    """The transition is allowed but its input (reason, unit, date) is missing or wrong."""
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -103,16 +107,16 @@ def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_uni
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
-        raise WorkflowError(f"unknown action {name!r}")
+        raise InvalidInput(f"unknown action {name!r}")
     check(actor, dossier, transition)
     note = (note or "").strip()
     if transition.note_required and not note:
-        raise WorkflowError("a reason is required for this action")
+        raise InvalidInput("a reason is required for this action")
     before = dossier.state
     today = now.date()
     if name == "transfer":
         if not processing_unit:
-            raise WorkflowError("choose the department that will process the dossier")
+            raise InvalidInput("choose the department that will process the dossier")
         dossier.processing_unit = processing_unit
     elif name == "request_supplement":
         dossier.paused_at = now
@@ -135,7 +139,7 @@ def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_uni
         if not is_overdue(dossier, today):
             raise WorkflowError("only a late dossier can be rescheduled")
         if new_due is None or new_due <= today:
-            raise WorkflowError("give a new due date after today")
+            raise InvalidInput("give a new due date after today")
         dossier.rescheduled = {"reason": note, "by": actor.login, "at": now,
                                "previous_due": dossier.due_at}
         dossier.due_at = new_due

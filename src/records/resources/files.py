@@ -92,6 +92,7 @@ class Reading(Persistent):
         self.reason = None
         self.pages_total = None
         self.pages = IOBTree()
+        self.page_count = 0     # NB: a plain int, see workers.pipeline.page
         self.fields = {}
         self.corrections = ()   # tuple of dicts: field, value, previous, by, at
         self.derived_pdf = None  # FileVersion of the searchable PDF, for scans
@@ -100,7 +101,15 @@ class Reading(Persistent):
 
     @property
     def pages_done(self):
-        return len(self.pages)
+        return self.page_count
+
+    def reset(self):
+        """Forget what was read (to read again after a failure); the bytes are untouched."""
+        self.state = "queued"
+        self.reason = None
+        self.pages = IOBTree()
+        self.page_count = 0
+        self.fields = {}
 
     def progress(self):
         return {"state": self.state, "reason": self.reason,

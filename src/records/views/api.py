@@ -173,6 +173,9 @@ def dossier_action(request):
     except workflow.Forbidden as e:
         request.tm.doom()
         return error(request, 403, str(e))
+    except workflow.InvalidInput as e:
+        request.tm.doom()
+        return error(request, 400, str(e))
     except workflow.WorkflowError as e:
         request.tm.doom()
         return error(request, 409, str(e))

@@ -90,7 +90,7 @@ def fire_action(request, dossier, values):
     data = Action().deserialize(values)
     units = request.root.units
     if data["processing_unit"] and data["processing_unit"] not in units:
-        raise workflow.WorkflowError("unknown department")
+        raise workflow.InvalidInput("unknown department")
     workflow.fire(dossier, data["action"], request.actor, clock.now(), calendar(),
                   note=data["note"], unit=request.actor.unit,
                   processing_unit=data["processing_unit"], new_due=data["new_due"])

@@ -1,0 +1,72 @@
+"""Thin Celery task wrappers: ids in, the pipeline does the work.
+
+Pages of one file are read as separate tasks so that the worker processes share them.
+"""
+import logging
+
+from celery import shared_task
+
+from . import pipeline
+from .reading import ReadError
+
+log = logging.getLogger(__name__)
+
+READ_FILE = "records.read_file"
+READ_PAGE = "records.read_page"
+FINISH_FILE = "records.finish_file"
+
+
+def _settings(task):
+    return task.app.conf.records_settings
+
+
+def _guard(task, file_id, step):
+    """Run ``step()``; turn a failure into a visible reason on the file, never a crash."""
+    settings = _settings(task)
+    try:
+        return step()
+    except pipeline.Gone:
+        log.info("file %s is gone; nothing to read", file_id)
+    except ReadError as e:
+        pipeline.fail(settings, file_id, e.reason)
+    except Exception:
+        log.exception("reading file %s failed", file_id)
+        pipeline.fail(settings, file_id, "the file could not be read because of an internal "
+                                         "error; it can be retried")
+    return None
+
+
+@shared_task(name=READ_FILE, bind=True, acks_late=True)
+def read_file(self, file_id):
+    settings = _settings(self)
+
+    def run():
+        started = pipeline.begin(settings, file_id)
+        if started is None:
+            return
+        path, left = started
+        if len(left) <= 1:
+            # NB: one page: no point in a round trip through the broker.
+            for number in left:
+                pipeline.page(settings, file_id, number, path)
+            pipeline.finish(settings, file_id)
+            return
+        for number in left:
+            self.app.send_task(READ_PAGE, args=[file_id, number])
+    _guard(self, file_id, run)
+
+
+@shared_task(name=READ_PAGE, bind=True, acks_late=True)
+def read_page(self, file_id, number):
+    settings = _settings(self)
+
+    def run():
+        if pipeline.page(settings, file_id, number):
+            self.app.send_task(FINISH_FILE, args=[file_id])
+    _guard(self, file_id, run)
+
+
+@shared_task(name=FINISH_FILE, bind=True, acks_late=True)
+def finish_file(self, file_id):
+    _guard(self, file_id, lambda: pipeline.finish(_settings(self), file_id))
+
