@@ -7,6 +7,7 @@ every diacritic and case variant in the original text ("nguyen" matches "Nguyễ
 """
 import functools
 import re
+import string
 
 from records.textnorm import fold, words
 
@@ -19,13 +20,13 @@ _RANGES = ((0x00C0, 0x0250), (0x1E00, 0x1F00))
 
 @functools.lru_cache(maxsize=1)
 def _variants():
-    table = {}
+    table = {letter: {letter, letter.upper()} for letter in string.ascii_lowercase}
     for low, high in _RANGES:
         for code in range(low, high):
             char = chr(code)
             folded = fold(char)
             if len(folded) == 1 and folded.isascii() and folded.isalnum():
-                table.setdefault(folded, {folded, folded.upper()}).add(char)
+                table.setdefault(folded, set()).add(char)
     return table
 
 

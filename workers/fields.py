@@ -387,25 +387,25 @@ def find_ids(text):
         raw = match.group(1)
         if sum(ch.isdigit() for ch in raw) < len(re.sub(r"[ .]", "", raw)) - 2:
             continue  # mostly letters: a word, not a number
-        digits = digits(raw)
+        found = digits(raw)
         branch = digits(match.group(2)) if match.group(2) else ""
         penalty = 0.1 * n_lookalikes(raw) + (0.05 if re.search(r"[ .]", raw) else 0)
         id_ctx = _context(shadow, match.start(), _ID_CONTEXT)
         tax_ctx = _context(shadow, match.start(), _TAX_CONTEXT)
-        if tax_ctx and len(digits) == 10:
-            value = f"{digits}-{branch}" if branch else digits
-            taxes.append((value, (0.95 if tax_check_ok(digits) else 0.75) - penalty))
-        elif tax_ctx and len(digits) == 13:
-            value = f"{digits[:10]}-{digits[10:]}"
-            taxes.append((value, (0.95 if tax_check_ok(digits) else 0.75) - penalty))
-        elif len(digits) == 12 and (plausible_cccd(digits) or id_ctx):
-            confidence = 0.6 + 0.2 * plausible_cccd(digits) + 0.15 * id_ctx
-            ids.append((digits, confidence - penalty))
-        elif len(digits) == 9 and id_ctx:
-            ids.append((digits, 0.85 - penalty))
-        elif len(digits) == 10 and not branch and tax_check_ok(digits) and not id_ctx \
-                and not re.match(r"0[35789]", digits):  # mobile phone numbers start so
-            taxes.append((digits, 0.6 - penalty))
+        if tax_ctx and len(found) == 10:
+            value = f"{found}-{branch}" if branch else found
+            taxes.append((value, (0.95 if tax_check_ok(found) else 0.75) - penalty))
+        elif tax_ctx and len(found) == 13:
+            value = f"{found[:10]}-{found[10:]}"
+            taxes.append((value, (0.95 if tax_check_ok(found) else 0.75) - penalty))
+        elif len(found) == 12 and (plausible_cccd(found) or id_ctx):
+            confidence = 0.6 + 0.2 * plausible_cccd(found) + 0.15 * id_ctx
+            ids.append((found, confidence - penalty))
+        elif len(found) == 9 and id_ctx:
+            ids.append((found, 0.85 - penalty))
+        elif len(found) == 10 and not branch and tax_check_ok(found) and not id_ctx \
+                and not re.match(r"0[35789]", found):  # mobile phone numbers start so
+            taxes.append((found, 0.6 - penalty))
     return ids, taxes
 
 

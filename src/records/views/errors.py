@@ -24,8 +24,10 @@ def http_error(exc, request):
     if exc.code >= 400:
         request.tm.doom()
     if _is_api(request):
-        body = exc.json_body if getattr(exc, "json_body", None) else {"error": exc.detail or exc.title}
-        response = Response(json=body, status=exc.code)
+        if exc.content_type == "application/json" and exc.body:
+            response = Response(body=exc.body, content_type="application/json", status=exc.code)
+        else:
+            response = Response(json={"error": exc.detail or exc.title}, status=exc.code)
     else:
         response = _page(request, exc.code, exc.detail or exc.title)
     for name in ("Location", "Allow", "Retry-After"):

@@ -1,0 +1,60 @@
+"""The JSON API: sessions, listing, creation and its OpenAPI description."""
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.conftest import PASSWORD
+from tests.functional.helpers import api_login
+from tests.samples import pdf_bytes
+
+pytestmark = pytest.mark.foundation
+
+
+def test_openapi_document_is_valid_and_lists_the_operations(web):
+    spec = web.get("/api/v1/openapi.json").json
+    validate(spec)
+    assert {"/session", "/dossiers", "/dossiers/{code}", "/dossiers/{code}/actions",
+            "/dossiers/{code}/components/{key}/versions"} <= set(spec["paths"])
+
+
+def test_anonymous_gets_401_and_wrong_password_401(web, officers):
+    assert web.get("/api/v1/dossiers", status=401).json["error"]
+    web.post_json("/api/v1/session", {"login": "recv1", "password": "wrong"}, status=401)
+    web.post_json("/api/v1/session", {"login": "nobody", "password": "wrong"}, status=401)
+
+
+def test_create_list_and_filter(web, officers):
+    csrf = api_login(web, "recv1", PASSWORD)
+    data = {"procedure": "1.000894", "channel": "online", "submission": "tok-12345678",
+            "applicant": {"kind": "person", "name": "Phạm Thị Hoa", "id_number": "001303012345"}}
+    reply = web.post("/api/v1/dossiers", {"data": json.dumps(data)},
+                     upload_files=[("file.application", "don.pdf", pdf_bytes())],
+                     headers={"X-CSRF-Token": csrf}, status=201)
+    code = reply.json["code"]
+    assert reply.headers["Location"].endswith(f"/api/v1/dossiers/{code}")
+    assert len(reply.json["pin"]) == 8
+    dup = web.post("/api/v1/dossiers", {"data": json.dumps(data)},
+                   headers={"X-CSRF-Token": csrf}, status=409)
+    assert dup.json["code"] == code
+    listed = web.get("/api/v1/dossiers", {"q": "pham thi hoa"}).json
+    assert [d["code"] for d in listed["dossiers"]] == [code]
+    assert web.get("/api/v1/dossiers", {"state": "returned"}).json["total"] == 0
+    assert web.get("/api/v1/dossiers", {"procedure": "1.000894"}).json["total"] == 1
+
+
+def test_changes_need_the_csrf_header(web, officers):
+    api_login(web, "recv1", PASSWORD)
+    web.post("/api/v1/dossiers", {"data": "{}"}, status=400)
+
+
+def test_personal_identifier_is_not_in_any_url(web, officers):
+    csrf = api_login(web, "recv1", PASSWORD)
+    data = {"procedure": "1.001193",
+            "applicant": {"kind": "person", "name": "Võ Minh Tâm", "id_number": "079204001122"}}
+    reply = web.post("/api/v1/dossiers", {"data": json.dumps(data)},
+                     headers={"X-CSRF-Token": csrf}, status=201)
+    urls = json.dumps([reply.headers.get("Location")] + [
+        v["href"] for c in reply.json["components"] for v in c["versions"]]
+        + [reply.json["receipt"]["href"]])
+    assert "079204001122" not in urls and "Tâm" not in urls

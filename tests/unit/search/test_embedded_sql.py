@@ -1,0 +1,58 @@
+import sqlite3
+
+import pytest
+
+from records.search import embedded_sql as sql
+from records.search.query import Query, parse_text
+from records.search.schema import prepare
+
+pytestmark = pytest.mark.search
+
+
+def test_match_expression():
+    expression = sql.match_expression(parse_text('Nguyễn "giấy phép" 15/QĐ-UBND'))
+    assert expression == (
+        '{meta_folded body_folded} : ("nguyen" AND "giay phep" AND "15 qd ubnd") AND '
+        '({meta_exact body_exact} : ("nguyễn" OR "giấy phép" OR "15 qđ ubnd") OR '
+        '{meta_folded body_folded} : "nguyen")')
+    assert sql.match_expression(parse_text("")) is None
+
+
+def test_filters_sql():
+    where, params = sql.filters(Query(kinds=["file"], units=["U1"], overdue=True,
+                                      dates={"due_at": (None, "2025-01-31")}))
+    assert where == ("d.kind IN (?) AND (d.receiving_unit IN (?) OR d.processing_unit IN (?))"
+                     " AND d.overdue = ? AND d.due_at <= ?")
+    assert params == ["file", "U1", "U1", 1, "2025-01-31T23:59:59"]
+    assert sql.filters(Query()) == ("1", [])
+    assert sql.filters(Query(allowed_units=[])) == ("0", [])
+
+
+def test_score_adds_the_symbol_bonus():
+    score, params = sql.score(parse_text("so 15/QĐ-UBND"))
+    assert score.startswith("-bm25(fts, 6.0, 3.0, 2.0, 1.0) + 100.0")
+    assert params == ["15/qd-ubnd", "15/qd-ubnd"]
+    assert sql.score(parse_text("an")) == ("-bm25(fts, 6.0, 3.0, 2.0, 1.0)", [])
+
+
+def test_order_by():
+    assert sql.order_by(Query(text="an")) == "score DESC, d.id"
+    assert sql.order_by(Query()) == "d.sort_date IS NULL, d.sort_date DESC, d.id"
+
+
+def test_schema_and_statements_run_on_sqlite():
+    conn = sqlite3.connect(":memory:")
+    for statement in sql.DDL:
+        conn.execute(statement)
+    doc = prepare({"id": "d:1", "kind": "dossier", "version": 1, "applicant_name": "NGUYỄN An",
+                   "text": [{"page": 1, "text": "một"}, {"page": 2, "text": "hai"}]})
+    rowid = conn.execute(sql.INSERT_DOC, sql.row_values(doc)).lastrowid
+    conn.execute(sql.INSERT_FTS, [rowid, *sql.fts_columns(doc)])
+    match = "SELECT rowid FROM fts WHERE fts MATCH ?"
+    assert conn.execute(match, ['meta_exact : "nguyễn"']).fetchall() == [(rowid,)]
+    assert conn.execute(match, ['meta_exact : "nguyen"']).fetchall() == []
+    assert conn.execute(match, ['meta_folded : "nguyen"']).fetchall() == [(rowid,)]
+    assert conn.execute(match, ['body_folded : "mot hai"']).fetchall() == []  # page break
+    assert sql.unpack(conn.execute("SELECT source FROM docs").fetchone()[0]) == doc
+    conn.execute(sql.DELETE_FTS, [rowid, *sql.fts_columns(doc)])
+    assert conn.execute(match, ['meta_folded : "nguyen"']).fetchall() == []

@@ -1,0 +1,84 @@
+"""The object store: evolve steps, streaming blobs, fixity (on in-memory databases)."""
+import io
+
+import pytest
+import transaction
+import ZODB
+
+from records import evolve
+from records.resources.files import FileTooLarge, FileVersion
+from records.store import get_portal
+
+pytestmark = pytest.mark.foundation
+
+
+def test_new_portal_is_at_the_latest_generation():
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        assert portal.generation == len(evolve.STEPS)
+        assert set(portal.keys()) == {"units", "procedures", "dossiers", "users"}
+    db.close()
+
+
+def test_evolve_runs_missing_steps_once(monkeypatch):
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        get_portal(conn.root())  # at today's latest generation
+    calls = []
+    steps = evolve.STEPS + (("add-thing", lambda p: calls.append(p)),)
+    monkeypatch.setattr(evolve, "STEPS", steps)
+    with db.transaction() as conn:
+        portal = conn.root()["portal"]
+        assert evolve.evolve(portal) == 1 and len(calls) == 1
+        assert evolve.evolve(portal) == 0 and len(calls) == 1
+        assert portal.generation == len(steps)
+    db.close()
+
+
+class CountingStream(io.RawIOBase):
+    """Hands out bytes in chunks and remembers the largest read (memory stays bounded)."""
+
+    def __init__(self, size):
+        self.left = size
+        self.largest = 0
+
+    def readable(self):
+        return True
+
+    def read(self, n=-1):
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        self.largest = max(self.largest, n)
+        self.left -= n
+        return b"x" * n
+
+
+def test_file_version_streams_and_hashes(tmp_path):
+    import hashlib
+    from ZODB.FileStorage import FileStorage
+    db = ZODB.DB(FileStorage(str(tmp_path / "Data.fs"), blob_dir=str(tmp_path / "blobs")))
+    size = 5 * 1024 * 1024 + 7
+    stream = CountingStream(size)
+    with db.transaction() as conn:
+        version = FileVersion("big.pdf", "application/pdf", "recv1", None)
+        version.write_from(stream)
+        conn.root()["v"] = version
+    assert stream.largest <= 1 << 20  # never the whole file at once
+    with db.transaction() as conn:
+        version = conn.root()["v"]
+        assert version.size == size
+        assert version.sha256 == hashlib.sha256(b"x" * size).hexdigest()
+        assert version.check_fixity()
+    db.close()
+
+
+def test_file_version_refuses_more_than_the_limit(tmp_path):
+    from ZODB.FileStorage import FileStorage
+    db = ZODB.DB(FileStorage(str(tmp_path / "Data.fs"), blob_dir=str(tmp_path / "blobs")))
+    conn = db.open()
+    version = FileVersion("big.pdf", "application/pdf", "recv1", None)
+    with pytest.raises(FileTooLarge):
+        version.write_from(CountingStream(3000), limit=2000)
+    transaction.abort()
+    conn.close()
+    db.close()
