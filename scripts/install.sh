@@ -36,6 +36,9 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The Vietnamese and English catalogs are compiled from the .po files kept in git.
+.venv/bin/pybabel compile -q -d src/records/locale -D records
+
 if [ $want_test = 1 ]; then
   # Elasticsearch refuses to run as root: a dedicated user owns it.
   id -u "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"

@@ -57,7 +57,7 @@ DELETE_FTS = ("INSERT INTO fts (fts, rowid, meta_exact, meta_folded, body_exact,
 
 
 def pack(prepared):
-    return zlib.compress(json.dumps(prepared, ensure_ascii=False).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(prepared, ensure_ascii=False).encode("utf-8"), 3)
 
 
 def unpack(blob):

@@ -57,7 +57,7 @@ FACETS = {
 
 #: Joins page texts in the single body column of backends that need one, so that no phrase
 #: matches across a page break.
-PAGE_BREAK = " \n\u2029 xxpagebreakxx \u2029\n "
+PAGE_BREAK = " \n xxpagebreakxx \n "
 
 
 class InvalidDocument(ValueError):

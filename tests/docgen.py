@@ -31,7 +31,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from records.textnorm import strip_marks
 
-VERSION = "1"
+VERSION = "2"
 SEED = 20260205
 N_DOCS = 32
 DPI = 300
@@ -146,6 +146,10 @@ def _tax_code(rng):
             return head + str(check)
 
 
+def _cap(text):
+    return text[:1].upper() + text[1:]
+
+
 def _body(kind, rng, person, tax, issue, issuer):
     """Paragraphs (text, style, align) and the extra expected fields of the body."""
     p = person
@@ -184,7 +188,7 @@ def _body(kind, rng, person, tax, issue, issuer):
                  (f"Nơi thường trú: {addr}.", "R")]
     elif kind == "letter":
         taxes = [tax]
-        paras = [(f"Kính gửi: {titled.capitalize()}", "C"),
+        paras = [(f"Kính gửi: {_cap(titled)}", "C"),
                  (f"Ngày {_date_words(issue)[5:]}, {issuer} nhận được đơn của "
                   f"{titled} (CCCD số {p['cccd']}) đề nghị hướng dẫn thủ tục đăng ký "
                   f"thuế cho doanh nghiệp có mã số thuế {tax}.", "R"),
@@ -193,7 +197,7 @@ def _body(kind, rng, person, tax, issue, issuer):
                   "thời hạn giải quyết là 03 ngày làm việc.", "R"),
                  ("Trân trọng./.", "R")]
     elif kind == "permit":
-        paras = [(f"Cấp cho: {titled.capitalize()}", "R"),
+        paras = [(f"Cấp cho: {_cap(titled)}", "R"),
                  (f"Số CCCD: {p['cccd']}; sinh ngày: {born}", "R"),
                  (f"Địa chỉ: {addr}", "R"),
                  (f"Được phép xây dựng công trình: nhà ở riêng lẻ, {rng.randint(2, 6)} tầng, "
@@ -232,6 +236,8 @@ def _body(kind, rng, person, tax, issue, issuer):
                 "birth_dates": [p["born"].isoformat()]}
     if kind == "report":
         expected = {"citizen_ids": [], "tax_codes": [], "person_names": [], "birth_dates": []}
+    if kind == "letter":
+        expected["birth_dates"] = []
     return lines, expected
 
 

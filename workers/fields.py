@@ -86,8 +86,7 @@ def _symbol(original):
         shadow = _shadow(part).upper()
         if part == shadow and shadow in _SYMBOL_DIACRITICS:
             part = _SYMBOL_DIACRITICS[shadow]
-        # OCR reads a lone Đ as D with lower-case noise; keep upper case.
-        out.append(part.upper() if part.isupper() or part[:1].isupper() else part)
+        out.append(part)
     return "-".join(out)
 
 
@@ -292,8 +291,10 @@ def find_issuer(text):
         line = _strip_heading(line)
         if not line or _RULE.match(line) or _PLACE_DATE.search(_shadow(line)):
             continue
-        if _is_upper_line(line):
-            parts.append(line)
+        if _is_upper_line(line) and not re.search(r"[0-9]", line):
+            # Rules and seal fragments leave lone marks and lower-case scraps: keep words.
+            parts.append(" ".join(t for t in line.split()
+                                  if any(ch.isalpha() for ch in t) and t.upper() == t))
     if not parts:
         return None, 0.0
     return clean(" ".join(parts)), 0.85 if stop < len(lines) else 0.6
@@ -318,7 +319,8 @@ def find_summary(text, type_index=None):
             shadow = _shadow(line)
             if _BODY_START.match(shadow) or _RULE.match(line):
                 break
-            if parts and (_is_upper_line(line) or line.endswith(":")):
+            # A wrapped summary goes on in lower case; the body starts a new sentence.
+            if parts and (not line[:1].islower() or line.endswith(":")):
                 break
             if not parts and _is_upper_line(line) and not _SUMMARY_START.match(shadow):
                 # The rest of a two-line type ("GIẤY CHỨNG NHẬN / ĐĂNG KÝ ...") is summary too.
@@ -349,7 +351,8 @@ _ID_CONTEXT = re.compile(r"(?i)(cccd|c[aă]n\s*c[uư][oơ]c|cmnd|ch[uứ]ng\s*mi
 _TAX_CONTEXT = re.compile(r"(?i)(m[aã]\s*s[oố]\s*thu[eế]|\bmst\b|m[aã]\s*s[oố]\s*doanh\s*nghi[eệ]p"
                           r"|m[aã]\s*s[oố]\s*h[oộ]\s*kinh\s*doanh)")
 # A run of digit-like characters with optional single spaces/dots/hyphens between them.
-_DIGIT_RUN = re.compile(r"(?<![\w])(" + _DIGITISH + r"(?:[ .]?" + _DIGITISH + r"){8,13})"
+# NB: it starts and ends on a real digit, or "số 0361..." would read as "50361...".
+_DIGIT_RUN = re.compile(r"(?<![\w])([0-9](?:[ .]?" + _DIGITISH + r"){7,12}[ .]?[0-9])"
                         r"(?:\s*-\s*(" + _DIGITISH + r"{3}))?(?![\w])")
 
 
@@ -423,6 +426,8 @@ def _name_after(text, start):
     pos = start
     for m in re.finditer(r"[^\s,;:()]+|[,;:()\n]", text[start:start + 80]):
         token = m.group(0)
+        if token == "\n" and len(words) <= 2:
+            continue  # "ông Bùi Xuân / Bình": a name broken across lines (3+ words is whole)
         if token in ",;:()\n":
             break
         if not _NAME_WORD.fullmatch(token) or not token[0].isupper():
@@ -456,7 +461,9 @@ def find_names(text):
             confidence -= 0.1  # Vietnamese names almost always carry marks
         names.append((clean(value), confidence))
     del shadow
-    return names
+    # "Bùi Xuân" read where a line broke is the same person as "Bùi Xuân Bình".
+    return [(n, c) for n, c in names
+            if not any(o != n and o.startswith(n + " ") for o, _ in names)]
 
 
 _BIRTH_LABEL = re.compile(r"(?i)(ng[aà]y\s*,?\s*(?:th[aá]ng\s*,?\s*n[aă]m\s*)?sinh|sinh\s*ng[aà]y|"
@@ -468,10 +475,10 @@ def find_birth_dates(text):
     shadow = _shadow(text)
     found = []
     for match in _BIRTH_LABEL.finditer(shadow):
-        start = match.end()
-        if "sinh ng" in match.group(1).lower():
-            start = match.start() + len("sinh")  # "Sinh ngày 05 tháng ..." is the words form
-        iso, info = _parse_date_at(shadow, start, limit=6)
+        iso, info = _parse_date_at(shadow, match.end(), limit=6)
+        if not iso and "sinh ng" in match.group(1).lower():
+            # "Sinh ngày 05 tháng 02 năm 1990": the label's "ngày" starts the words form.
+            iso, info = _parse_date_at(shadow, match.start() + len("sinh"), limit=6)
         if iso:
             found.append((iso, 0.9 - 0.1 * info[1]))
     return found

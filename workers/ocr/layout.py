@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from statistics import median
 
 
+NOISE_CONF = 0.5
+
+
 @dataclass
 class Segment:
     """Words of one line that belong together (no column gap between them)."""
@@ -83,7 +86,10 @@ def _rows(segments):
 
 def order_text(words, page_width):
     """The page text in reading order (see module docstring); ``""`` for no words."""
-    words = [w for w in words if w.text.strip()]
+    # NB: rules, seals and specks come out as low-confidence marks with no letter or digit;
+    # they would also break the column runs below.
+    words = [w for w in words if w.text.strip()
+             and (any(ch.isalnum() for ch in w.text) or w.conf >= NOISE_CONF)]
     if not words:
         return ""
     left = min(w.left for w in words)
