@@ -147,12 +147,16 @@ class ElasticBackend:
             for kind in KINDS:
                 new[kind] = self._new_index(kind, suffix)
             with _Translate():
-                self.client.indices.put_settings(index=",".join(new.values()),
-                                                 settings={"refresh_interval": "-1"})
+                # NB: nobody reads the new indexes before the switch: no refreshes, and
+                # the translog is synced in the background instead of on every request.
+                self.client.indices.put_settings(
+                    index=",".join(new.values()),
+                    settings={"refresh_interval": "-1", "translog.durability": "async"})
             written = self._bulk(self._index_actions(docs, target=new.__getitem__))
             with _Translate():
-                self.client.indices.put_settings(index=",".join(new.values()),
-                                                 settings={"refresh_interval": None})
+                self.client.indices.put_settings(
+                    index=",".join(new.values()),
+                    settings={"refresh_interval": None, "translog.durability": None})
                 self.client.indices.refresh(index=",".join(new.values()))
                 old = self._concrete_indexes()
                 actions = [{"remove": {"index": index, "alias": self.alias(kind)}}

@@ -305,8 +305,10 @@ class EmbeddedBackend:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS hits "
                          "(rid INTEGER PRIMARY KEY, score REAL)")
             conn.execute("DELETE FROM temp.hits")
+            # NB: CROSS JOIN keeps fts the outer loop; otherwise SQLite may walk a filter
+            # index and re-run the whole MATCH once per candidate row.
             conn.execute(f"INSERT INTO temp.hits SELECT d.rowid, {rank} FROM fts "
-                         f"JOIN docs d ON d.rowid = fts.rowid "
+                         f"CROSS JOIN docs d ON d.rowid = fts.rowid "
                          f"WHERE fts MATCH ? AND {where}", rank_params + [expression] + params)
             source, score, params = (
                 "FROM temp.hits h JOIN docs d ON d.rowid = h.rid WHERE 1", "h.score", [])

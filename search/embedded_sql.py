@@ -4,9 +4,10 @@ Pure functions, no connection: unit-tested in ``tests/unit/search/test_embedded_
 
 One ``docs`` row per document (filter and facet columns, the prepared document as
 compressed JSON) and one row of the contentless FTS5 table ``fts`` with the same rowid:
-``meta_exact``, ``meta_folded``, ``body_exact``, ``body_folded``. Folding is done in Python
-(:mod:`records.textnorm`); the tokenizer keeps diacritics, so the exact columns really are
-exact. bm25 weights make the exact columns count more than the folded ones.
+``meta_exact``, ``meta_folded``, ``body_folded``. Folding is done in Python
+(:mod:`records.textnorm`); the tokenizer keeps diacritics, so the exact column really is
+exact. bm25 weights make it count more than the folded ones. As in Elasticsearch
+(see :mod:`records.search.mapping`), page text is indexed folded only.
 """
 import json
 import zlib
@@ -16,8 +17,8 @@ from records.textnorm import fold, lower, symbol_key, words
 from .schema import DATE_FIELDS, FACETS, PAGE_BREAK, meta_values
 
 SCHEMA_VERSION = 1
-#: bm25 weights for meta_exact, meta_folded, body_exact, body_folded.
-WEIGHTS = (6.0, 3.0, 2.0, 1.0)
+#: bm25 weights for meta_exact, meta_folded, body_folded.
+WEIGHTS = (6.0, 3.0, 1.0)
 SYMBOL_BONUS = 100.0
 COLUMNS = ("id", "kind", "version", "procedure_code", "receiving_unit", "processing_unit",
            "state", "doc_type", "issuer", "status", "applicant_id", "number_symbol_key",
@@ -42,18 +43,18 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS docs_code ON docs (dossier_code_key)",
     # NB: contentless: the text lives once, compressed, in docs.source. Removing a row
     # needs its old column values, recomputed from that source by fts_columns().
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(meta_exact, meta_folded, body_exact, "
-    "body_folded, content='', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(meta_exact, meta_folded, body_folded, "
+    "content='', tokenize='unicode61 remove_diacritics 0')",
 ]
 
 INSERT_DOC = (f"INSERT INTO docs ({', '.join(COLUMNS)}, source) "
               f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})")
 UPDATE_DOC = (f"UPDATE docs SET {', '.join(c + ' = ?' for c in COLUMNS)}, source = ? "
               "WHERE rowid = ?")
-INSERT_FTS = ("INSERT INTO fts (rowid, meta_exact, meta_folded, body_exact, body_folded) "
-              "VALUES (?, ?, ?, ?, ?)")
-DELETE_FTS = ("INSERT INTO fts (fts, rowid, meta_exact, meta_folded, body_exact, "
-              "body_folded) VALUES ('delete', ?, ?, ?, ?, ?)")
+INSERT_FTS = ("INSERT INTO fts (rowid, meta_exact, meta_folded, body_folded) "
+              "VALUES (?, ?, ?, ?)")
+DELETE_FTS = ("INSERT INTO fts (fts, rowid, meta_exact, meta_folded, body_folded) "
+              "VALUES ('delete', ?, ?, ?, ?)")
 
 
 def pack(prepared):
@@ -72,10 +73,9 @@ def row_values(prepared):
 
 
 def fts_columns(prepared):
-    """The four FTS column values for a prepared document (deterministic)."""
+    """The FTS column values for a prepared document (deterministic)."""
     meta = PAGE_BREAK.join(meta_values(prepared))
-    body = PAGE_BREAK.join(page["text"] for page in prepared["text"])
-    return meta, fold(meta), body, fold(body)
+    return meta, fold(meta), fold(PAGE_BREAK.join(page["text"] for page in prepared["text"]))
 
 
 def _phrase(text):
@@ -93,7 +93,7 @@ def match_expression(parsed):
         return None
     exact = [_phrase(lower(c)) for c in parsed.clauses if words(c)]
     return (f"{{meta_folded body_folded}} : ({' AND '.join(folded)}) AND "
-            f"({{meta_exact body_exact}} : ({' OR '.join(exact)}) OR "
+            f"(meta_exact : ({' OR '.join(exact)}) OR "
             f"{{meta_folded body_folded}} : {folded[0]})")
 
 

@@ -2,15 +2,16 @@
 
 Pure functions, no client: unit-tested in ``tests/unit/search/test_esquery.py``.
 Scoring: every clause must match the folded fields (meta counts 3x the pages); an optional
-clause on the exact fields (diacritics kept) adds to the score of documents that match the
-query as typed, and an exact ``number_symbol``/``dossier_code`` key adds a large constant.
+clause on the exact short fields (names, titles, numbers: diacritics kept) adds to the score
+of documents that match the query as typed, and an exact ``number_symbol``/``dossier_code``
+key adds a large constant.
 """
 from records.textnorm import fold, lower, symbol_key
 
 from .schema import FACETS
 
 FOLDED_FIELDS = ["meta_folded^3", "body_folded"]
-EXACT_FIELDS = ["meta_exact^3", "text.text"]
+EXACT_FIELDS = ["meta_exact"]
 EXACT_BOOST = 2.0
 SYMBOL_BOOST = 100.0
 SORT_FIELD = "sort_date"

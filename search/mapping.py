@@ -8,9 +8,12 @@ keeps one definition of "folded" for both backends and works on any distribution
 
 Fields searched by text
     meta_exact / meta_folded   the short fields (:data:`schema.META_FIELDS`)
-    text.text / body_folded    the pages, exact and folded
-Both are analysed by the ``vi_text`` analyzer (standard tokenizer + lowercase), so the exact
-fields keep diacritics and the folded ones match what the query folds to.
+    body_folded                the pages, folded
+All are analysed by the ``vi_text`` analyzer (standard tokenizer + lowercase), so the exact
+field keeps diacritics and the folded ones match what the query folds to.
+NB: page text is indexed folded only. Exact-diacritics ranking matters for names and
+titles; OCR text loses diacritics anyway, and a second copy of every page halved the bulk
+indexing rate. The pages stay in _source (unindexed) for highlights.
 Keyword fields serve filters and facets; ``number_symbol_key`` / ``dossier_code_key`` hold
 :func:`records.textnorm.symbol_key` forms ("15/qd-ubnd").
 """
@@ -55,10 +58,7 @@ def mappings():
         "overdue": {"type": "boolean"},
         "number_symbol_key": _keyword(),
         "dossier_code_key": _keyword(),
-        "text": {"properties": {
-            "page": {"type": "integer", "index": False, "doc_values": False},
-            "text": _text(),
-        }},
+        "text": {"type": "object", "enabled": False},
         "meta_exact": _text(),
         "meta_folded": _text(),
         "body_folded": _text(),

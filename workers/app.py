@@ -38,7 +38,8 @@ def make_app(settings):
     if broker.startswith("redis://"):
         # NB: a task not acknowledged within this time is delivered again; OCR of a long
         # file can take minutes, so keep it well above the longest task.
-        conf["broker_transport_options"] = {"visibility_timeout": 3600}
+        conf["broker_transport_options"] = {
+            "visibility_timeout": int(settings.get("celery.visibility_timeout", 3600))}
     app.conf.update(conf)
     app.conf.records_settings = dict(settings)
     return app

@@ -136,8 +136,8 @@ _D = _DIGITISH + r"(?:\s?" + _DIGITISH + r")?"
 _Y = r"[0-9OoIlSB](?:\s?[0-9OoIlSB]){3}"
 _DATE_WORDS = re.compile(r"(?i)ng[aà]y\s*(?P<d>" + _D + r")\s*[,.]?\s*th[aá]ng\s*(?P<m>" + _D
                          + r")\s*[,.]?\s*n[aă]m\s*(?P<y>" + _Y + r")")
-_DATE_NUMERIC = re.compile(r"(?<![0-9])(?P<d>[0-9]{1,2})\s*[/.\-]\s*(?P<m>[0-9]{1,2})\s*[/.\-]\s*"
-                           r"(?P<y>(?:19|20)[0-9]{2})(?![0-9])")
+_DATE_NUMERIC = re.compile(r"(?<![0-9\w])(?P<d>[0-9OoIl]{1,2})\s*[/.\-]\s*(?P<m>[0-9OoIl]{1,2})"
+                           r"\s*[/.\-]\s*(?P<y>[12lI][09Oo][0-9OoIlSB]{2})(?![0-9])")
 
 
 def _iso(day, month, year):
@@ -178,6 +178,8 @@ def find_place_date(text):
     shadow = _shadow(text)
     for match in _PLACE_DATE.finditer(shadow):
         iso, info = _parse_date_at(shadow, match.end(), limit=2)
+        if not iso:  # "ngày 5/2/2026"
+            iso, info = _parse_date_at(shadow, match.end() + 4, limit=3)
         if not iso:
             continue
         words = text[match.start("place"):match.end("place")].split()
@@ -388,13 +390,14 @@ def find_ids(text):
     ids, taxes = [], []
     for match in _DIGIT_RUN.finditer(shadow):
         raw = match.group(1)
-        if sum(ch.isdigit() for ch in raw) < len(re.sub(r"[ .]", "", raw)) - 2:
-            continue  # mostly letters: a word, not a number
         found = digits(raw)
-        branch = digits(match.group(2)) if match.group(2) else ""
-        penalty = 0.1 * n_lookalikes(raw) + (0.05 if re.search(r"[ .]", raw) else 0)
         id_ctx = _context(shadow, match.start(), _ID_CONTEXT)
         tax_ctx = _context(shadow, match.start(), _TAX_CONTEXT)
+        letters = n_lookalikes(raw)
+        if letters > len(found) / 3 or (letters > 2 and not (id_ctx or tax_ctx)):
+            continue  # mostly letters: a word, not a number
+        branch = digits(match.group(2)) if match.group(2) else ""
+        penalty = 0.05 * letters + (0.05 if re.search(r"[ .]", raw) else 0)
         if tax_ctx and len(found) == 10:
             value = f"{found}-{branch}" if branch else found
             taxes.append((value, (0.95 if tax_check_ok(found) else 0.75) - penalty))

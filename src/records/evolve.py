@@ -5,6 +5,12 @@ persistent attribute gets a step here and a test on an in-memory database.
 """
 import logging
 
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent.list import PersistentList
+
+from records.resources.dossiers import RATING_LEVELS
+
 log = logging.getLogger(__name__)
 
 
@@ -12,8 +18,25 @@ def _noop(portal):
     """Generation 1: the initial schema."""
 
 
+def _citizens(portal):
+    """Generation 2: public download log per dossier, rating counters, result status stamps."""
+    dossiers = portal.dossiers
+    if not hasattr(dossiers, "ratings"):
+        dossiers.ratings = OOBTree({level: Length() for level in RATING_LEVELS})
+    for dossier in dossiers.values():
+        if not hasattr(dossier, "downloads"):
+            dossier.downloads = PersistentList()
+        if dossier.rating is not None:
+            dossiers.ratings[dossier.rating["level"]].change(1)
+        for result in dossier.results:
+            for name in ("status_at", "status_by"):
+                if not hasattr(result, name):
+                    setattr(result, name, None)
+
+
 STEPS = (
     ("initial", _noop),
+    ("citizens", _citizens),
 )
 
 

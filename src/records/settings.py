@@ -13,6 +13,8 @@ ENVIRONMENT = {
     "RECORDS_PUBLIC_URL": "records.public_url",
     "RECORDS_ZODB_URI": "zodbconn.uri",
     "CELERY_BROKER_URL": "celery.broker_url",
+    "CELERY_VISIBILITY_TIMEOUT": "celery.visibility_timeout",
+    "RECORDS_MAX_PAGES": "records.max_pages",
     "SEARCH_BACKEND": "search.backend",
     "SEARCH_URL": "search.url",
 }

@@ -12,11 +12,14 @@ Contract: :func:`order_text` takes :class:`~workers.ocr.engine.Word`-like object
 and returns lines joined by ``\\n``. :func:`block_order_text` is the engine's own order,
 kept to measure what the reordering is worth.
 """
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
 
 NOISE_CONF = 0.5
+# The short rules under the issuer and the motto read as "_", "-_", "___", "~~".
+_RULE_MARK = re.compile(r"[_~—=]+|-+_+|_+-+")
 
 
 @dataclass
@@ -88,7 +91,7 @@ def order_text(words, page_width):
     """The page text in reading order (see module docstring); ``""`` for no words."""
     # NB: rules, seals and specks come out as low-confidence marks with no letter or digit;
     # they would also break the column runs below.
-    words = [w for w in words if w.text.strip()
+    words = [w for w in words if w.text.strip() and not _RULE_MARK.fullmatch(w.text)
              and (any(ch.isalnum() for ch in w.text) or w.conf >= NOISE_CONF)]
     if not words:
         return ""

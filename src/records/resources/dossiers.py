@@ -62,6 +62,8 @@ class Result(Persistent):
         self.status_reason = None
         self.superseded_by = None   # result_id
         self.supersedes = None      # result_id
+        self.status_at = None       # when it was last revoked or superseded
+        self.status_by = None       # by whom (login; shown to officers only)
 
     @property
     def usable(self):
@@ -96,7 +98,8 @@ class Dossier(Persistent):
         self.supplement_note = None
         self.closed_at = None
         self.returned_electronically = False
-        self.rating = None
+        self.rating = None          # dict: level, comment, at (see RATING_LEVELS)
+        self.downloads = PersistentList()  # public downloads: dicts at, file_id, result_id
         self.reuse_count = 0
         self.receipt = None         # FileVersion of the printed receipt
 
@@ -106,6 +109,17 @@ class Dossier(Persistent):
         self.components[component.key] = component
         self.component_order.append(component.key)
         return component
+
+    def rate(self, level, comment, at):
+        """Keep the citizen's one rating; ``ValueError`` for a second one or a bad level."""
+        if level not in RATING_LEVELS:
+            raise ValueError(f"unknown rating {level!r}")
+        if self.rating is not None:
+            raise ValueError("this dossier has already been rated")
+        self.rating = {"level": level, "comment": comment or "", "at": at}
+        folder = getattr(self, "__parent__", None)
+        if folder is not None:
+            folder.ratings[level].change(1)
 
     def ordered_components(self):
         return [self.components[k] for k in self.component_order]
@@ -134,12 +148,17 @@ class Dossier(Persistent):
                 yield result.published
 
 
+RATING_LEVELS = ("very_satisfied", "satisfied", "not_satisfied")
+
+
 class Dossiers(Folder):
-    """All dossiers, keyed by code; keeps a conflict-free count."""
+    """All dossiers, keyed by code; keeps a conflict-free count, and one per rating level
+    (``ratings[level]`` is a :class:`Length`), so a dashboard need not read every dossier."""
 
     def __init__(self):
         super().__init__()
         self.count = Length()
+        self.ratings = OOBTree({level: Length() for level in RATING_LEVELS})
 
     def add(self, name, obj):
         super().add(name, obj)

@@ -1,0 +1,290 @@
+"""Results (kết quả) from attachment to e-result: attach, publish (stamp), revoke, supersede.
+
+Lifecycle of a :class:`~records.resources.dossiers.Result`::
+
+    attach (processing officer or leader of the processing unit, dossier in_processing)
+        -> draft
+    workflow "approve" (leader; dossier -> result_ready)  -> approved
+    publish (leader, dossier result_ready)                 -> published: the e-result exists
+    revoke (leader, with a reason; from draft, approved or published) -> revoked
+    supersede (leader, with a reason and a new PDF)         -> superseded; the new one is
+                                                               approved and published at once
+
+Publishing makes a stamped copy of the original PDF: a QR code and one line of text that
+point to ``{public_url}/verify/{token}``, placed in the bottom margin of every page (the page
+is made taller when its content reaches the bottom, so nothing is covered). The copy is a new
+derived :class:`FileVersion`; the original is never changed. The stamp is appended as an
+incremental update when the PDF allows it, so the original bytes (and any digital signature
+over them) are kept intact inside the e-result.
+
+Functions here take the portal, dossier, actor and time; no request, no web imports. The
+caller's transaction commits or aborts them whole.
+"""
+import os
+import shutil
+import tempfile
+
+import pymupdf
+
+from records import workflow
+from records.printing import font_file, qr_png
+from records.resources.dossiers import Result
+from records.resources.files import CHUNK, FileVersion
+from records.uploads import UploadError, safe_filename, store_upload
+
+PDF = "application/pdf"
+QR_SIZE = 64        # points: about 22 mm, readable by a phone from a printed page
+QR_MIN = 40         # below this the band is too small: the page is made taller instead
+MARGIN = 6
+CAPTION_SIZE = 7
+
+
+class ResultError(workflow.WorkflowError):
+    """A result operation that cannot be done; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def verify_url(public_url, token):
+    return f"{public_url.rstrip('/')}/verify/{token}"
+
+
+# -- rules -----------------------------------------------------------------------------
+
+def _require_processing_unit(actor, dossier):
+    if not workflow.in_scope(actor, dossier, ("processing",)):
+        raise ResultError("only the processing unit of this dossier handles its results",
+                          status=403)
+
+
+def _require_leader(actor, dossier, what):
+    if not actor.roles & {"leader", "admin"}:
+        raise ResultError(f"only a leader may {what} a result", status=403)
+    _require_processing_unit(actor, dossier)
+
+
+def can_attach(actor, dossier):
+    return (dossier.state == "in_processing" and bool(actor.roles & {"processing", "leader",
+                                                                     "admin"})
+            and workflow.in_scope(actor, dossier, ("processing",)))
+
+
+def can_lead(actor, dossier):
+    return bool(actor.roles & {"leader", "admin"}) and workflow.in_scope(
+        actor, dossier, ("processing",))
+
+
+# -- attach ----------------------------------------------------------------------------
+
+def check_pdf(version, max_pages):
+    """Open the stored PDF; :class:`ResultError` when it cannot be stamped later."""
+    try:
+        with version.open() as f, pymupdf.open(stream=f.read(), filetype="pdf") as doc:
+            if doc.needs_pass or doc.is_encrypted:
+                raise ResultError("the PDF is password protected; attach an unprotected copy",
+                                  status=422)
+            pages = doc.page_count
+    except ResultError:
+        raise
+    except Exception:  # NB: MuPDF raises several kinds of errors for a broken file
+        raise ResultError("the PDF could not be opened; it may be damaged", status=422) from None
+    if pages < 1:
+        raise ResultError("the PDF has no pages", status=422)
+    if pages > max_pages:
+        raise ResultError(f"the PDF has {pages} pages; the limit is {max_pages}", status=413)
+    return pages
+
+
+def _new_result(portal, dossier, stream, filename, meta, actor, now, limit, max_pages):
+    try:
+        original = store_upload(stream, filename, uploaded_by=actor.login, uploaded_at=now,
+                                allowed_types={PDF}, limit=limit, unit_id=dossier.processing_unit)
+    except UploadError as e:
+        raise ResultError(str(e).replace(f"(accepted: {PDF})", "(a result must be a PDF)"),
+                          status=e.status) from None
+    check_pdf(original, max_pages)
+    original.derivation = "result"
+    portal.register_file(original)
+    result = Result(original, doc_type=meta["doc_type"], number_symbol=meta["number_symbol"],
+                    issuer=meta["issuer"], issue_date=meta["issue_date"],
+                    valid_until=meta.get("valid_until"), kind=meta.get("kind", ""),
+                    created_by=actor.login, created_at=now)
+    dossier.results.append(result)
+    return result
+
+
+def attach(portal, dossier, stream, filename, meta, actor, now, limit, max_pages):
+    """Attach a result document (PDF) as a draft. ``meta``: doc_type, number_symbol, issuer,
+    issue_date (date), valid_until (date or None), kind. Returns the :class:`Result`."""
+    if dossier.state != "in_processing":
+        raise ResultError(f"a result is attached while the dossier is in processing, not "
+                          f"in state {dossier.state}", status=409)
+    if not actor.roles & {"processing", "leader", "admin"}:
+        raise ResultError("your role may not attach a result", status=403)
+    _require_processing_unit(actor, dossier)
+    result = _new_result(portal, dossier, stream, filename, meta, actor, now, limit, max_pages)
+    dossier.record("attach_result", actor.login, now, actor.unit, dossier.state, dossier.state,
+                   f"{result.doc_type} {result.number_symbol}")
+    return result
+
+
+# -- publish ---------------------------------------------------------------------------
+
+def publish(portal, dossier, result, actor, now, public_url):
+    """Stamp the approved result and publish it as the e-result. Returns the new version."""
+    _require_leader(actor, dossier, "publish")
+    if result.status != "approved":
+        raise ResultError(f"only an approved result can be published (this one is "
+                          f"{result.status})", status=409)
+    if dossier.state != "result_ready":
+        raise ResultError(f"results are published when the result is ready, not in state "
+                          f"{dossier.state}", status=409)
+    _publish(portal, dossier, result, actor, now, public_url)
+    dossier.record("publish_result", actor.login, now, actor.unit, dossier.state,
+                   dossier.state, f"{result.doc_type} {result.number_symbol}")
+    return result.published
+
+
+def _publish(portal, dossier, result, actor, now, public_url):
+    original = result.original
+    url = verify_url(public_url, result.verify_token)
+    caption = (f"Bản điện tử của kết quả số {result.number_symbol}. "
+               f"Xác thực tại / Verify at: {url}")
+    with tempfile.TemporaryDirectory(prefix="records-stamp-") as tmp:
+        path = os.path.join(tmp, "result.pdf")
+        with original.open() as src, open(path, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+        stamp_file(path, url, caption)
+        stem = safe_filename(original.filename).rsplit(".", 1)[0]
+        version = FileVersion(f"{stem}-ket-qua-dien-tu.pdf", PDF, actor.login, now,
+                              unit_id=dossier.processing_unit)
+        with open(path, "rb") as f:
+            version.write_from(f)
+    version.derivation = "e-result"
+    version.derived_from = original.file_id
+    version.reading.state = "done"  # NB: the same text as the original; nothing new to read
+    result.published = portal.register_file(version)
+    result.status = "published"
+    result.published_at = now
+    portal.tokens[result.verify_token] = (dossier.code, result.result_id)
+    dossier.returned_electronically = True
+
+
+def stamp_file(path, url, caption):
+    """Stamp the PDF at ``path`` in place: QR code for ``url`` and ``caption`` on every page."""
+    qr = qr_png(url)
+    doc = pymupdf.open(path)
+    try:
+        for page in doc:
+            _stamp_page(page, qr, caption)
+        try:
+            doc.subset_fonts()
+        except Exception:  # NB: a full font only costs size; the stamp itself is done
+            pass
+        if doc.can_save_incrementally():
+            doc.save(path, incremental=True, encryption=pymupdf.PDF_ENCRYPT_KEEP)
+        else:
+            whole = path + ".new"
+            doc.save(whole, garbage=3, deflate=True)
+            os.replace(whole, path)
+    finally:
+        doc.close()
+
+
+def content_bottom(page):
+    """The lowest point of anything drawn on the page (text, images, vector drawings)."""
+    area = page.rect
+    bottom = area.y0
+    rects = [pymupdf.Rect(b[:4]) for b in page.get_text("blocks")]
+    rects += [pymupdf.Rect(info["bbox"]) for info in page.get_image_info()]
+    rects += [d["rect"] for d in page.get_drawings()]
+    for rect in rects:
+        rect = rect & area
+        if not rect.is_empty and not rect.is_infinite:
+            bottom = max(bottom, rect.y1)
+    return bottom
+
+
+def _stamp_page(page, qr, caption):
+    if page.rotation:
+        page.remove_rotation()  # NB: so that "bottom" is the bottom the reader sees
+    free = page.rect.y1 - content_bottom(page) - 2 * MARGIN
+    size = min(QR_SIZE, free)
+    if size < QR_MIN:
+        # The content reaches the bottom (e.g. a full-page scan): add a band below it.
+        box = page.mediabox
+        page.set_mediabox(pymupdf.Rect(box.x0, box.y0 - QR_SIZE - 2 * MARGIN, box.x1, box.y1))
+        size = QR_SIZE
+    area = page.rect
+    qr_rect = pymupdf.Rect(area.x1 - MARGIN * 4 - size, area.y1 - MARGIN - size,
+                           area.x1 - MARGIN * 4, area.y1 - MARGIN)
+    page.insert_image(qr_rect, stream=qr)
+    page.insert_font(fontname="rstamp", fontfile=font_file())
+    text_rect = pymupdf.Rect(area.x0 + MARGIN * 4, qr_rect.y1 - 3 * (CAPTION_SIZE + 2),
+                             qr_rect.x0 - MARGIN, qr_rect.y1)
+    page.insert_textbox(text_rect, caption, fontname="rstamp", fontsize=CAPTION_SIZE,
+                        color=(0.2, 0.2, 0.2))
+
+
+# -- revoke and supersede -------------------------------------------------------------
+
+def revoke(dossier, result, reason, actor, now):
+    """Revoke a result (a draft set aside, or an approved or published one withdrawn); it
+    stays on record and its verification page says so."""
+    _require_leader(actor, dossier, "revoke")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ResultError("give the reason for revoking the result")
+    if result.status not in ("draft", "approved", "published"):
+        raise ResultError(f"a {result.status} result cannot be revoked", status=409)
+    result.status = "revoked"
+    result.status_reason = reason
+    result.status_at, result.status_by = now, actor.login
+    dossier.record("revoke_result", actor.login, now, actor.unit, dossier.state, dossier.state,
+                   f"{result.number_symbol}: {reason}")
+
+
+def supersede(portal, dossier, old, stream, filename, meta, reason, actor, now, limit,
+              max_pages, public_url):
+    """Replace a published result with a corrected one (approved and published at once by
+    the leader who supersedes). Returns the new :class:`Result`."""
+    _require_leader(actor, dossier, "supersede")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ResultError("give the reason for replacing the result")
+    if old.status != "published":
+        raise ResultError(f"only a published result can be superseded (this one is "
+                          f"{old.status})", status=409)
+    if dossier.state not in ("result_ready", "returned"):
+        raise ResultError(f"cannot supersede a result in state {dossier.state}", status=409)
+    new = _new_result(portal, dossier, stream, filename, meta, actor, now, limit, max_pages)
+    new.status = "approved"
+    new.approved_by, new.approved_at = actor.login, now
+    new.supersedes = old.result_id
+    _publish(portal, dossier, new, actor, now, public_url)
+    old.status = "superseded"
+    old.superseded_by = new.result_id
+    old.status_reason = reason
+    old.status_at, old.status_by = now, actor.login
+    dossier.record("supersede_result", actor.login, now, actor.unit, dossier.state,
+                   dossier.state, f"{old.number_symbol} → {new.number_symbol}: {reason}")
+    return new
+
+
+def current_results(dossier):
+    """Published results a citizen may download (newest first)."""
+    return [r for r in reversed(dossier.results) if r.status == "published"]
+
+
+def stamped_bytes(pdf, url, caption="verify"):
+    """Stamp PDF bytes (for tools and tests); the file-based :func:`stamp_file` is the path."""
+    with tempfile.TemporaryDirectory(prefix="records-stamp-") as tmp:
+        path = os.path.join(tmp, "in.pdf")
+        with open(path, "wb") as f:
+            f.write(pdf)
+        stamp_file(path, url, caption)
+        with open(path, "rb") as f:
+            return f.read()
+

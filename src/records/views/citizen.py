@@ -1,0 +1,420 @@
+"""Public pages for citizens and anyone: look up a dossier, download the e-result, rate the
+service, verify an e-result. No login; Vietnamese by default, English on request.
+
+    GET  /lookup                   the form (``?code=`` may pre-fill the code, as on the receipt)
+    POST /lookup                   code + PIN; success remembers the dossier in the session
+    GET  /lookup/status            the dossier as its citizen sees it (state, steps, due date)
+    GET  /lookup/download/{id}     the published e-result (every download is recorded)
+    POST /lookup/rate              the satisfaction rating, once, after the result is returned
+    POST /lookup/end               forget the lookup
+    GET  /verify/{token}           what the QR code on an e-result opens
+    POST /verify/{token}           is this file byte-identical to the published e-result?
+
+Rules: a wrong code and a wrong PIN give the same answer after the same work
+(records.intake.check_pin); failures per client address are slowed, then refused
+(records.ratelimit); the code and PIN never appear in a URL after the lookup (the session
+holds the authorisation, for ``records.lookup_session_seconds``); no names or ID numbers
+are shown, logged or put in a URL or title.
+"""
+import hashlib
+import logging
+import time
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from records import clock, publish, ratelimit, workflow
+from records.intake import check_pin
+from records.resources.dossiers import RATING_LEVELS
+from records.resources.files import CHUNK
+from records.resources.portal import Portal
+from records.textnorm import clean
+from records.views.dossiers import download
+from records.views.results import wants_json
+
+log = logging.getLogger(__name__)
+
+SESSION_KEY = "citizen_lookup"
+DEFAULT_SESSION_SECONDS = 900
+MAX_COMMENT = 1000
+NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+MESSAGES = {
+    "wrong": ("Mã hồ sơ hoặc mã tra cứu không đúng.", "The dossier code or the PIN is wrong."),
+    "empty": ("Nhập mã hồ sơ và mã tra cứu (PIN) in trên giấy tiếp nhận.",
+              "Enter the dossier code and the PIN printed on your receipt."),
+    "refused": ("Quá nhiều lần tra cứu không thành công. Vui lòng thử lại sau {minutes} phút.",
+                "Too many failed lookups. Please try again in {minutes} minutes."),
+    "expired": ("Phiên tra cứu đã hết hạn. Vui lòng tra cứu lại.",
+                "Your lookup has expired. Please look the dossier up again."),
+    "not_returned": ("Chỉ đánh giá được sau khi đã nhận kết quả.",
+                     "You can rate the service once the result has been returned."),
+    "rated": ("Hồ sơ này đã được đánh giá. Cảm ơn bạn!",
+              "This dossier has already been rated. Thank you!"),
+    "bad_level": ("Chọn một mức đánh giá.", "Choose one of the ratings."),
+    "long_comment": ("Góp ý tối đa 1000 ký tự.", "The comment may have at most 1000 characters."),
+    "no_result": ("Không có kết quả điện tử này trong hồ sơ.",
+                  "This e-result is not available for your dossier."),
+    "unknown_token": ("Không tìm thấy kết quả nào với mã xác thực này.",
+                      "No result has this verification code."),
+    "no_file": ("Chọn tệp cần kiểm tra.", "Choose the file to check."),
+    "too_large": ("Tệp lớn hơn bản điện tử đã phát hành nên không thể trùng khớp.",
+                  "The file is larger than the published e-result, so it cannot be identical."),
+    "no_length": ("Thiếu độ dài nội dung (Content-Length).", "Content-Length is required."),
+}
+
+STATE_NAMES = {
+    "received": ("Đã tiếp nhận", "Received"),
+    "in_processing": ("Đang xử lý", "In processing"),
+    "supplement_requested": ("Chờ bổ sung hồ sơ", "Supplement requested"),
+    "result_ready": ("Đã có kết quả", "Result ready"),
+    "returned": ("Đã trả kết quả", "Result returned"),
+    "rejected": ("Không giải quyết", "Rejected"),
+    "withdrawn": ("Đã rút hồ sơ", "Withdrawn"),
+}
+
+# The history entries a citizen sees, and whether their note is meant for the citizen.
+# Everything else (uploads, internal notes, who did it) stays inside.
+STEPS = {
+    "receive": (("Đã tiếp nhận hồ sơ", "Dossier received"), False),
+    "transfer": (("Chuyển đến đơn vị xử lý", "Sent to the processing unit"), False),
+    "request_supplement": (("Yêu cầu bổ sung hồ sơ", "Supplement requested"), True),
+    "receive_supplement": (("Đã nhận hồ sơ bổ sung", "Supplement received"), False),
+    "reschedule": (("Hẹn lại ngày trả kết quả (xin lỗi vì sự chậm trễ)",
+                    "Return date rescheduled (we apologise for the delay)"), False),
+    "approve": (("Đã có kết quả", "Result ready"), False),
+    "publish_result": (("Đã phát hành kết quả điện tử", "E-result published"), False),
+    "supersede_result": (("Kết quả được thay thế bằng bản đính chính",
+                          "Result replaced by a corrected one"), False),
+    "return": (("Đã trả kết quả", "Result returned"), False),
+    "reject": (("Hồ sơ không được giải quyết", "Dossier rejected"), True),
+    "withdraw": (("Hồ sơ đã được rút", "Dossier withdrawn"), False),
+}
+
+RATING_NAMES = {
+    "very_satisfied": ("Rất hài lòng", "Very satisfied"),
+    "satisfied": ("Hài lòng", "Satisfied"),
+    "not_satisfied": ("Không hài lòng", "Not satisfied"),
+}
+
+
+def pick(request, pair):
+    """The Vietnamese or English member of ``pair`` for this request's language."""
+    return pair[1] if request.locale_name == "en" else pair[0]
+
+
+def _values(request, **values):
+    values.setdefault("error", None)
+    values["t"] = lambda vi, en: pick(request, (vi, en))
+    values["pick"] = lambda pair: pick(request, pair)
+    return values
+
+
+def _render(request, template, status=200, headers=None, **values):
+    response = render_to_response(f"citizen/{template}", _values(request, **values),
+                                  request=request)
+    response.status = status
+    response.headers.update(NO_STORE)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _message(request, key, **values):
+    return pick(request, MESSAGES[key]).format(**values)
+
+
+def _client(request):
+    # NB: REMOTE_ADDR, not X-Forwarded-For (which anyone can write). Behind a proxy, let the
+    # server set REMOTE_ADDR from trusted proxies (waitress: trusted_proxy).
+    return request.remote_addr or "unknown"
+
+
+def _session_seconds(request):
+    return float(request.registry.settings.get("records.lookup_session_seconds",
+                                               DEFAULT_SESSION_SECONDS))
+
+
+# -- lookup --------------------------------------------------------------------------------
+
+@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/?$")
+def lookup_form(request):
+    code = clean(request.params.get("code", ""))[:64]
+    return _render(request, "lookup.jinja2", code=code)
+
+
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/?$")
+def lookup(request):
+    """Code + PIN. Wrong code and wrong PIN: the same page, status and work (argon2)."""
+    code = clean(request.POST.get("code", "")).upper()[:64]
+    pin = clean(request.POST.get("pin", ""))[:64]
+    if not code or not pin:
+        return _render(request, "lookup.jinja2", status=400, code=code,
+                       error=_message(request, "empty"))
+    limiter = ratelimit.lookup_limiter(request.registry)
+    key = _client(request)
+    verdict = limiter.verdict(key, time.monotonic())
+    if verdict.refused:
+        log.warning("lookup refused: %d failures from one client within the window",
+                    verdict.failures)
+        minutes = max(1, (verdict.retry_after + 59) // 60)
+        return _render(request, "lookup.jinja2", status=429, code=code,
+                       headers={"Retry-After": str(verdict.retry_after)},
+                       error=_message(request, "refused", minutes=minutes))
+    if verdict.delay:
+        time.sleep(verdict.delay)  # NB: slows guessing; the same for every kind of failure
+    dossier = request.root.dossiers.get(code)
+    if not check_pin(dossier, pin):
+        limiter.fail(key, time.monotonic())
+        return _render(request, "lookup.jinja2", status=400, code=code,
+                       error=_message(request, "wrong"))
+    request.session[SESSION_KEY] = {"code": dossier.code,
+                                    "until": time.time() + _session_seconds(request)}
+    return HTTPSeeOther(request.application_url + "/lookup/status")
+
+
+def authorised_dossier(request):
+    """The dossier this browser looked up, while the lookup is fresh; else None."""
+    held = request.session.get(SESSION_KEY)
+    if not isinstance(held, dict) or held.get("until", 0) < time.time():
+        return None
+    return request.root.dossiers.get(held.get("code"))
+
+
+def _expired(request):
+    response = _render(request, "lookup.jinja2", status=401, code="",
+                       error=_message(request, "expired"))
+    return response
+
+
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/end$")
+def end(request):
+    request.session.pop(SESSION_KEY, None)
+    return HTTPSeeOther(request.application_url + "/lookup")
+
+
+@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/status$")
+def status(request):
+    dossier = authorised_dossier(request)
+    if dossier is None:
+        return _expired(request)
+    return _render(request, "status.jinja2", **status_values(request, dossier))
+
+
+def status_values(request, dossier):
+    portal = request.root
+    procedure = portal.procedures.get(dossier.procedure_code)
+    units = portal.units
+    return {
+        "dossier": dossier,
+        "state": pick(request, STATE_NAMES.get(dossier.state, (dossier.state,) * 2)),
+        "procedure": procedure.name if procedure is not None else dossier.procedure_code,
+        "receiving_unit": _unit_name(units, dossier.receiving_unit),
+        "processing_unit": _unit_name(units, dossier.processing_unit),
+        "steps": timeline(request, dossier),
+        "timeliness": timeliness(dossier, clock.today()),
+        "results": [r for r in reversed(dossier.results) if r.published is not None],
+        "public_url": request.registry.settings["records.public_url"].rstrip("/"),
+        "ratings": [(level, pick(request, RATING_NAMES[level])) for level in RATING_LEVELS],
+        "rating_name": pick(request, RATING_NAMES[dossier.rating["level"]])
+        if dossier.rating else None,
+    }
+
+
+def _unit_name(units, identifier):
+    unit = units.get(identifier) if identifier else None
+    return unit.name if unit is not None else None
+
+
+def timeline(request, dossier):
+    """The steps that concern the citizen: when, what, and a note only where it is for them
+    (what to supplement, why rejected). No officer names, no internal notes."""
+    steps = []
+    for entry in dossier.history:
+        known = STEPS.get(entry["action"])
+        if known is None:
+            continue
+        label, citizen_note = known
+        note = entry["note"] if citizen_note else ""
+        if entry["action"] == "reschedule" and dossier.rescheduled:
+            note = pick(request, ("Ngày hẹn trả mới: ", "New return date: ")) + \
+                dossier.due_at.strftime("%d/%m/%Y")
+        steps.append({"at": entry["at"], "label": pick(request, label), "note": note})
+    return steps
+
+
+def timeliness(dossier, today):
+    """'late', 'on_time', 'paused' or None (nothing to say: rejected or withdrawn)."""
+    if dossier.state in ("rejected", "withdrawn"):
+        return None
+    if dossier.state in ("result_ready", "returned"):
+        return {True: "on_time", False: "late", None: None}[workflow.finished_on_time(dossier)]
+    if dossier.paused_at is not None:
+        return "late" if workflow.is_overdue(dossier, today) else "paused"
+    return "late" if workflow.is_overdue(dossier, today) else "on_time"
+
+
+@view_config(context=Portal, name="lookup", request_method="GET",
+             path_info=r"^/lookup/download/[^/]+$")
+def download_result(request):
+    """The published e-result of the looked-up dossier; recorded (when, which file)."""
+    dossier = authorised_dossier(request)
+    if dossier is None:
+        return _expired(request)
+    result_id = request.subpath[-1]
+    found = [r for r in dossier.results if r.result_id == result_id and r.status == "published"]
+    if not found:
+        return _render(request, "message.jinja2", status=404, title=MESSAGES["no_result"],
+                       error=_message(request, "no_result"))
+    version = found[0].published
+    dossier.downloads.append({"at": clock.now(), "file_id": version.file_id,
+                              "result_id": result_id})
+    response = download(request, version)
+    response.headers.update(NO_STORE)
+    return response
+
+
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/rate$")
+def rate(request):
+    dossier = authorised_dossier(request)
+    if dossier is None:
+        return _expired(request)
+    level = request.POST.get("level", "")
+    comment = clean(request.POST.get("comment", ""))
+    problem = None
+    if dossier.state != "returned":
+        problem = ("not_returned", 409)
+    elif dossier.rating is not None:
+        problem = ("rated", 409)
+    elif level not in RATING_LEVELS:
+        problem = ("bad_level", 400)
+    elif len(comment) > MAX_COMMENT:
+        problem = ("long_comment", 400)
+    if problem is not None:
+        request.tm.doom()
+        return _render(request, "status.jinja2", status=problem[1],
+                       error=_message(request, problem[0]), **status_values(request, dossier))
+    dossier.rate(level, comment, clock.now())
+    return HTTPSeeOther(request.application_url + "/lookup/status#rating")
+
+
+# -- verification --------------------------------------------------------------------------
+
+def _verified(request):
+    """(dossier, result) for the token in the path, or None."""
+    if len(request.subpath) != 1:
+        return None
+    found = request.root.tokens.get(request.subpath[0])
+    if found is None:
+        return None
+    code, result_id = found
+    dossier = request.root.dossiers.get(code)
+    try:
+        return dossier, dossier.result(result_id)
+    except (AttributeError, KeyError):
+        return None
+
+
+def verification(request, dossier, result):
+    """What anyone may know about a result: no applicant, no dossier code, no officer."""
+    superseding = dossier.result(result.superseded_by) if result.superseded_by else None
+    today = clock.today()
+    if result.status == "published":
+        state = "expired" if result.valid_until and result.valid_until < today else "valid"
+    else:
+        state = result.status
+    return {
+        "status": state, "doc_type": result.doc_type, "number_symbol": result.number_symbol,
+        "issuer": result.issuer, "issue_date": _iso(result.issue_date),
+        "valid_until": _iso(result.valid_until),
+        "issuing_unit": _unit_name(request.root.units, dossier.processing_unit),
+        "published_at": _iso(result.published_at),
+        "status_changed_at": _iso(result.status_at),
+        "sha256": result.published.sha256 if result.published else None,
+        "size": result.published.size if result.published else None,
+        "superseded_by": {
+            "number_symbol": superseding.number_symbol,
+            "issue_date": _iso(superseding.issue_date),
+            "verify_url": publish.verify_url(request.registry.settings["records.public_url"],
+                                             superseding.verify_token),
+        } if superseding is not None and superseding.published is not None else None,
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+VERIFY_HEADERS = {"Referrer-Policy": "no-referrer"}  # NB: the token is in the URL
+
+
+def _verify_reply(request, info, status=200, check=None, error=None):
+    if wants_json(request):
+        body = dict(info or {}, check=check) if info else {"error": error}
+        if info and error:
+            body["error"] = error
+        response = Response(json=body, status=status)
+        response.headers.update(VERIFY_HEADERS)
+        return response
+    return _render(request, "verify.jinja2", status=status, headers=VERIFY_HEADERS, info=info,
+                   check=check, error=error,
+                   status_names={"valid": ("Còn hiệu lực", "Valid"),
+                                 "expired": ("Hết hiệu lực", "Expired"),
+                                 "revoked": ("Đã bị thu hồi", "Revoked"),
+                                 "superseded": ("Đã được thay thế", "Superseded"),
+                                 "approved": ("Chưa phát hành", "Not published"),
+                                 "draft": ("Chưa phát hành", "Not published")})
+
+
+@view_config(context=Portal, name="verify", request_method="GET")
+def verify_page(request):
+    found = _verified(request)
+    if found is None:
+        return _verify_reply(request, None, 404, error=_message(request, "unknown_token"))
+    return _verify_reply(request, verification(request, *found))
+
+
+@view_config(context=Portal, name="verify", request_method="POST", require_csrf=False)
+def verify_file(request):
+    """Compare an uploaded file with the published e-result: streamed, hashed, bounded.
+
+    NB: no CSRF token: the check stores nothing and changes nothing, and a machine (or a
+    page elsewhere) may ask it.
+    """
+    found = _verified(request)
+    if found is None:
+        return _verify_reply(request, None, 404, error=_message(request, "unknown_token"))
+    info = verification(request, *found)
+    published = found[1].published
+    if published is None:
+        return _verify_reply(request, info, 409, error=_message(request, "no_result"))
+    length = request.content_length
+    if length is None:
+        return _verify_reply(request, info, 411, error=_message(request, "no_length"))
+    # NB: multipart framing adds a little; anything bigger than that cannot be identical,
+    # and refusing it before reading keeps the public endpoint cheap.
+    if length > published.size + 64 * 1024:
+        return _verify_reply(request, info, 413, error=_message(request, "too_large"))
+    upload = request.POST.get("file")
+    if not hasattr(upload, "file"):
+        return _verify_reply(request, info, 400, error=_message(request, "no_file"))
+    size, digest = hash_stream(upload.file, published.size)
+    check = {"identical": size == published.size and digest == published.sha256,
+             "sha256": digest, "size": size}
+    return _verify_reply(request, info, check=check)
+
+
+def hash_stream(stream, limit):
+    """(size, SHA-256 hex) of ``stream``, read in chunks; stops past ``limit`` bytes (then
+    the size says "larger" and the digest covers what was read)."""
+    digest = hashlib.sha256()
+    size = 0
+    while size <= limit:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        digest.update(chunk)
+    return size, digest.hexdigest()
