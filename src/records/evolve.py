@@ -5,6 +5,10 @@ persistent attribute gets a step here and a test on an in-memory database.
 """
 import logging
 
+from BTrees.OOBTree import OOBTree
+
+from records.resources.outbox import Outbox
+
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList

@@ -21,6 +21,7 @@ Functions here take the portal, dossier, actor and time; no request, no web impo
 caller's transaction commits or aborts them whole.
 """
 import os
+import re
 import shutil
 import tempfile
 
@@ -30,7 +31,8 @@ from records import workflow
 from records.printing import font_file, qr_png
 from records.resources.dossiers import Result
 from records.resources.files import CHUNK, FileVersion
-from records.uploads import UploadError, safe_filename, store_upload
+from records.textnorm import fold
+from records.uploads import UploadError, store_upload
 
 PDF = "application/pdf"
 QR_SIZE = 64        # points: about 22 mm, readable by a phone from a printed page
@@ -157,8 +159,7 @@ def _publish(portal, dossier, result, actor, now, public_url):
         with original.open() as src, open(path, "wb") as dst:
             shutil.copyfileobj(src, dst, CHUNK)
         stamp_file(path, url, caption)
-        stem = safe_filename(original.filename).rsplit(".", 1)[0]
-        version = FileVersion(f"{stem}-ket-qua-dien-tu.pdf", PDF, actor.login, now,
+        version = FileVersion(e_result_filename(result), PDF, actor.login, now,
                               unit_id=dossier.processing_unit)
         with open(path, "rb") as f:
             version.write_from(f)
@@ -170,6 +171,12 @@ def _publish(portal, dossier, result, actor, now, public_url):
     result.published_at = now
     portal.tokens[result.verify_token] = (dossier.code, result.result_id)
     dossier.returned_electronically = True
+
+
+def e_result_filename(result):
+    """From the number and symbol only: the original's name may carry the citizen's name."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", fold(result.number_symbol)).strip("-")
+    return f"ket-qua-dien-tu-{slug or result.result_id}.pdf"
 
 
 def stamp_file(path, url, caption):

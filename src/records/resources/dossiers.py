@@ -125,11 +125,24 @@ class Dossier(Persistent):
         return [self.components[k] for k in self.component_order]
 
     def record(self, action, user, at, unit, from_state, to_state, note=""):
-        """Append one line to the history (who, when, at which unit, from, to, note)."""
+        """Append one line to the history (who, when, at which unit, from, to, note).
+
+        Every change to a dossier is recorded here, so this is also where the change is
+        queued for the search index (in the same transaction).
+        """
         self.history.append({
             "action": action, "user": user, "at": at, "unit": unit,
             "from": from_state, "to": to_state, "note": note or "",
         })
+        self.changed()
+
+    def changed(self):
+        """Queue this dossier for (re)indexing; a no-op until it is in a portal."""
+        folder = self.__parent__
+        portal = folder.__parent__ if folder is not None else None
+        outbox = getattr(portal, "outbox", None)
+        if outbox is not None:
+            outbox.add(self.code)
 
     def result(self, result_id):
         for r in self.results:

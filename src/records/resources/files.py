@@ -5,6 +5,7 @@ transaction that created it commits. What the workers read out of it lives besid
 :class:`Reading`, so reading never touches the version itself.
 """
 import hashlib
+import os
 import uuid
 
 from BTrees.IOBTree import IOBTree
@@ -57,6 +58,9 @@ class FileVersion(Persistent):
                     raise FileTooLarge(size)
                 digest.update(chunk)
                 out.write(chunk)
+            # NB: a citizen's document must survive a power cut once we said "received".
+            out.flush()
+            os.fsync(out.fileno())
         self.size = size
         self.sha256 = digest.hexdigest()
 

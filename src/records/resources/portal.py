@@ -1,8 +1,10 @@
 """The root of the content tree and its lookup tables."""
-from BTrees.OOBTree import OOBTree
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree, OOTreeSet
 
 from records.resources.base import Folder
 from records.resources.dossiers import Dossiers, Sequences
+from records.resources.outbox import Outbox
 from records.resources.procedures import Procedures
 from records.resources.units import Units
 from records.resources.users import Users
@@ -13,7 +15,9 @@ class Portal(Folder):
 
     Lookup tables (not traversable): ``files`` maps a file id to its :class:`FileVersion`,
     ``tokens`` maps a result's verification token to ``(dossier code, result id)``,
-    ``submissions`` maps a form's one-time token to the dossier it created (double clicks).
+    ``submissions`` maps a form's one-time token to the dossier it created (double clicks),
+    ``applicants`` maps an applicant's identifier to the codes of their dossiers (reuse),
+    ``outbox`` holds the dossiers whose search documents must be (re)delivered.
     """
 
     __name__ = ""
@@ -29,6 +33,9 @@ class Portal(Folder):
         self.tokens = OOBTree()
         self.submissions = OOBTree()
         self.sequences = Sequences()
+        self.applicants = OOBTree()
+        self.outbox = Outbox()
+        self.counters = OOBTree()
         self.generation = 0
 
     @property
@@ -53,3 +60,21 @@ class Portal(Folder):
 
     def file(self, file_id):
         return self.files[file_id]
+
+    def dossiers_of(self, applicant_id):
+        """Codes of the dossiers filed by this applicant (CCCD / tax code)."""
+        return tuple(self.applicants.get(applicant_id, ()))
+
+    def note_applicant(self, applicant_id, code):
+        codes = self.applicants.get(applicant_id)
+        if codes is None:
+            codes = self.applicants[applicant_id] = OOTreeSet()
+        codes.add(code)
+
+    def count(self, name, delta=1):
+        """Bump a dashboard counter (e.g. reuses); a Length resolves concurrent bumps."""
+        counter = self.counters.get(name)
+        if counter is None:
+            counter = self.counters[name] = Length()
+        counter.change(delta)
+        return counter()

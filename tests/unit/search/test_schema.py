@@ -7,7 +7,8 @@ from records.search.schema import InvalidDocument, iso_date, prepare, public_fie
 pytestmark = pytest.mark.search
 
 DOC = {"id": "result:1", "kind": "result", "version": 4, "number_symbol": "15/QĐ-UBND",
-       "dossier_code": "000.00.01.H26-251120-0007", "applicant_name": "  Nguye\u0302\u0303n  Văn An",
+       "dossier_code": "000.00.01.H26-251120-0007",
+       "applicant_name": "  Nguye\u0302\u0303n  Văn An",
        "applicant_id": "001080012345", "issue_date": datetime.date(2025, 12, 1),
        "received_at": "2025-11-20T15:15:00+07:00", "text": "Trang một"}
 
