@@ -151,6 +151,8 @@ def finish(settings, file_id):
             reading.state = "done"
             reading.reason = None
             reading.updated_at = clock.now()
+            if version.owner is not None:
+                portal.outbox.add(version.owner)  # its text is now searchable
             return True
         return storage.write(settings, done)
     finally:

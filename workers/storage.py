@@ -14,19 +14,17 @@ _db = {}
 
 
 def database(settings):
-    """The process's database, opened on first use (after the worker forked)."""
-    pid = os.getpid()
-    if _db.get("pid") != pid:
-        _db["db"] = open_database(settings)
-        _db["pid"] = pid
-    return _db["db"]
+    """The process's database for these settings, opened on first use (after the fork)."""
+    key = (os.getpid(), settings.get("zodbconn.uri") or settings["records.var_dir"])
+    if key not in _db:
+        _db[key] = open_database(settings)
+    return _db[key]
 
 
 @worker_process_shutdown.connect
 def _close(**_):
-    db = _db.pop("db", None)
-    if db is not None:
-        db.close()
+    while _db:
+        _db.popitem()[1].close()
 
 
 def write(settings, fn, attempts=5):

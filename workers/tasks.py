@@ -6,7 +6,9 @@ import logging
 
 from celery import shared_task
 
-from . import pipeline
+from records.search.interfaces import SearchUnavailable
+
+from . import indexing, pipeline
 from .reading import ReadError
 
 log = logging.getLogger(__name__)
@@ -14,6 +16,7 @@ log = logging.getLogger(__name__)
 READ_FILE = "records.read_file"
 READ_PAGE = "records.read_page"
 FINISH_FILE = "records.finish_file"
+DELIVER_INDEX = "records.deliver_index"
 
 
 def _settings(task):
@@ -49,7 +52,8 @@ def read_file(self, file_id):
             # NB: one page: no point in a round trip through the broker.
             for number in left:
                 pipeline.page(settings, file_id, number, path)
-            pipeline.finish(settings, file_id)
+            if pipeline.finish(settings, file_id):
+                self.app.send_task(DELIVER_INDEX)
             return
         for number in left:
             self.app.send_task(READ_PAGE, args=[file_id, number])
@@ -68,5 +72,17 @@ def read_page(self, file_id, number):
 
 @shared_task(name=FINISH_FILE, bind=True, acks_late=True)
 def finish_file(self, file_id):
-    _guard(self, file_id, lambda: pipeline.finish(_settings(self), file_id))
+    if _guard(self, file_id, lambda: pipeline.finish(_settings(self), file_id)):
+        self.app.send_task(DELIVER_INDEX)
+
+
+@shared_task(name=DELIVER_INDEX, bind=True, acks_late=True, max_retries=None)
+def deliver_index(self):
+    """Drain the search outbox; while the index is down, try again later (nothing lost)."""
+    try:
+        indexing.deliver(_settings(self))
+    except SearchUnavailable as e:
+        delay = min(60, 2 ** min(self.request.retries, 6))
+        log.warning("search index unavailable (%s); retrying in %ss", e, delay)
+        raise self.retry(countdown=delay) from None
 

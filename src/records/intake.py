@@ -81,12 +81,14 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
         component = dossier.add_component(Component(spec["key"], spec["name"], spec.get("kind", "")))
         for filename, stream in uploads.get(spec["key"], ()):
             version = store_upload(stream, filename, uploaded_by=actor.login, uploaded_at=now,
-                                   allowed_types=allowed_types, limit=limit, unit_id=unit_id)
+                                   allowed_types=allowed_types, limit=limit, unit_id=unit_id,
+                                   owner=code)
             component.add_version(portal.register_file(version))
             versions.append(version)
     note = data.get("note", "")
     if missing:
         note = (note + "\n" if note else "") + "missing at intake: " + "; ".join(missing)
     portal.dossiers.add(code, dossier)
+    portal.note_applicant(dossier.applicant["id_number"], code)
     dossier.record("receive", actor.login, now, unit_id, None, "received", note)
     return dossier, pin, versions

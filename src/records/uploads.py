@@ -55,7 +55,7 @@ def safe_filename(name):
 
 
 def store_upload(stream, filename, *, uploaded_by, uploaded_at, allowed_types, limit,
-                 unit_id=None):
+                 unit_id=None, owner=None):
     """Stream one upload into a new :class:`FileVersion` (not yet attached anywhere).
 
     Raises :class:`UploadError` for an empty file, a type not allowed, or a file over the
@@ -73,7 +73,7 @@ def store_upload(stream, filename, *, uploaded_by, uploaded_at, allowed_types, l
             f"the file {safe_filename(filename)!r} is {media_type}, which is not accepted "
             f"(accepted: {', '.join(sorted(allowed_types))})", status=415)
     version = FileVersion(safe_filename(filename), media_type, uploaded_by, uploaded_at,
-                          unit_id=unit_id)
+                          unit_id=unit_id, owner=owner)
     try:
         version.write_from(_Prefixed(head, stream), limit=limit)
     except FileTooLarge:

@@ -38,8 +38,10 @@ def test_citizen_walkthrough(browser, live_server, screenshot, tmp_path):
     page.fill("input[name='applicant.name']", NAME)
     page.fill("input[name='applicant.id_number']", ID_NUMBER)
     page.fill("input[name='applicant.phone']", "0912345678")
-    page.set_input_files("input[name='file.application']", str(application))
-    page.click("#intake-submit")
+    for key in ("application", "birth-notice", "identity"):
+        page.set_input_files(f"input[name='file.{key}']", str(application))
+    with page.expect_navigation():
+        page.click("#intake-submit")
     code = page.inner_text("#dossier-code").strip()
     pin = page.inner_text("#dossier-pin").strip()
     screenshot(page, "01-intake-received")

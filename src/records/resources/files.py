@@ -25,13 +25,15 @@ class FileVersion(Persistent):
     ``file_id`` is a stable random id: tasks and URLs name versions by it, never by object.
     """
 
-    def __init__(self, filename, media_type, uploaded_by, uploaded_at, unit_id=None):
+    def __init__(self, filename, media_type, uploaded_by, uploaded_at, unit_id=None,
+                 owner=None):
         self.file_id = uuid.uuid4().hex
         self.filename = filename
         self.media_type = media_type
         self.uploaded_by = uploaded_by
         self.uploaded_at = uploaded_at
         self.unit_id = unit_id
+        self.owner = owner        # code of the dossier the version belongs to
         self.blob = Blob()
         self.size = 0
         self.sha256 = None

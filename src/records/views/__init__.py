@@ -28,3 +28,4 @@ def includeme(config):
     config.add_route("api.file", "/api/v1/dossiers/{code}/files/{file_id}",
                      traverse="/dossiers/{code}")
     config.add_route("api.session", "/api/v1/session")
+    config.add_route("api.search", "/api/v1/search")

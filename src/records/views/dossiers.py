@@ -132,7 +132,8 @@ def add_version(request, dossier, key, filename, stream):
     allowed, limit = upload_limits(request)
     now = clock.now()
     version = store_upload(stream, filename, uploaded_by=request.actor.login, uploaded_at=now,
-                           allowed_types=allowed, limit=limit, unit_id=request.actor.unit)
+                           allowed_types=allowed, limit=limit, unit_id=request.actor.unit,
+                           owner=dossier.code)
     component.add_version(request.root.register_file(version))
     dossier.record("upload", request.actor.login, now, request.actor.unit, dossier.state,
                    dossier.state, f"{component.name}: {version.filename} (v{version.number})")

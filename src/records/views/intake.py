@@ -76,7 +76,7 @@ def receive_and_queue(request, data, uploads):
     receipt = store_upload(io.BytesIO(pdf), f"giay-tiep-nhan-{dossier.code}.pdf",
                            uploaded_by=request.actor.login, uploaded_at=now,
                            allowed_types={"application/pdf"}, limit=None,
-                           unit_id=dossier.receiving_unit)
+                           unit_id=dossier.receiving_unit, owner=dossier.code)
     receipt.derivation = "receipt"
     receipt.reading.state = "done"  # NB: our own print-out; nothing to read
     dossier.receipt = portal.register_file(receipt)

@@ -1,0 +1,108 @@
+"""Search for officers: a page and an API endpoint over the configured backend.
+
+Searches are POSTed (page and API alike) so that an applicant identifier used as a filter
+never appears in a URL. Hits are filtered by the units the officer may see.
+"""
+import datetime
+
+from pyramid.view import view_config
+
+from records.resources.portal import Portal
+from records.search.interfaces import SearchError, SearchUnavailable
+from records.search.query import Query
+from records.security import visible_units
+from records.workflow import CLOSED_STATES, STATES
+
+FACETS = ("kind", "procedure", "state", "doc_type", "status", "receiving_unit")
+TEXT_FILTERS = {"kind": "kinds", "procedure": "procedures", "unit": "units", "state": "states",
+                "doc_type": "doc_types", "status": "statuses"}
+
+
+class BadQuery(ValueError):
+    pass
+
+
+def _date(value):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(f"not a date: {value!r}") from None
+
+
+def build_query(actor, params):
+    """A :class:`Query` from form or JSON ``params``, limited to what ``actor`` may see."""
+    values = {}
+    for param, field in TEXT_FILTERS.items():
+        raw = params.get(param)
+        if raw:
+            values[field] = {raw} if isinstance(raw, str) else set(raw)
+    states = values.get("states")
+    if "archivist" in actor.roles and not actor.roles & {"admin", "supervisor", "receiving",
+                                                         "processing", "leader"}:
+        values["states"] = (states & set(CLOSED_STATES)) if states else set(CLOSED_STATES)
+        if not values["states"]:
+            values["states"] = {"none"}
+    dates = []
+    field = params.get("date_field") or "received_at"
+    start, end = _date(params.get("date_from")), _date(params.get("date_to"))
+    if start or end:
+        dates.append((field, (start, end)))
+    applicant = (params.get("applicant_id") or "").strip()
+    overdue = params.get("overdue")
+    try:
+        page = int(params.get("page") or 1)
+        return Query(text=params.get("q") or "", applicant_id=applicant or None,
+                     overdue=True if overdue in ("1", "true", True) else None,
+                     dates=tuple(dates), facets=FACETS, page=page,
+                     size=int(params.get("size") or 20), sort=params.get("sort") or "relevance",
+                     allowed_units=visible_units(actor), **values)
+    except (ValueError, TypeError) as e:
+        raise BadQuery(str(e)) from None
+
+
+def run_search(request, params):
+    """(results, error message, status) for the officer's query."""
+    try:
+        query = build_query(request.actor, params)
+        return request.registry.search.search(query), None, 200
+    except BadQuery as e:
+        return None, str(e), 400
+    except SearchUnavailable:
+        return None, "unavailable", 503
+    except SearchError:
+        return None, "unavailable", 503
+
+
+@view_config(context=Portal, name="search", permission="search", renderer="search.jinja2")
+def search_page(request):
+    params = request.POST if request.method == "POST" else {}
+    results, error, status = run_search(request, params) if params else (None, None, 200)
+    request.response.status = status
+    return {"results": results, "error": error, "params": params, "states": STATES,
+            "procedures": request.root.procedures, "units": request.root.units}
+
+
+@view_config(route_name="api.search", renderer="json", permission="search",
+             request_method="POST")
+def search_api(request):
+    try:
+        params = request.json_body
+        if not isinstance(params, dict):
+            raise ValueError
+    except ValueError:
+        request.response.status = 400
+        return {"error": "expected a JSON object"}
+    results, error, status = run_search(request, params)
+    request.response.status = status
+    if error:
+        return {"error": "search is unavailable; try again shortly" if status == 503 else error}
+    return {
+        "total": results.total, "page": results.page, "pages": results.pages,
+        "hits": [{"id": h.id, "kind": h.kind, "score": h.score, "fields": h.fields,
+                  "highlights": [{"page": x.page, "fragment": x.fragment, "spans": x.spans}
+                                 for x in h.highlights]} for h in results.hits],
+        "facets": {name: [{"value": v.value, "count": v.count} for v in values]
+                   for name, values in results.facets.items()},
+    }
