@@ -17,7 +17,9 @@ RESULT_STATUS = {"approved": "valid", "published": "valid", "revoked": "revoked"
 
 
 def _serial(*objects):
-    return max(u64(obj._p_serial) if getattr(obj, "_p_serial", None) else 0 for obj in objects)
+    for obj in objects:
+        obj._p_activate()  # NB: a ghost's _p_serial is zero until it is loaded
+    return max(u64(obj._p_serial) for obj in objects)
 
 
 def _dossier_version(dossier):

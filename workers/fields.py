@@ -449,7 +449,6 @@ def find_names(text):
     "Nguyễn Văn An").
     """
     names = []
-    shadow = _shadow(text)
     for match in _NAME_LABEL.finditer(text):
         words, _ = _name_after(text, match.end())
         if not 2 <= len(words) <= 6:
@@ -463,7 +462,6 @@ def find_names(text):
         if not any(ord(ch) > 127 for ch in value):
             confidence -= 0.1  # Vietnamese names almost always carry marks
         names.append((clean(value), confidence))
-    del shadow
     # "Bùi Xuân" read where a line broke is the same person as "Bùi Xuân Bình".
     return [(n, c) for n, c in names
             if not any(o != n and o.startswith(n + " ") for o, _ in names)]

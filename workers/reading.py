@@ -34,6 +34,8 @@ __all__ = ["MAX_PAGES", "ReadError", "count_pages", "read_page", "read_document"
 
 MAX_PAGES = 300
 DEFAULT_LANG = "vie+eng"
+BLANK_MAX_CHARS = 40
+BLANK_MAX_CONFIDENCE = 0.4
 
 
 def count_pages(path, *, max_pages=MAX_PAGES):
@@ -56,6 +58,8 @@ def _ocr(image, dpi, engine, lang, number, with_words):
     image = prepare(image, dpi)
     result = engine.recognize(image, lang=lang, psm=3)
     text = nfc(layout.order_text(result.words, result.width))
+    if len(text) < BLANK_MAX_CHARS and result.confidence < BLANK_MAX_CONFIDENCE:
+        text = ""  # a few unsure "words" read from paper texture: the page is blank
     # NB: a blank scan yields no words; that is an empty page, not a failure.
     page = {"number": number, "source": "ocr",
             "confidence": round(result.confidence, 3) if text else 0.0, "text": text}

@@ -17,5 +17,6 @@ def main(global_config, **settings):
         config.include("records.indexing")
         config.include("records.forms")
         config.include("records.views")
+        config.include("records.views.results")
         config.scan("records.views")
     return config.make_wsgi_app()

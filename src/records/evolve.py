@@ -5,15 +5,12 @@ persistent attribute gets a step here and a test on an in-memory database.
 """
 import logging
 
-from BTrees.OOBTree import OOBTree
-
-from records.resources.outbox import Outbox
-
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
 from records.resources.dossiers import RATING_LEVELS
+from records.resources.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +35,25 @@ def _citizens(portal):
                     setattr(result, name, None)
 
 
+def _search_outbox_and_applicants(portal):
+    """Generation 3: the search outbox, the applicant index, the dashboard counters;
+    every existing dossier is queued for indexing."""
+    if not hasattr(portal, "outbox"):
+        portal.outbox = Outbox()
+    if not hasattr(portal, "counters"):
+        portal.counters = OOBTree()
+    if not hasattr(portal, "applicants"):
+        portal.applicants = OOBTree()
+        for code, dossier in portal.dossiers.items():
+            portal.note_applicant(dossier.applicant.get("id_number"), code)
+    for dossier in portal.dossiers.values():
+        portal.outbox.add(dossier.code)
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
+    ("search-outbox-and-applicants", _search_outbox_and_applicants),
 )
 
 

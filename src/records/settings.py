@@ -17,6 +17,7 @@ ENVIRONMENT = {
     "RECORDS_MAX_PAGES": "records.max_pages",
     "SEARCH_BACKEND": "search.backend",
     "SEARCH_URL": "search.url",
+    "SEARCH_PREFIX": "search.prefix",
 }
 
 DEFAULTS = {

@@ -3,6 +3,7 @@
 The original bytes are stored exactly as received before anything reads them.
 """
 import io
+import os
 
 import magic
 
@@ -54,6 +55,12 @@ def safe_filename(name):
     return "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')[:200] or "file"
 
 
+def _spooled(stream):
+    """True for a file whose bytes were already spooled, hashed and fsynced while received
+    (:class:`records.forms.SpooledFile`): it can be adopted instead of copied."""
+    return all(getattr(stream, a, None) is not None for a in ("path", "size", "sha256", "head"))
+
+
 def store_upload(stream, filename, *, uploaded_by, uploaded_at, allowed_types, limit,
                  unit_id=None, owner=None):
     """Stream one upload into a new :class:`FileVersion` (not yet attached anywhere).
@@ -61,23 +68,60 @@ def store_upload(stream, filename, *, uploaded_by, uploaded_at, allowed_types, l
     Raises :class:`UploadError` for an empty file, a type not allowed, or a file over the
     limit; the caller's transaction is then aborted so nothing half-stored remains.
     """
+    if _spooled(stream):
+        version = _adopt(stream, filename, uploaded_by=uploaded_by, uploaded_at=uploaded_at,
+                         allowed_types=allowed_types, limit=limit, unit_id=unit_id,
+                         owner=owner)
+        if version is not None:
+            return version
     # NB: a request retried after a conflict hands us the same, already read, temp file.
     if getattr(stream, "seekable", lambda: False)():
         stream.seek(0)
     head = stream.read(HEAD)
-    if not head:
+    media_type = _check(filename, len(head), head, allowed_types)
+    version = FileVersion(safe_filename(filename), media_type, uploaded_by, uploaded_at,
+                          unit_id=unit_id, owner=owner)
+    try:
+        version.write_from(_Prefixed(head, stream), limit=limit)
+    except FileTooLarge:
+        raise _too_large(filename, limit) from None
+    return version
+
+
+def _check(filename, size, head, allowed_types):
+    if not size:
         raise UploadError(f"the file {safe_filename(filename)!r} is empty")
     media_type = detect_media_type(head)
     if allowed_types and media_type not in allowed_types:
         raise UploadError(
             f"the file {safe_filename(filename)!r} is {media_type}, which is not accepted "
             f"(accepted: {', '.join(sorted(allowed_types))})", status=415)
+    return media_type
+
+
+def _too_large(filename, limit):
+    return UploadError(
+        f"the file {safe_filename(filename)!r} is larger than the limit of "
+        f"{limit // (1024 * 1024)} MB", status=413)
+
+
+def _adopt(spooled, filename, *, uploaded_by, uploaded_at, allowed_types, limit, unit_id,
+           owner):
+    """A version adopting the spooled bytes (a rename); None where a hard link is impossible
+    (the caller then copies them)."""
+    media_type = _check(filename, spooled.size, spooled.head[:HEAD], allowed_types)
+    if limit is not None and spooled.size > limit:
+        raise _too_large(filename, limit)
+    try:
+        # NB: the blob moves its file away; a retried request adopts a fresh link.
+        path = spooled.link()
+    except OSError:
+        return None
     version = FileVersion(safe_filename(filename), media_type, uploaded_by, uploaded_at,
                           unit_id=unit_id, owner=owner)
     try:
-        version.write_from(_Prefixed(head, stream), limit=limit)
-    except FileTooLarge:
-        raise UploadError(
-            f"the file {safe_filename(filename)!r} is larger than the limit of "
-            f"{limit // (1024 * 1024)} MB", status=413) from None
+        version.adopt(path, spooled.size, spooled.sha256)
+    finally:
+        if os.path.exists(path):  # not consumed (an error): do not leave it behind
+            os.unlink(path)
     return version

@@ -87,8 +87,9 @@ def main(argv=None):
         reading.read_page(born, n)
     elapsed = time.perf_counter() - started
     rate = args.born / elapsed
+    verdict = "ok" if rate >= TARGET_BORN_DIGITAL else "MISS"
     print(f"born-digital PDF, {args.born} pages, 1 process: {rate:.0f} pages/s "
-          f"(target >= {TARGET_BORN_DIGITAL:.0f}) [{'ok' if rate >= TARGET_BORN_DIGITAL else 'MISS'}]")
+          f"(target >= {TARGET_BORN_DIGITAL:.0f}) [{verdict}]")
     return 0 if ratio >= TARGET_RATIO and rate >= TARGET_BORN_DIGITAL else 1
 
 

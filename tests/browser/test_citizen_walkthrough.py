@@ -38,6 +38,7 @@ def test_citizen_walkthrough(browser, live_server, screenshot, tmp_path):
     page.fill("input[name='applicant.name']", NAME)
     page.fill("input[name='applicant.id_number']", ID_NUMBER)
     page.fill("input[name='applicant.phone']", "0912345678")
+    # NB: every component gets a file: see the report on empty file inputs from Chromium.
     for key in ("application", "birth-notice", "identity"):
         page.set_input_files(f"input[name='file.{key}']", str(application))
     with page.expect_navigation():
@@ -92,9 +93,9 @@ def test_citizen_walkthrough(browser, live_server, screenshot, tmp_path):
         page.click("#lookup-form button")
     assert page.url == base + "/lookup/status"
     assert page.get_attribute("#state", "data-state") == "result_ready"
-    for where in (page.url, page.title()):
-        assert code not in where or where == page.url and "pin" not in where.lower()
-        assert NAME not in where and ID_NUMBER not in where and pin not in where
+    title = page.title()
+    for secret in (code, pin, NAME, ID_NUMBER):
+        assert secret not in page.url and secret not in title
     assert NAME not in page.content() and ID_NUMBER not in page.content()
     screenshot(page, "05-status")
     with page.expect_download() as waiting:

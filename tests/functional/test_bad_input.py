@@ -122,3 +122,26 @@ def test_without_csrf_token_nothing_changes(web, officers, portal):
     login(web, "recv1")
     web.post("/intake", {"procedure": "1.001193"}, status=400)
     assert _stored(portal) == (0, 0)
+
+
+def test_file_inputs_left_empty_by_a_browser_are_ignored(web, officers, portal):
+    """Browsers send an empty file input as a part with an empty filename."""
+    csrf = login(web, "recv1")
+    parts = [("csrf_token", None, csrf.encode()), ("procedure", None, b"1.001193"),
+             ("applicant.kind", None, b"person"), ("applicant.name", None, "Lê Thị Hằng".encode()),
+             ("applicant.id_number", None, b"001303012345"),
+             ("file.application", "to-khai.pdf", pdf_bytes()),
+             ("file.birth-notice", "", b""), ("file.identity", "", b"")]
+    body = b""
+    for name, filename, data in parts:
+        disp = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename is not None else "")
+        body += b"--B0undary\r\nContent-Disposition: " + disp.encode() + b"\r\n"
+        if filename is not None:
+            body += b"Content-Type: application/octet-stream\r\n"
+        body += b"\r\n" + data + b"\r\n"
+    body += b"--B0undary--\r\n"
+    web.request("/intake", method="POST", body=body, status=201,
+                content_type="multipart/form-data; boundary=B0undary")
+    with portal() as p:
+        (dossier,) = p.dossiers.values()
+        assert [len(c.versions) for c in dossier.ordered_components()] == [1, 0, 0]

@@ -218,7 +218,9 @@ def test_the_dossier_page_shows_results_and_leader_actions(web, officers):
         form[key] = value
     form["file"] = Upload("ket-qua.pdf", pdf_bytes("KẾT QUẢ"), "application/pdf")
     page = form.submit(status=303).follow()
-    assert "12/TLKS-UBND" in page.text and "publish" not in page.forms
+    row = page.html.select_one("tr.result")
+    assert "12/TLKS-UBND" in row.text and row["data-status"] == "draft"
+    assert row.select_one("form.publish") is None  # not for a processing officer
     # A non-PDF through the page: the page again, with the reason, and a 415.
     form = page.forms["attach-result"]
     for key, value in META.items():
@@ -229,14 +231,14 @@ def test_the_dossier_page_shows_results_and_leader_actions(web, officers):
     web.reset()
     login(web, "lead1")
     page = web.get(f"/dossiers/{code}")
-    assert "Approve the result" in page.text
+    assert "Phê duyệt kết quả" in page.text
     page = page.forms["action-approve"].submit(status=303).follow()
     publish_form = next(f for f in page.forms.values() if f.action.endswith("/publish"))
     page = publish_form.submit(status=303).follow()
     row = page.html.select_one("tr.result")
     assert row["data-status"] == "published"
     assert row.select_one("a.verify")["href"].startswith("http://localhost/verify/")
-    assert "returned electronically" in page.text
+    assert "đã trả kết quả điện tử" in page.text
 
 
 def test_api_v1_aliases_when_included(web, officers):

@@ -82,3 +82,25 @@ def test_file_version_refuses_more_than_the_limit(tmp_path):
     transaction.abort()
     conn.close()
     db.close()
+
+
+def test_evolve_step_3_builds_the_outbox_and_applicant_index():
+    import datetime
+    from records.resources.dossiers import Dossier
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        dossier = Dossier("U-260302-0001", "1.001193", {"name": "A", "id_number": "001203004567"},
+                          "in_person", "U", datetime.datetime(2026, 3, 2), "x",
+                          datetime.date(2026, 3, 3), "h")
+        portal.dossiers.add(dossier.code, dossier)
+        for name in ("outbox", "applicants", "counters"):
+            delattr(portal, name)
+        portal.generation = 2  # as stored before the step existed
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        assert portal.generation == 3
+        assert list(portal.outbox.entries.keys()) == ["U-260302-0001"]
+        assert portal.dossiers_of("001203004567") == ("U-260302-0001",)
+        assert portal.count("reuses") == 1
+    db.close()

@@ -31,12 +31,13 @@ _NUMBER_CHARSET = "0123456789"
 
 
 def _number_gap(words):
-    """``(gap, line_height)``: the blank between ``Số:`` and the ``/SYMBOL`` after it."""
+    """The blank between ``Số:`` and the ``/SYMBOL`` after it (a page rectangle), or None."""
     for i, word in enumerate(words):
         if not _SO_WORD.match(strip_marks(word.text)):
             continue
         middle = word.top + word.height / 2
-        row = [w for w in words[i + 1:i + 6] if abs(w.top + w.height / 2 - middle) < word.height * 0.6]
+        row = [w for w in words[i + 1:i + 6]
+               if abs(w.top + w.height / 2 - middle) < word.height * 0.6]
         end = next((w for w in row if w.text.lstrip().startswith("/")), None)
         x1 = end.left + 1 if end else word.left + word.width + 120
         return pymupdf.Rect(word.left + word.width + 1, word.top, x1, word.top + word.height)

@@ -25,6 +25,8 @@ def includeme(config):
     config.add_route("api.component_versions",
                      "/api/v1/dossiers/{code}/components/{key}/versions",
                      traverse="/dossiers/{code}")
+    config.add_route("api.dossier_reuse", "/api/v1/dossiers/{code}/reuse",
+                     traverse="/dossiers/{code}")
     config.add_route("api.file", "/api/v1/dossiers/{code}/files/{file_id}",
                      traverse="/dossiers/{code}")
     config.add_route("api.session", "/api/v1/session")

@@ -16,8 +16,10 @@ from records.schemas import errors_of
 from records.security import check_password
 from records.uploads import UploadError
 from records.views.common import InputError, check_content_length, intake_data, uploads_from
+from records.reuse import ReuseError, attach, reference_status
 from records.views.dossiers import (add_version, download, file_of, fire_action,
                                     page_of, visible_dossiers)
+from records.views.dossiers import reuse_offers as dossier_reuse_offers
 from records.views.intake import receive_and_queue
 
 
@@ -51,12 +53,20 @@ def dossier_summary(dossier, today):
     }
 
 
+def _reference_json(request, reference):
+    if not reference:
+        return None
+    return {**reference, "at": reference["at"].isoformat(),
+            "status": reference_status(request.root, reference)}
+
+
 def dossier_json(request, dossier):
     out = dossier_summary(dossier, clock.today())
     out.update({
         "applicant": dossier.applicant,
         "components": [{
-            "key": c.key, "name": c.name, "kind": c.kind, "reference": c.reference,
+            "key": c.key, "name": c.name, "kind": c.kind,
+            "reference": _reference_json(request, c.reference),
             "versions": [version_json(request, v) for v in c.versions],
         } for c in dossier.ordered_components()],
         "receipt": version_json(request, dossier.receipt) if dossier.receipt else None,
@@ -197,6 +207,27 @@ def component_versions(request):
         return error(request, e.status, str(e))
     request.response.status = 201
     return version_json(request, version)
+
+
+@view_config(route_name="api.dossier_reuse", renderer="json", permission="act",
+             request_method="GET")
+def reuse_offers(request):
+    return {"offers": {key: offers for key, offers in
+                       dossier_reuse_offers(request, request.context).items()}}
+
+
+@view_config(route_name="api.dossier_reuse", renderer="json", permission="act",
+             request_method="POST")
+def reuse_attach(request):
+    body = _json_body(request)
+    try:
+        reference = attach(request.root, request.context, str(body.get("component", "")),
+                           str(body.get("source", "")), request.actor, clock.now())
+    except ReuseError as e:
+        request.tm.doom()
+        return error(request, 400, str(e))
+    request.response.status = 201
+    return {**reference, "at": reference["at"].isoformat()}
 
 
 @view_config(route_name="api.file", permission="view", request_method="GET")

@@ -45,6 +45,8 @@ def uploads_from(request):
             if value in ("", b""):
                 continue  # an empty file input sent by a browser
             raise InputError({name: "expected a file upload"})
+        if not value.filename:
+            continue  # NB: browsers send a file input left empty as a part with no name
         found.setdefault(name[len(FILE_PREFIX):], []).append((value.filename, value.file))
     return found
 

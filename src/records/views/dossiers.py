@@ -10,6 +10,7 @@ from pyramid.view import view_config
 from records import clock, workflow
 from records.jobs import enqueue
 from records.resources.dossiers import Dossier, Dossiers
+from records.reuse import ReuseError, attach, candidates, reference_status
 from records.schemas import Action, errors_of
 from records.security import can_see_dossier
 from records.textnorm import fold
@@ -82,7 +83,28 @@ def dossier_page(request):
         "can_upload": dossier.state in workflow.OPEN_STATES
         and request.has_permission("act", dossier),
         "error": request.params.get("error"),
+        "offers": reuse_offers(request, dossier),
+        "reference_status": lambda ref: reference_status(portal, ref),
     }
+
+
+def reuse_offers(request, dossier):
+    """{component key: offers} for the components still without a file."""
+    if dossier.state not in workflow.OPEN_STATES or not request.has_permission("act", dossier):
+        return {}
+    today = clock.today()
+    return {c.key: candidates(request.root, dossier, c, today)
+            for c in dossier.ordered_components() if not c.versions and not c.reference}
+
+
+@view_config(context=Dossier, name="reuse", permission="act", request_method="POST")
+def reuse(request):
+    try:
+        attach(request.root, request.context, request.POST.get("component", ""),
+               request.POST.get("source", ""), request.actor, clock.now())
+    except ReuseError as e:
+        return _back(request, str(e), status=400)
+    return HTTPSeeOther(request.resource_url(request.context))
 
 
 def fire_action(request, dossier, values):
@@ -156,7 +178,11 @@ def upload(request):
 
 
 def file_of(request, dossier, file_id):
-    """The file version ``file_id`` if it belongs to ``dossier`` (else 404: no probing)."""
+    """The file version ``file_id`` if it belongs to ``dossier`` or is reused by it (else
+    404: no probing of other dossiers' files)."""
+    for component in dossier.ordered_components():
+        if component.reference and component.reference["file_id"] == file_id:
+            return request.root.files[file_id]
     for version in dossier.file_versions():
         if version.file_id == file_id:
             return version
