@@ -102,7 +102,8 @@ def check_pdf(version, max_pages):
 def _new_result(portal, dossier, stream, filename, meta, actor, now, limit, max_pages):
     try:
         original = store_upload(stream, filename, uploaded_by=actor.login, uploaded_at=now,
-                                allowed_types={PDF}, limit=limit, unit_id=dossier.processing_unit)
+                                allowed_types={PDF}, limit=limit, unit_id=dossier.processing_unit,
+                                owner=dossier.code)
     except UploadError as e:
         raise ResultError(str(e).replace(f"(accepted: {PDF})", "(a result must be a PDF)"),
                           status=e.status) from None
@@ -160,7 +161,7 @@ def _publish(portal, dossier, result, actor, now, public_url):
             shutil.copyfileobj(src, dst, CHUNK)
         stamp_file(path, url, caption)
         version = FileVersion(e_result_filename(result), PDF, actor.login, now,
-                              unit_id=dossier.processing_unit)
+                              unit_id=dossier.processing_unit, owner=dossier.code)
         with open(path, "rb") as f:
             version.write_from(f)
     version.derivation = "e-result"

@@ -89,12 +89,13 @@ def dossier_page(request):
 
 
 def reuse_offers(request, dossier):
-    """{component key: offers} for the components still without a file."""
+    """{component key: offers} for the components still without a file that have offers."""
     if dossier.state not in workflow.OPEN_STATES or not request.has_permission("act", dossier):
         return {}
     today = clock.today()
-    return {c.key: candidates(request.root, dossier, c, today)
-            for c in dossier.ordered_components() if not c.versions and not c.reference}
+    found = {c.key: candidates(request.root, dossier, c, today)
+             for c in dossier.ordered_components() if not c.versions and not c.reference}
+    return {key: offers for key, offers in found.items() if offers}
 
 
 @view_config(context=Dossier, name="reuse", permission="act", request_method="POST")
