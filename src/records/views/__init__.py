@@ -31,3 +31,4 @@ def includeme(config):
                      traverse="/dossiers/{code}")
     config.add_route("api.session", "/api/v1/session")
     config.add_route("api.search", "/api/v1/search")
+    config.add_route("api.dashboard", "/api/v1/dashboard")

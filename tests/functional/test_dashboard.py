@@ -1,0 +1,54 @@
+"""The monthly figures a centre reports, from the store."""
+import datetime
+
+import pytest
+
+from records.reports import figures, month_bounds
+from tests.conftest import PASSWORD, login
+from tests.functional.helpers import act, api_login, receive
+
+pytestmark = pytest.mark.foundation
+
+
+def test_dashboard_counts_received_online_on_time_and_held_up(web, officers, portal):
+    login(web, "recv1")
+    codes = [receive(web)[1] for _ in range(3)]
+    web.reset()
+    csrf = api_login(web, "recv1", PASSWORD)
+    act(web, codes[0], "transfer", csrf, processing_unit="000.20.01.H26")
+    with portal() as p:
+        p.dossiers[codes[1]].channel = "online"
+        late = p.dossiers[codes[2]]
+        late.due_at = datetime.date.today() - datetime.timedelta(days=2)
+    web.reset()
+    login(web, "super")
+    page = web.get("/dashboard")
+    assert page.html.find(id="fig-received").text == "3"
+    data = web.get("/api/v1/dashboard").json
+    assert data["received"] == 3 and data["online_pct"] == 33.3
+    held = {(r["state"], r["unit"]): (r["open"], r["late"]) for r in data["held_up"]}
+    assert held[("in_processing", "000.20.01.H26")] == (1, 0)
+    assert held[("received", "000.00.01.H26")] == (2, 1)
+    web.reset()
+    login(web, "recv1")
+    web.get("/dashboard", status=403)
+
+
+def test_on_time_and_electronic_return_shares():
+    class D:  # a stand-in with only what the report reads
+        def __init__(self, ready, due, returned_e):
+            t = datetime.datetime(2026, 3, ready, 10)
+            self.received_at, self.due_at, self.channel = t, datetime.date(2026, 3, due), "online"
+            self.receiving_unit = self.processing_unit = "U"
+            self.history = [{"action": "approve", "to": "result_ready", "at": t},
+                            {"action": "return", "to": "returned", "at": t}]
+            self.returned_electronically, self.rating, self.state = returned_e, None, "returned"
+            self.reuse_count = 0
+
+        def ordered_components(self):
+            return []
+    start, end = month_bounds(2026, 3)
+    out = figures([D(5, 6, True), D(9, 6, False)], start, end, datetime.date(2026, 3, 31))
+    data = out.as_dict()
+    assert data["on_time_pct"] == 50.0 and data["returned_electronically_pct"] == 50.0
+    assert data["online_pct"] == 100.0 and data["held_up"] == []
