@@ -8,7 +8,9 @@ fills new concrete indexes and moves every alias in one ``_aliases`` call.
 Stale writes are refused by Elasticsearch itself: documents are written with
 ``version_type=external_gte`` and the document's ``version``.
 """
+import concurrent.futures
 import datetime
+import json
 import logging
 
 import elastic_transport
@@ -20,18 +22,40 @@ from .highlight import highlights
 from .interfaces import FacetValue, Hit, Results, SearchError, SearchUnavailable
 from .schema import KINDS, prepare, public_fields
 
+try:  # NB: optional; JSON encoding of the bulk bodies is a large part of the Python side.
+    import orjson
+except ImportError:  # pragma: no cover - depends on the installation
+    orjson = None
+
 log = logging.getLogger(__name__)
 
-BULK_CHUNK = 500
-BULK_BYTES = 50 * 1024 * 1024
+#: A bulk request holds at most this many actions or bytes (whichever comes first).
+BULK_CHUNK = 2000
+BULK_BYTES = 8 * 1024 * 1024
+#: Bulk requests in flight at once; the next one is prepared while they run.
 BULK_THREADS = 2
+#: What the bulk responses need to carry: per item, its status and error.
+BULK_FILTER = "errors,items.*.status,items.*.error,items.*._id"
+
+
+def _dumps(value):
+    if orjson is not None:
+        return orjson.dumps(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def build_client(url, timeout=10.0, max_retries=1):
     """The Elasticsearch client for ``url`` (a URL or a list of URLs)."""
     hosts = [url] if isinstance(url, str) else list(url)
+    options = {}
+    if orjson is not None:
+        from elasticsearch.serializer import OrjsonSerializer
+        options["serializers"] = {"application/json": OrjsonSerializer(),
+                                  "application/vnd.elasticsearch+json": OrjsonSerializer()}
     return elasticsearch.Elasticsearch(hosts, request_timeout=timeout,
-                                       max_retries=max_retries, retry_on_timeout=False)
+                                       max_retries=max_retries, retry_on_timeout=False,
+                                       connections_per_node=max(10, BULK_THREADS + 2),
+                                       **options)
 
 
 def _error_type(error):
@@ -111,11 +135,8 @@ class ElasticBackend:
 
     def delete_many(self, ids):
         ids = list(dict.fromkeys(ids))
-        # NB: the id does not say the kind; a delete goes to every kind's alias and the
-        # misses are ignored (delete_by_query is not in every distribution).
-        actions = ({"_op_type": "delete", "_index": self.alias(kind), "_id": doc_id}
-                   for doc_id in ids for kind in KINDS)
-        return self._bulk(actions)
+        return self._bulk(self._delete_actions(
+            [(self.alias(kind), doc_id) for doc_id in ids for kind in KINDS]))
 
     def refresh(self):
         with _Translate():
@@ -198,28 +219,75 @@ class ElasticBackend:
         return out
 
     def _index_actions(self, docs, target):
-        # NB: every document is checked before it is sent, so a bad one fails the call
-        # without writing anything of its chunk.
+        """``(action line, source line)`` pairs: NDJSON bytes for the bulk API.
+
+        NB: every document is checked before its chunk is sent, so a bad one fails the
+        call without writing anything of its chunk.
+        """
         for doc in docs:
             prepared = prepare(doc)
-            yield {"_op_type": "index", "_index": target(prepared["kind"]),
-                   "_id": prepared["id"], "version": prepared["version"],
-                   "version_type": "external_gte", "_source": mapping.body(prepared)}
+            yield (_dumps({"index": {"_index": target(prepared["kind"]), "_id": prepared["id"],
+                                     "version": prepared["version"],
+                                     "version_type": "external_gte"}}),
+                   _dumps(mapping.body(prepared)))
+
+    @staticmethod
+    def _delete_actions(targets):
+        """Delete lines for ``(index, id)`` pairs.
+
+        NB: the id does not say the kind; a delete goes to every kind's alias and the
+        misses are ignored (delete_by_query is not in every distribution).
+        """
+        for index, doc_id in targets:
+            yield (_dumps({"delete": {"_index": index, "_id": doc_id}}), None)
+
+    def _chunks(self, actions):
+        """NDJSON bodies of at most :data:`BULK_CHUNK` actions / :data:`BULK_BYTES`."""
+        lines, size, count = [], 0, 0
+        for action, source in actions:
+            lines.append(action)
+            size += len(action) + 1
+            if source is not None:
+                lines.append(source)
+                size += len(source) + 1
+            count += 1
+            if count >= BULK_CHUNK or size >= BULK_BYTES:
+                yield b"\n".join(lines) + b"\n"
+                lines, size, count = [], 0, 0
+        if lines:
+            yield b"\n".join(lines) + b"\n"
+
+    def _send(self, body):
+        """One bulk request; the number of items done. Stale (409) and missing (404) items
+        are skipped; any other failed item raises."""
+        with _Translate():
+            response = self.client.bulk(operations=body, filter_path=BULK_FILTER)
+        done = 0
+        for item in response.get("items", ()):
+            op, result = next(iter(item.items()))
+            status = result.get("status", 500)
+            if status < 300:
+                done += 1
+            elif status not in (404, 409):
+                if status == 429:
+                    raise SearchUnavailable(f"Elasticsearch is overloaded: {result.get('error')}")
+                raise SearchError(f"Elasticsearch refused {op} of {result.get('_id')}: "
+                                  f"{result.get('error')}")
+        return done
 
     def _bulk(self, actions):
-        """Send ``actions``; count successes; conflicts (stale) and missing are skipped."""
-        done = 0
-        with _Translate():
-            for ok, item in helpers.parallel_bulk(
-                    self.client, actions, thread_count=BULK_THREADS, chunk_size=BULK_CHUNK,
-                    max_chunk_bytes=BULK_BYTES, raise_on_error=False,
-                    raise_on_exception=True):
-                op, result = next(iter(item.items()))
-                if ok and result.get("result") != "not_found":
-                    done += 1
-                elif result.get("status") not in (404, 409):
-                    raise SearchError(f"Elasticsearch refused {op} of {result.get('_id')}: "
-                                      f"{result.get('error')}")
+        """Send ``actions`` in bulk requests, :data:`BULK_THREADS` at a time, preparing the
+        next request meanwhile; return how many items were done (not stale, not missing)."""
+        done, pending = 0, []
+        # NB: leaving the pool waits for the requests in flight, also when an invalid
+        # document or a failed request raises.
+        with concurrent.futures.ThreadPoolExecutor(BULK_THREADS) as pool:
+            for body in self._chunks(actions):
+                if len(pending) >= BULK_THREADS:
+                    done += pending.pop(0).result()
+                pending.append(pool.submit(self._send, body))
+            while pending:
+                done += pending.pop(0).result()
         return done
 
     def _results(self, query, response):

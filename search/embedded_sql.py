@@ -14,7 +14,7 @@ import zlib
 
 from records.textnorm import fold, lower, symbol_key, words
 
-from .schema import DATE_FIELDS, FACETS, PAGE_BREAK, meta_values
+from .schema import DATE_FIELDS, FACETS, PAGE_BREAK, fold_fast, meta_values
 
 SCHEMA_VERSION = 1
 #: bm25 weights for meta_exact, meta_folded, body_folded.
@@ -75,7 +75,8 @@ def row_values(prepared):
 def fts_columns(prepared):
     """The FTS column values for a prepared document (deterministic)."""
     meta = PAGE_BREAK.join(meta_values(prepared))
-    return meta, fold(meta), fold(PAGE_BREAK.join(page["text"] for page in prepared["text"]))
+    body = PAGE_BREAK.join(page["text"] for page in prepared["text"])
+    return meta, fold_fast(meta), fold_fast(body)
 
 
 def _phrase(text):

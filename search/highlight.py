@@ -8,6 +8,7 @@ every diacritic and case variant in the original text ("nguyen" matches "Nguyễ
 import functools
 import re
 import string
+import unicodedata
 
 from records.textnorm import fold, words
 
@@ -57,6 +58,31 @@ def query_words(parsed):
     return frozenset(w for w in out if w)
 
 
+@functools.lru_cache(maxsize=256)
+def _compile_folded(folded_words):
+    alternatives = "|".join(map(re.escape, sorted(folded_words, key=len, reverse=True)))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+#: After NFD, anything but ASCII and combining diacritical marks takes the general path.
+_NOT_SIMPLE = re.compile("[^\x00-\x7f\u0300-\u036f]")
+
+
+def _folded_in_place(text):
+    """``text`` folded with every character kept in place, or None.
+
+    NB: in NFC Vietnamese text every letter is one code point that decomposes into an
+    ASCII letter plus combining marks, so dropping the marks folds the text without
+    moving anything: offsets found in the folded text are offsets in ``text``. Texts for
+    which that does not hold (other scripts, letters with no precomposed form) give None.
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    if _NOT_SIMPLE.search(decomposed):
+        return None
+    folded = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return folded if len(folded) == len(text) else None
+
+
 def highlights(pages, parsed, max_fragments=3, width=180):
     """Up to ``max_fragments`` :class:`Highlight` s for ``pages`` ({"page", "text"} dicts).
 
@@ -66,16 +92,48 @@ def highlights(pages, parsed, max_fragments=3, width=180):
     wanted = query_words(parsed)
     if not wanted or not pages:
         return ()
-    pattern = _compile(wanted)
-    found = []
+    pattern, folded_pattern = None, None
+    found, complete = [], 0
     for order, page in enumerate(pages):
-        matches = list(pattern.finditer(page["text"]))
+        text = page["text"]
+        folded = _folded_in_place(text)
+        if folded is not None:
+            folded_pattern = folded_pattern or _compile_folded(wanted)
+            matches, distinct = _scan(folded_pattern.finditer(folded), len(wanted), width,
+                                      str)
+        else:
+            pattern = pattern or _compile(wanted)
+            matches, distinct = _scan(pattern.finditer(text), len(wanted), width, fold)
         if matches:
-            distinct = len({fold(m.group()) for m in matches})
             found.append((-distinct, order, page, matches))
+            if distinct == len(wanted):
+                complete += 1
+                if complete >= max_fragments:
+                    # NB: no later page can rank above these (ties go by page order).
+                    break
     found.sort(key=lambda item: item[:2])
     return tuple(_fragment(page, matches, width) for _, _, page, matches in
                  found[:max_fragments])
+
+
+def _scan(iterator, wanted, width, key):
+    """The matches a fragment may show, and the number of distinct words matched.
+
+    NB: stops once every word was seen and the matches are past the widest fragment
+    around the first one, so long pages are not scanned to the end for nothing.
+    """
+    matches, seen, limit = [], set(), None
+    for match in iterator:
+        if limit is None:
+            limit = match.start() + width
+        elif match.start() > limit:
+            if len(seen) == wanted:
+                break
+            seen.add(key(match.group()))
+            continue
+        matches.append(match)
+        seen.add(key(match.group()))
+    return matches, len(seen)
 
 
 def _fragment(page, matches, width):

@@ -21,6 +21,8 @@ Fields
     text             pages: a list of {"page": int, "text": str}
 """
 import datetime
+import re
+import unicodedata
 
 from records.textnorm import clean, fold, nfc, symbol_key
 
@@ -110,7 +112,28 @@ def meta_values(prepared):
 
 
 def folded_pages(prepared):
-    return [fold(page["text"]) for page in prepared["text"]]
+    return [fold_fast(page["text"]) for page in prepared["text"]]
+
+
+#: After NFD, anything but ASCII and the combining diacritical marks needs the full fold.
+_NEEDS_FULL_FOLD = re.compile("[^\x00-\x7f\u0300-\u036f]")
+
+
+def fold_fast(text):
+    """Exactly :func:`records.textnorm.fold`, about twice as fast on Vietnamese pages.
+
+    NB: indexing folds every page of every document, and was the largest cost on the
+    Python side of bulk indexing. After đ → d and NFD, a Vietnamese text is ASCII plus
+    combining marks (U+0300-U+036F, all of them removed by ``fold``); dropping the
+    non-ASCII code points then lower-casing is the same as ``fold`` for such a text.
+    Anything else (other scripts, ð, non-breaking spaces) takes ``fold`` itself.
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    if _NEEDS_FULL_FOLD.search(decomposed):
+        return fold(text)
+    return " ".join(decomposed.encode("ascii", "ignore").decode("ascii").lower().split())
 
 
 def iso_date(value, name="date"):

@@ -127,7 +127,7 @@ def test_enumerating_codes_is_uniformly_refused_then_limited(tmp_path, officers_
 
 def test_failures_are_slowed_before_they_are_refused(tmp_path, officers_in):
     app = officers_in(app_settings(tmp_path / "var", **{
-        "records.lookup_delay_seconds": "0.3", "records.lookup_slow_after": "2",
+        "records.lookup_delay_seconds": "1.0", "records.lookup_slow_after": "2",
         "records.lookup_max_failures": "50"}))
     citizen(app, "192.0.2.1")
     timings = []
@@ -135,8 +135,10 @@ def test_failures_are_slowed_before_they_are_refused(tmp_path, officers_in):
         started = time.perf_counter()
         look_up(app, "000.00.01.H26-260101-0001", "WRONGPIN", status=400)
         timings.append(time.perf_counter() - started)
-    assert max(timings[:2]) < 0.3  # the first failures cost nothing extra
-    assert timings[2] >= 0.3 and timings[3] >= 0.6  # then each one waits longer
+    # NB: the delay is large against a request's own cost (argon2, ~0.1-0.4 s on a busy
+    # machine), so the comparison holds under load.
+    assert max(timings[:2]) < 1.0  # the first failures cost nothing extra
+    assert timings[2] >= 1.0 and timings[3] >= 2.0  # then each one waits longer
 
 
 def test_wrong_code_and_wrong_pin_take_the_same_time(web, officers):

@@ -53,13 +53,14 @@ def test_fields_and_files_in_order_and_rereadable(tmp_path):
     assert spooled(tmp_path) == []
 
 
-def test_file_parts_are_spooled_hashed_and_counted(tmp_path):
+def test_file_parts_are_spooled_hashed_and_counted(tmp_path, monkeypatch):
+    monkeypatch.setattr(forms, "WRITEBACK", 100_000)  # writing out to disk starts as it goes
     big = os.urandom(3 * forms.CHUNK + 5)  # across several reads of the body
     form = parse_form(body(("f", "big.bin", big), ("g", "empty.bin", b"")), B, tmp_path)
     f, g = form["f"].file, form["g"].file
     assert isinstance(f, SpooledFile) and os.path.dirname(f.path) == str(tmp_path)
     assert (f.size, f.sha256) == (len(big), hashlib.sha256(big).hexdigest())
-    assert f.head == big[:forms.HEAD]
+    assert f.head == big[:forms.HEAD] and f.read() == big
     assert (g.size, g.head, g.read()) == (0, b"", b"")
     assert len(spooled(tmp_path)) == 2
     f.discard()

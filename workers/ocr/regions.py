@@ -6,8 +6,15 @@ gap. We render just the gap between ``Số:`` and ``/`` (taller than the line, s
 handwriting overflows it), OCR it as one line and put the number into the page text. The
 printed parts are left out of the crop: a handwritten digit touching the ``/`` made
 Tesseract read ``914/`` as ``9147``.
+
+NB: the short rule under the issuer's name runs just above the ``Số:`` line, and handwriting
+that overflows upwards crosses it: Tesseract then reads the 6 whose top touches the rule as
+0, loses a 9 or reads 3 as 2 (5 of 32 synthetic numbers). We take the page's vector rules
+out of the crop (:func:`_erase_rules`) and vote over several crops and segmentation modes
+(:data:`ATTEMPTS`): the number most attempts agree on wins.
 """
 import re
+from collections import defaultdict
 
 import pymupdf
 from PIL import ImageOps
@@ -19,15 +26,21 @@ from .render import clip_image
 
 _SO_WORD = re.compile(r"^S[oô0]\s*[:;.]?$")
 _BLANK = re.compile(r"(S[oố0ô]\s*[:;.]?)[ \t_.…]*(/)")
-# (widening to the right in line heights, dpi) tried in turn until one reads confidently.
+# (widening to the right in line heights, dpi, Tesseract page segmentation mode), tried in
+# turn; voting stops early once VOTES_TO_WIN attempts agree.
 # NB: the last digit often touches or crosses the "/": reaching a little past it keeps the
-# digit whole; the plain crop is the fallback when the slash got read as a digit.
-ATTEMPTS = ((0.15, 400), (0.0, 300), (0.3, 400))
-GOOD_ENOUGH = 0.8
+# digit whole; the plain crop is the fallback when the slash got read as a digit. psm 7
+# (one line) and 8 (one word) fail on different digits, so together they out-vote either.
+ATTEMPTS = ((0.15, 400, 7), (0.0, 300, 7), (0.15, 400, 8), (0.3, 400, 7), (0.0, 400, 8),
+            (0.0, 300, 13), (0.3, 300, 8))
+VOTES_TO_WIN = 3
 # NB: for digits alone the English model reads handwriting better than the Vietnamese one
 # (27 vs 20 of 32 synthetic handwritten numbers).
 DIGITS_LANG = "eng"
 _NUMBER_CHARSET = "0123456789"
+MAX_DIGITS = 6
+RULE_MIN_LENGTH = 20.0    # points: shorter strokes may be part of the handwriting
+RULE_MAX_THICKNESS = 2.5  # points
 
 
 def _number_gap(words):
@@ -38,10 +51,99 @@ def _number_gap(words):
         middle = word.top + word.height / 2
         row = [w for w in words[i + 1:i + 6]
                if abs(w.top + w.height / 2 - middle) < word.height * 0.6]
-        end = next((w for w in row if w.text.lstrip().startswith("/")), None)
-        x1 = end.left + 1 if end else word.left + word.width + 120
+        end = next((w for w in row if w.text.lstrip("_.…").startswith("/")), None)
+        if end is None:
+            x1 = word.left + word.width + 120
+        elif end.text.startswith("/"):
+            x1 = end.left + 1
+        else:  # "......./TB-UBND": the dots are part of the gap, the slash ends it
+            share = (len(end.text) - len(end.text.lstrip("_.…"))) / max(1, len(end.text))
+            x1 = end.left + share * end.width + 1
         return pymupdf.Rect(word.left + word.width + 1, word.top, x1, word.top + word.height)
     return None
+
+
+def _rules(page, clip):
+    """Thin horizontal vector lines crossing ``clip``: ``[(rect, rgb)]`` in page points."""
+    found = []
+    try:
+        drawings = page.get_drawings()
+    except Exception:  # an odd content stream: no rules rather than no number
+        return found
+    for drawing in drawings:
+        rect = drawing.get("rect")
+        # NB: a horizontal line's rect has no height, and an empty rect intersects nothing.
+        if rect is None or rect.x1 < clip.x0 or rect.x0 > clip.x1 or \
+                rect.y1 < clip.y0 - 1 or rect.y0 > clip.y1 + 1:
+            continue
+        width = drawing.get("width") or 1.0
+        color = drawing.get("color") or drawing.get("fill") or (0, 0, 0)
+        for item in drawing.get("items", ()):
+            if item[0] == "l":
+                p, q = item[1], item[2]
+                if abs(p.y - q.y) < 0.5 and abs(p.x - q.x) >= RULE_MIN_LENGTH:
+                    half = max(width, 0.5) / 2
+                    found.append((pymupdf.Rect(min(p.x, q.x), p.y - half, max(p.x, q.x),
+                                               p.y + half), color))
+            elif item[0] == "re":
+                r = pymupdf.Rect(item[1])
+                if r.height <= RULE_MAX_THICKNESS and r.width >= RULE_MIN_LENGTH:
+                    found.append((r, color))
+    return found
+
+
+def _erase_rules(image, clip, dpi, rules):
+    """Whiten the pixels of ``rules`` in ``image`` (``clip`` rendered at ``dpi``, RGB) that
+    have the rule's colour, then heal strokes the rule crossed: a pixel of the band becomes
+    ink again when there is ink right above and right below it."""
+    if not rules:
+        return image
+    scale = dpi / 72.0
+    px = image.load()
+    width, height = image.size
+    for rect, color in rules:
+        rgb = tuple(round(255 * c) for c in color[:3]) if len(color) >= 3 else (0, 0, 0)
+        x0 = max(0, int((rect.x0 - clip.x0) * scale))
+        x1 = min(width, int((rect.x1 - clip.x0) * scale) + 1)
+        y0 = max(0, int((rect.y0 - clip.y0) * scale) - 2)
+        y1 = min(height, int((rect.y1 - clip.y0) * scale) + 3)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        for y in range(y0, y1):
+            for x in range(x0, x1):
+                r, g, b = px[x, y]
+                # anti-aliased rule pixels: between the rule's colour and the paper
+                if max(abs(r - g), abs(g - b), abs(r - b)) <= 40 + max(
+                        abs(rgb[0] - rgb[1]), abs(rgb[1] - rgb[2])) and \
+                        min(r, g, b) <= 250:
+                    px[x, y] = (255, 255, 255)
+        reach = 3
+        for x in range(x0, x1):
+            above = y0 - 1
+            below = y1
+            if above < 0 or below >= height:
+                continue
+            ink_above = any(sum(px[x, yy]) < 384 for yy in range(max(0, above - reach), above + 1))
+            ink_below = any(sum(px[x, yy]) < 384 for yy in range(below, min(height, below + reach)))
+            if ink_above and ink_below:
+                fill = px[x, below] if sum(px[x, below]) < 384 else px[x, above]
+                for y in range(y0, y1):
+                    if sum(px[x, y]) >= 384:
+                        px[x, y] = fill
+    return image
+
+
+def _read_number(engine, image, psm):
+    """``(number, confidence)`` read from ``image``, or None when it is not a number."""
+    result = engine.recognize(image, lang=DIGITS_LANG, psm=psm, charset=_NUMBER_CHARSET)
+    raw = "".join(w.text for w in result.words)
+    number = re.sub(r"[^0-9]", "", fields.digits(raw))
+    if not 1 <= len(number) <= MAX_DIGITS or int(number) == 0 or len(number) < 0.6 * len(raw):
+        return None
+    if len(number) > 2 and number.startswith("0"):
+        return None  # "05" is written, "005" is not: a stroke read as 0
+    confidence = (0.9 - 0.1 * fields.n_lookalikes(raw)) * max(0.3, result.confidence)
+    return number, confidence
 
 
 def fill_blank_number(page, words, text, engine):
@@ -64,23 +166,29 @@ def fill_blank_number(page, words, text, engine):
                 top = max(top, w.top + w.height + 0.5)
             elif w.top >= gap.y1 - 1:
                 bottom = min(bottom, w.top - 0.5)
-    best = None
-    for extend, dpi in ATTEMPTS:
+    widest = pymupdf.Rect(gap.x0, top, gap.x1 + max(a[0] for a in ATTEMPTS) * gap.height,
+                          bottom)
+    rules = _rules(page, widest)
+    votes = defaultdict(list)
+    rendered = {}
+    for extend, dpi, psm in ATTEMPTS:
         clip = pymupdf.Rect(gap.x0, top, gap.x1 + extend * gap.height, bottom) & page.rect
-        # NB: luminance, not the red channel: numbering stamps are often red or purple.
-        image = ImageOps.expand(clip_image(page, clip, dpi).convert("L"), border=30, fill=255)
-        result = engine.recognize(image, lang=DIGITS_LANG, psm=7, charset=_NUMBER_CHARSET)
-        raw = "".join(w.text for w in result.words)
-        number = re.sub(r"[^0-9]", "", fields.digits(raw))
-        if not 1 <= len(number) <= 6 or int(number) == 0 or len(number) < 0.6 * len(raw):
+        key = (extend, dpi)
+        if key not in rendered:
+            # NB: luminance, not the red channel: numbering stamps are often red or purple.
+            image = _erase_rules(clip_image(page, clip, dpi).convert("RGB"), clip, dpi, rules)
+            rendered[key] = ImageOps.expand(image.convert("L"), border=30, fill=255)
+        found = _read_number(engine, rendered[key], psm)
+        if found is None:
             continue
-        confidence = (0.9 - 0.1 * fields.n_lookalikes(raw)) * max(0.3, result.confidence)
-        if best is None or confidence > best[1]:
-            best = (number, confidence)
-        if confidence >= GOOD_ENOUGH:
+        votes[found[0]].append(found[1])
+        if len(votes[found[0]]) >= VOTES_TO_WIN:
             break
-    if best is None:
+    if not votes:
         return text, None
-    number, confidence = best
+    number, confs = max(votes.items(), key=lambda kv: (len(kv[1]), sum(kv[1])))
+    attempts = sum(len(c) for c in votes.values())
+    # Agreement is the confidence: unanimous reads are trusted, a split vote is not.
+    confidence = max(confs) * 0.5 + 0.5 * len(confs) / max(attempts, VOTES_TO_WIN)
     filled = _BLANK.sub(lambda m: f"{m.group(1)} {number}{m.group(2)}", text, count=1)
-    return filled, round(confidence, 3)
+    return filled, round(min(confidence, 0.95), 3)
