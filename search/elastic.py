@@ -301,5 +301,6 @@ class ElasticBackend:
         facets = {name: tuple(FacetValue(bucket["key"], bucket["doc_count"])
                               for bucket in response["aggregations"][name]["buckets"])
                   for name in query.facets}
-        return Results(total=response["hits"]["total"]["value"], hits=tuple(hits),
-                       facets=facets, page=query.page, size=query.size)
+        total = response["hits"]["total"]
+        return Results(total=total["value"], hits=tuple(hits), facets=facets,
+                       page=query.page, size=query.size, total_exact=total["relation"] == "eq")

@@ -8,6 +8,8 @@ key adds a large constant.
 """
 from records.textnorm import fold, lower, symbol_key
 
+from .mapping import SEARCH_ONLY
+from .query import MAX_WINDOW
 from .schema import FACETS
 
 FOLDED_FIELDS = ["meta_folded^3", "body_folded"]
@@ -93,8 +95,11 @@ def search_body(query):
         "sort": sort(query),
         "from": query.offset,
         "size": query.size,
-        "track_total_hits": True,
-        "_source": {"excludes": ["applicant_id"] + ([] if parsed else ["text"])},
+        # NB: facets visit every match anyway, so the total is exact for free; without
+        # them, counting stops at the deepest page reachable, which lets Elasticsearch
+        # skip documents that cannot make the top hits.
+        "track_total_hits": True if query.facets else MAX_WINDOW,
+        "_source": {"excludes": ["applicant_id", *SEARCH_ONLY] + ([] if parsed else ["text"])},
     }
     if query.facets:
         request["aggs"] = aggregations(query)

@@ -69,12 +69,16 @@ class Results:
 
     ``facets`` maps each requested facet name to its values, most frequent first
     (ties by value), at most ``Query.facet_size`` of them.
+    ``total`` is exact when ``total_exact``; otherwise there are at least that many
+    matches (:data:`records.search.query.MAX_WINDOW`; show it as "10,000+"). Backends
+    stop counting there only when no facets were asked for, as facets count every match.
     """
     total: int
     hits: tuple
     facets: dict
     page: int
     size: int
+    total_exact: bool = True
 
     @property
     def pages(self):

@@ -26,14 +26,15 @@ from .render import clip_image
 
 _SO_WORD = re.compile(r"^S[oô0]\s*[:;.]?$")
 _BLANK = re.compile(r"(S[oố0ô]\s*[:;.]?)[ \t_.…]*(/)")
-# (widening to the right in line heights, dpi, Tesseract page segmentation mode), tried in
-# turn; voting stops early once VOTES_TO_WIN attempts agree.
+# (widening to the right in line heights, dpi), tried in turn, read as one line (psm 7);
+# voting stops once VOTES_TO_WIN attempts agree.
 # NB: the last digit often touches or crosses the "/": reaching a little past it keeps the
-# digit whole; the plain crop is the fallback when the slash got read as a digit. psm 7
-# (one line) and 8 (one word) fail on different digits, so together they out-vote either.
-ATTEMPTS = ((0.15, 400, 7), (0.0, 300, 7), (0.15, 400, 8), (0.3, 400, 7), (0.0, 400, 8),
-            (0.0, 300, 13), (0.3, 300, 8))
-VOTES_TO_WIN = 3
+# digit whole. Reaching further (0.3 line heights) brings the slash in, read as 7, 1 or 4;
+# psm 8 and 13 (one word, raw line) read worse than 7 on every crop tried (exp. on the 32
+# generated numbers, rules erased: 200 dpi 32/32, 300 dpi 31-32/32, 400 dpi 31/32; with
+# the rule left in, 20-26/32).
+ATTEMPTS = ((0.0, 200), (0.15, 300), (0.15, 200), (0.0, 300), (0.15, 400), (0.0, 400))
+VOTES_TO_WIN = 2
 # NB: for digits alone the English model reads handwriting better than the Vietnamese one
 # (27 vs 20 of 32 synthetic handwritten numbers).
 DIGITS_LANG = "eng"
@@ -170,15 +171,12 @@ def fill_blank_number(page, words, text, engine):
                           bottom)
     rules = _rules(page, widest)
     votes = defaultdict(list)
-    rendered = {}
-    for extend, dpi, psm in ATTEMPTS:
+    for extend, dpi in ATTEMPTS:
         clip = pymupdf.Rect(gap.x0, top, gap.x1 + extend * gap.height, bottom) & page.rect
-        key = (extend, dpi)
-        if key not in rendered:
-            # NB: luminance, not the red channel: numbering stamps are often red or purple.
-            image = _erase_rules(clip_image(page, clip, dpi).convert("RGB"), clip, dpi, rules)
-            rendered[key] = ImageOps.expand(image.convert("L"), border=30, fill=255)
-        found = _read_number(engine, rendered[key], psm)
+        # NB: luminance, not the red channel: numbering stamps are often red or purple.
+        image = _erase_rules(clip_image(page, clip, dpi).convert("RGB"), clip, dpi, rules)
+        image = ImageOps.expand(image.convert("L"), border=30, fill=255)
+        found = _read_number(engine, image, 7)
         if found is None:
             continue
         votes[found[0]].append(found[1])

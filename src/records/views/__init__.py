@@ -27,6 +27,8 @@ def includeme(config):
                      traverse="/dossiers/{code}")
     config.add_route("api.dossier_reuse", "/api/v1/dossiers/{code}/reuse",
                      traverse="/dossiers/{code}")
+    config.add_route("api.file_fields", "/api/v1/dossiers/{code}/files/{file_id}/fields",
+                     traverse="/dossiers/{code}")
     config.add_route("api.file", "/api/v1/dossiers/{code}/files/{file_id}",
                      traverse="/dossiers/{code}")
     config.add_route("api.session", "/api/v1/session")

@@ -10,6 +10,7 @@ from pyramid.view import view_config
 from records import clock, workflow
 from records.jobs import enqueue
 from records.resources.dossiers import Dossier, Dossiers
+from records.corrections import fields_view
 from records.reuse import ReuseError, attach, candidates, reference_status
 from records.schemas import Action, errors_of
 from records.security import can_see_dossier
@@ -84,6 +85,7 @@ def dossier_page(request):
         and request.has_permission("act", dossier),
         "error": request.params.get("error"),
         "offers": reuse_offers(request, dossier),
+        "fields_of": fields_view,
         "reference_status": lambda ref: reference_status(portal, ref),
     }
 
