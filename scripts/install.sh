@@ -37,7 +37,7 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
 fi
 
 # The Vietnamese and English catalogs are compiled from the .po files kept in git.
-.venv/bin/pybabel compile -q -d src/records/locale -D records
+.venv/bin/pybabel compile -d src/records/locale -D records 2>&1 | grep -v "^compiling" || true
 
 if [ $want_test = 1 ]; then
   # Elasticsearch refuses to run as root: a dedicated user owns it.

@@ -12,8 +12,10 @@ Every operation checks ``CURRENT`` and reopens when a rebuild has switched files
 checks again once it holds the write lock, and the switch takes that same lock on the old
 file, so no write lands in a file that is no longer current.
 """
+import concurrent.futures
 import contextlib
 import datetime
+import itertools
 import fcntl
 import os
 import sqlite3
@@ -25,6 +27,22 @@ from .interfaces import FacetValue, Hit, Results, SearchError, SearchUnavailable
 from .schema import prepare, public_fields
 
 BATCH = 500
+#: Documents per transaction in a rebuild (the new file is private until the switch).
+REBUILD_BATCH = 5000
+#: FTS5 keeps this many bytes of new terms in memory before writing a segment (rebuild).
+REBUILD_HASHSIZE = 64 * 1024 * 1024
+MMAP_SIZE = 1 << 30
+CACHE_KIB = 64 * 1024
+
+
+def _batches(docs, size):
+    """Lists of at most ``size`` prepared documents (raises at the first invalid one)."""
+    docs = iter(docs)
+    while True:
+        batch = [prepare(doc) for doc in itertools.islice(docs, size)]
+        if not batch:
+            return
+        yield batch
 
 
 @contextlib.contextmanager
@@ -68,6 +86,10 @@ class EmbeddedBackend:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA temp_store=MEMORY")
+        # NB: searches read the FTS doclists and the docs rows of every match; mapping the
+        # file and a larger page cache keep them out of read() calls.
+        conn.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
+        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         return conn
 
     def _connection(self):
@@ -192,15 +214,12 @@ class EmbeddedBackend:
             try:
                 # NB: the new file is private until the switch; durability comes at the end.
                 conn.execute("PRAGMA synchronous=OFF")
-                written, batch = 0, []
-                for doc in docs:
-                    batch.append(prepare(doc))
-                    if len(batch) >= BATCH:
-                        written += self._in_transaction(conn, self._upsert, batch)
-                        batch = []
-                if batch:
-                    written += self._in_transaction(conn, self._upsert, batch)
+                conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)",
+                             [REBUILD_HASHSIZE])
+                written = self._fill(conn, docs)
                 with _translate():
+                    conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)",
+                                 [1024 * 1024])
                     conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.close()
@@ -212,6 +231,25 @@ class EmbeddedBackend:
             if old and old != name:
                 self._remove_file(old)
             return written
+
+    def _fill(self, conn, docs):
+        """Write ``docs`` into the new file ``conn``; return how many were written.
+
+        NB: documents are prepared (checked, folded, packed) in this thread while the
+        previous batch is written by another: SQLite releases the GIL while it works, so
+        the two overlap on two cores.
+        """
+        written = 0
+        with concurrent.futures.ThreadPoolExecutor(1) as writer:
+            pending = None
+            for batch in _batches(docs, REBUILD_BATCH):
+                rows = [(doc, sql.row_values(doc), sql.fts_columns(doc)) for doc in batch]
+                if pending is not None:
+                    written += pending.result()
+                pending = writer.submit(self._in_transaction, conn, self._insert_rows, rows)
+            if pending is not None:
+                written += pending.result()
+        return written
 
     def available(self):
         try:
@@ -279,6 +317,26 @@ class EmbeddedBackend:
         return written
 
     @staticmethod
+    def _insert_rows(conn, rows):
+        """Insert prepared ``(doc, row values, fts columns)`` rows; the highest version of
+        an id wins."""
+        written = 0
+        for doc, values, columns in rows:
+            row = conn.execute("SELECT rowid, version FROM docs WHERE id = ?",
+                               [doc["id"]]).fetchone()
+            if row is None:
+                rowid = conn.execute(sql.INSERT_DOC, values).lastrowid
+            elif row[1] > doc["version"]:
+                continue
+            else:
+                EmbeddedBackend._upsert(conn, [doc])
+                written += 1
+                continue
+            conn.execute(sql.INSERT_FTS, [rowid, *columns])
+            written += 1
+        return written
+
+    @staticmethod
     def _delete(conn, ids):
         removed = 0
         for doc_id in ids:
@@ -307,16 +365,33 @@ class EmbeddedBackend:
             conn.execute("DELETE FROM temp.hits")
             # NB: CROSS JOIN keeps fts the outer loop; otherwise SQLite may walk a filter
             # index and re-run the whole MATCH once per candidate row.
-            conn.execute(f"INSERT INTO temp.hits SELECT d.rowid, {rank} FROM fts "
-                         f"CROSS JOIN docs d ON d.rowid = fts.rowid "
-                         f"WHERE fts MATCH ? AND {where}", rank_params + [expression] + params)
+            if where == "1" and not rank_params:
+                # NB: nothing to read from docs: no join for every match.
+                conn.execute(f"INSERT INTO temp.hits SELECT rowid, {rank} FROM fts "
+                             f"WHERE fts MATCH ?", [expression])
+            else:
+                conn.execute(f"INSERT INTO temp.hits SELECT d.rowid, {rank} FROM fts "
+                             f"CROSS JOIN docs d ON d.rowid = fts.rowid "
+                             f"WHERE fts MATCH ? AND {where}",
+                             rank_params + [expression] + params)
             source, score, params = (
                 "FROM temp.hits h JOIN docs d ON d.rowid = h.rid WHERE 1", "h.score", [])
-        total = conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+        # NB: every hit is a docs row: no join to count them.
+        total = conn.execute("SELECT count(*) FROM temp.hits" if expression is not None
+                             else f"SELECT count(*) {source}", params).fetchone()[0]
+        page_source, page_params = source, params
+        if expression is not None and query.effective_sort == "relevance":
+            # NB: only hits scoring at least the page's last score can be on the page;
+            # finding that score needs no join, so only those few hits are joined to
+            # docs to break ties by id.
+            cut = conn.execute("SELECT score FROM temp.hits ORDER BY score DESC "
+                               "LIMIT 1 OFFSET ?", [query.offset + query.size - 1]).fetchone()
+            if cut is not None:
+                page_source, page_params = source + " AND h.score >= ?", [cut[0]]
         rows = conn.execute(
-            f"SELECT d.id, d.kind, {score} AS score, d.source {source} "
+            f"SELECT d.id, d.kind, {score} AS score, d.source {page_source} "
             f"ORDER BY {sql.order_by(query)} LIMIT ? OFFSET ?",
-            params + [query.size, query.offset]).fetchall()
+            page_params + [query.size, query.offset]).fetchall()
         facets = {name: tuple(FacetValue(value, count) for value, count in conn.execute(
                       sql.facet_sql(name, source, query.facet_size), params))
                   for name in query.facets}

@@ -333,7 +333,8 @@ def generate(count, seed):
     return docs
 
 
-_WINDOW = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){1,2}")
+#: 2-3 whole words (no digits, no punctuation between them).
+_WINDOW = re.compile(r"(?<!\w)[^\W\d_]+(?: [^\W\d_]+){1,2}(?!\w)")
 
 
 def queries(count, docs_count, seed):
