@@ -319,9 +319,10 @@ def _put(page, text, style, size, y, center=None, x=None):
     return pymupdf.Rect(x, y - size * 0.95, x + font.text_length(text, size), y + size * 0.3)
 
 
-def draw_page(page, doc, blank_number=False):
+def draw_page(page, doc, blank_number=False, blank_day=False):
     """Draw ``doc`` on a PyMuPDF page; returns the rectangles worth decorating
-    (``"number_gap"`` where a blank number goes, ``"signature"`` the signer block)."""
+    (``"number_gap"`` where a blank number goes, ``"day_gap"`` a blank day of the
+    place-and-date line, ``"signature"`` the signer block)."""
     boxes = {}
     y = 60.0
     for i, (text, style) in enumerate(doc.left):
@@ -341,6 +342,18 @@ def draw_page(page, doc, blank_number=False):
             page.draw_line((LEFT_CENTER - 30, y + i * 15 + 5), (LEFT_CENTER + 30, y + i * 15 + 5),
                            width=0.6)
     for i, (text, style) in enumerate(doc.right):
+        if blank_day and i == 2:
+            # "Hà Nội, ngày      tháng 02 năm 2026": the day is written by hand at signing
+            head, tail = text.split(" ngày ", 1)
+            tail = tail.split(" ", 1)[1]
+            prefix, gap = f"{head} ngày", "          "
+            r = _put(page, f"{prefix}{gap}{tail}", style, 10.5, y + i * 15,
+                     center=RIGHT_CENTER)
+            font = _fonts()[style]
+            x_gap = r.x0 + font.text_length(prefix + " ", 10.5)
+            boxes["day_gap"] = pymupdf.Rect(x_gap, r.y0 - 2,
+                                            x_gap + font.text_length(gap, 10.5) - 3, r.y1 + 2)
+            continue
         _put(page, text, style, 10 if i < 2 else 10.5, y + i * 15, center=RIGHT_CENTER)
         if i == 1:
             page.draw_line((RIGHT_CENTER - 70, y + i * 15 + 5),
@@ -368,14 +381,21 @@ def draw_page(page, doc, blank_number=False):
     return boxes
 
 
-def born_digital_bytes(docs, blank_number=False):
-    """A born-digital PDF of ``docs`` (one page each)."""
+def born_digital_bytes(docs, blank_number=False, blank_day=False, esign=False):
+    """A born-digital PDF of ``docs`` (one page each); ``blank_number``/``blank_day``: that
+    part of the header is blank in the text and handwritten (an image) in the gap; ``esign``:
+    a visible e-signature box (text in the page) over the signature block."""
     out = pymupdf.open()
     for doc in docs:
         page = out.new_page(width=PAGE_W, height=PAGE_H)
-        boxes = draw_page(page, doc, blank_number=blank_number)
+        boxes = draw_page(page, doc, blank_number=blank_number, blank_day=blank_day)
         if blank_number:
             _handwritten_number(page, boxes["number_gap"], doc.fields["number_symbol"])
+        if blank_day:
+            day = str(int(doc.fields["issue_date"][8:]))
+            _handwritten_number(page, boxes["day_gap"], day + "/")
+        if esign:
+            _esign_box(page, boxes["signature"], doc)
     out.subset_fonts()
     data = out.tobytes(garbage=3, deflate=True)
     out.close()
@@ -397,6 +417,20 @@ def _handwritten_number(page, gap, number_symbol):
     y0 = gap.y0 - gap.height * 0.3
     rect = pymupdf.Rect(x0, y0, x0 + width, y0 + height)
     page.insert_image(rect, stream=buf.getvalue(), keep_proportion=True, overlay=True)
+
+
+def _esign_box(page, signature, doc):
+    """A visible e-signature stamp: a framed box of text over the signer block, as signing
+    tools add it (the text is in the page's text layer, after the document's own text)."""
+    rect = pymupdf.Rect(signature.x0 - 10, signature.y0 + 18, signature.x1 + 30,
+                        signature.y0 + 72)
+    page.draw_rect(rect, color=(0.8, 0.1, 0.1), width=0.8)
+    organisation = doc.fields["issuer"].split(" ", 3)[-1].title()
+    domain = strip_marks(doc.fields["place"]).lower().replace(" ", "")
+    text = (f"Ký bởi: {organisation}\nEmail: vanthu@{domain}.gov.vn\n"
+            "Thời gian ký: 05.02.2026 10:20:11 +07:00")
+    page.insert_textbox(rect + (4, 3, -4, -3), text, fontsize=7.5, fontname="dvR",
+                        color=(0.8, 0.1, 0.1), fontfile=os.path.join(FONT_DIR, FONTS["R"]))
 
 
 # --- scanning ---------------------------------------------------------------------------------
@@ -423,8 +457,10 @@ def _seal(size, rng):
     return seal.rotate(rng.uniform(0, 360), resample=Image.Resampling.BICUBIC)
 
 
-def scan_image(doc, seed, *, grey=False):
-    """A 300-dpi scan of ``doc``: seal, signature stroke, rotation, blur, noise (PIL RGB/L)."""
+def scan_image(doc, seed, *, grey=False, angle=None):
+    """A 300-dpi scan of ``doc``: seal, signature stroke, rotation, blur, noise (PIL RGB/L).
+
+    ``angle`` (degrees, counter-clockwise) replaces the usual 0.3-1 degree rotation."""
     rng = random.Random(seed)
     tmp = pymupdf.open()
     page = tmp.new_page(width=PAGE_W, height=PAGE_H)
@@ -441,7 +477,8 @@ def scan_image(doc, seed, *, grey=False):
     draw.line(points, fill=(25, 45, 150), width=5)
     seal = _seal(480, rng)
     image.paste(seal, (int((sig.x0 - 10) * k), int((sig.y0 - 4) * k)), seal)
-    angle = rng.uniform(0.3, 1.0) * rng.choice((-1, 1))
+    random_angle = rng.uniform(0.3, 1.0) * rng.choice((-1, 1))
+    angle = random_angle if angle is None else angle
     image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=(255, 255, 255))
     image = image.filter(ImageFilter.GaussianBlur(0.7))
     noise = Image.effect_noise(image.size, 16).convert("RGB")
@@ -453,6 +490,66 @@ def scan_image(doc, seed, *, grey=False):
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(60, 60, 60))
     image.info["dpi"] = (DPI, DPI)
     return image.convert("L") if grey else image
+
+
+def low_dpi(image, dpi):
+    """A 300-dpi scan as the scanner would have made it at ``dpi`` (resampled, softer)."""
+    size = (round(image.width * dpi / DPI), round(image.height * dpi / DPI))
+    out = image.resize(size, Image.Resampling.LANCZOS)
+    out.info["dpi"] = (dpi, dpi)
+    return out
+
+
+def phone_photo(image, seed):
+    """A phone photo of a page: perspective (the phone not parallel to the desk), uneven
+    light (a gradient from one corner), a grey desk around the paper, 12 Mpx-ish JPEG."""
+    rng = random.Random(seed)
+    w, h = image.size
+    margin = 0.06
+    out_w, out_h = round(w * (1 + 2 * margin)), round(h * (1 + 2 * margin))
+
+    def jitter():
+        return rng.uniform(-0.025, 0.025)
+    # page corners in the photo (tl, tr, br, bl), as fractions of the photo
+    corners = [(margin + jitter(), margin + jitter()), (1 - margin + jitter(), margin + jitter()),
+               (1 - margin + jitter(), 1 - margin + jitter()),
+               (margin + jitter(), 1 - margin + jitter())]
+    dst = [(x * out_w, y * out_h) for x, y in corners]
+    src = [(0, 0), (w, 0), (w, h), (0, h)]
+    coeffs = _perspective_coeffs(dst, src)
+    page = image.convert("RGB")
+    photo = page.transform((out_w, out_h), Image.Transform.PERSPECTIVE, coeffs,
+                           Image.Resampling.BICUBIC, fillcolor=(95, 90, 80))
+    # light falls off from one corner: multiply by a gradient (1.0 -> ~0.6)
+    gradient = Image.linear_gradient("L").rotate(rng.choice((45, 135, 225, 315)), expand=True)
+    side = gradient.width
+    gradient = gradient.crop((side // 4, side // 4, side - side // 4, side - side // 4))
+    gradient = gradient.resize((out_w, out_h)).point(lambda v: 255 - int(v * 0.4))
+    shade = Image.merge("RGB", (gradient, gradient, gradient))
+    photo = ImageChops.multiply(photo, shade).filter(ImageFilter.GaussianBlur(0.9))
+    photo.info["dpi"] = (72, 72)  # what phones write
+    return photo
+
+
+def _perspective_coeffs(dst, src):
+    """The 8 coefficients PIL's PERSPECTIVE transform needs to map ``dst`` points (in the
+    output) to ``src`` points (in the input)."""
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(dst, src):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs += [u, v]
+    # Gaussian elimination on the 8x8 system (no numpy needed).
+    n = 8
+    m = [r + [b] for r, b in zip(rows, rhs)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[p] = m[p], m[c]
+        for r in range(n):
+            if r != c:
+                f = m[r][c] / m[c][c]
+                m[r] = [a - f * b for a, b in zip(m[r], m[c])]
+    return [m[i][n] / m[i][i] for i in range(n)]
 
 
 def _jpeg(image, quality=82):
@@ -617,6 +714,35 @@ class Fixtures:
             frames[0].save(path, format="TIFF", save_all=True, append_images=frames[1:],
                            compression="tiff_deflate", dpi=(DPI, DPI))
         return self._file(f"scan-{'-'.join(map(str, indices))}.tif", lambda: make)
+
+    VARIANTS = ("dpi150", "dpi200", "skew3", "photo", "grey-tiff", "esign", "hand-day")
+
+    def variant(self, name, i):
+        """Document ``i`` as one of the troubled inputs of :data:`VARIANTS`: a 150/200-dpi
+        scan, a scan skewed 2-3 degrees, a JPEG phone photo (perspective, uneven light), a
+        grey TIFF scan (the seal grey too), a born-digital PDF with a visible e-signature
+        box, a born-digital PDF whose day in "ngày .. tháng .." is handwritten."""
+        doc, seed = self.docs[i], SEED + i
+        if name in ("dpi150", "dpi200"):
+            dpi = int(name[3:])
+            return self._file(f"scan-{i:02d}-{name}.png", lambda: lambda p: low_dpi(
+                Image.open(self.scan(i)), dpi).save(p, format="PNG", dpi=(dpi, dpi)))
+        if name == "skew3":
+            angle = random.Random(seed).uniform(2.0, 3.0) * (1 if i % 2 else -1)
+            return self._file(f"scan-{i:02d}-skew3.png", lambda: lambda p: scan_image(
+                doc, seed, angle=angle).save(p, format="PNG", dpi=(DPI, DPI)))
+        if name == "photo":
+            return self._file(f"photo-{i:02d}.jpg", lambda: lambda p: phone_photo(
+                Image.open(self.scan(i)), seed).save(p, format="JPEG", quality=80,
+                                                     dpi=(72, 72)))
+        if name == "grey-tiff":
+            return self.scan_tiff([i])
+        if name == "esign":
+            return self._file(f"esign-{i:02d}.pdf", lambda: born_digital_bytes([doc], esign=True))
+        if name == "hand-day":
+            return self._file(f"hand-day-{i:02d}.pdf",
+                              lambda: born_digital_bytes([doc], blank_day=True))
+        raise KeyError(name)
 
     def blank_number_pdf(self, i):
         return self._file(f"blank-number-{i:02d}.pdf",

@@ -130,6 +130,17 @@ def has_blank_number(text):
         _shadow(text))
 
 
+_BLANK_DATE = re.compile(r"(?i)(?<!\w)ng[aà]y[ \t_.…]*th[aá]ng[ \t_.…]*(?:[0-9]{1,2}[ \t]*)?"
+                         r"n[aă]m\s*[0-9]{4}|(?<!\w)ng[aà]y[ \t_.…]*[0-9]{1,2}[ \t]*"
+                         r"th[aá]ng[ \t_.…]*n[aă]m\s*[0-9]{4}")
+
+
+def has_blank_date(text):
+    """True when a ``ngày .. tháng .. năm YYYY`` line has its day or month left blank (to be
+    written by hand at signing)."""
+    return bool(_BLANK_DATE.search(_shadow(text)))
+
+
 # --- dates -----------------------------------------------------------------------------------
 
 _D = _DIGITISH + r"(?:\s?" + _DIGITISH + r")?"

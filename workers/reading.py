@@ -24,8 +24,8 @@ from .fields import extract_fields
 from .ocr import layout, textlayer
 from .ocr.engine import get_engine
 from .ocr.errors import ReadError
-from .ocr.regions import fill_blank_number
-from .ocr.render import page_image, prepare
+from .ocr.regions import fill_blank_date, fill_blank_number
+from .ocr.render import page_image, prepare_page, rotate_point
 from .ocr.searchable import make_searchable_pdf
 from .ocr.sources import PIXEL_LIMIT, PdfSource, open_source
 
@@ -48,14 +48,24 @@ def count_pages(path, *, max_pages=MAX_PAGES):
         source.close()
 
 
-def _norm_words(words, width, height):
-    return [[round(w.left / width, 5), round(w.top / height, 5),
-             round((w.left + w.width) / width, 5), round((w.top + w.height) / height, 5),
-             w.text] for w in words]
+def _norm_words(words, width, height, angle=0.0):
+    """Word boxes as fractions of the page; ``angle``: the page image was rotated by that
+    much before OCR, so each box is moved back to where its centre was on the page."""
+    out = []
+    for w in words:
+        left, top = w.left, w.top
+        if angle:
+            cx, cy = rotate_point(w.left + w.width / 2, w.top + w.height / 2, angle,
+                                  width, height)
+            left, top = cx - w.width / 2, cy - w.height / 2
+        out.append([round(max(0.0, left / width), 5), round(max(0.0, top / height), 5),
+                    round(min(1.0, (left + w.width) / width), 5),
+                    round(min(1.0, (top + w.height) / height), 5), w.text])
+    return out
 
 
 def _ocr(image, dpi, engine, lang, number, with_words):
-    image = prepare(image, dpi)
+    image, angle = prepare_page(image, dpi)
     result = engine.recognize(image, lang=lang, psm=3)
     text = nfc(layout.order_text(result.words, result.width))
     if len(text) < BLANK_MAX_CHARS and result.confidence < BLANK_MAX_CONFIDENCE:
@@ -64,7 +74,7 @@ def _ocr(image, dpi, engine, lang, number, with_words):
     page = {"number": number, "source": "ocr",
             "confidence": round(result.confidence, 3) if text else 0.0, "text": text}
     if with_words:
-        page["words"] = _norm_words(result.words, result.width or 1, result.height or 1)
+        page["words"] = _norm_words(result.words, result.width or 1, result.height or 1, angle)
     return page
 
 
@@ -78,6 +88,9 @@ def _read_pdf_page(source, index, dpi, engine, lang, with_words):
         text, number_conf = fill_blank_number(page, words, text, engine)
         if number_conf is not None:
             confidence = min(confidence, max(number_conf, 0.5))
+        text, date_conf = fill_blank_date(page, words, text, engine)
+        if date_conf is not None:
+            confidence = min(confidence, max(date_conf, 0.5))
         result = {"number": index + 1, "source": "text-layer", "confidence": confidence,
                   "text": text}
         if with_words:

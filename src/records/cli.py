@@ -18,6 +18,8 @@ from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
 from records.search.verify import repair as repair_index
 from records.search.verify import verify as verify_index
+from records.export import write_bag
+from records.fixity import run as check_fixity
 from records.security import hash_password
 from records.seed import seed as seed_store
 from records.settings import apply_environment
@@ -238,6 +240,76 @@ def deliver_index(env):
     """Deliver what waits in the search outbox now (normally a worker does it)."""
     count = deliver_outbox(env.settings)
     click.echo(f"records: {count} dossiers delivered")
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="check at most N files, continuing where the last limited run stopped")
+@click.pass_obj
+def fixity(env, limit):
+    """Re-hash stored files against their SHA-256; exit 1 on any mismatch or missing blob."""
+    db = open_database(env.settings)
+    bootstrap(db)
+    bars = []
+    try:
+        with contextlib.ExitStack() as stack:
+            def on_plan(total):
+                bars.append(stack.enter_context(click.progressbar(
+                    length=total, label="records: checking files", file=sys.stderr)))
+            outcome = check_fixity(db, limit=limit, on_plan=on_plan,
+                               on_file=lambda: bars[0].update(1))
+    finally:
+        db.close()
+    for failure in outcome["failures"]:
+        click.echo(f"  {failure['problem']}: {failure['file_id']} ({failure['owner']})")
+    click.echo(f"records: {outcome['checked']} files checked, {len(outcome['failures'])} failures")
+    if outcome["failures"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True,
+              type=click.Path(file_okay=False, writable=True), help="directory for the ZIPs")
+@click.pass_obj
+def export(env, codes, out_dir):
+    """Export dossiers as BagIt ZIPs (one <code>.zip each, streamed to disk)."""
+    os.makedirs(out_dir, exist_ok=True)
+    failed = False
+    with open_portal(env.settings) as conn:
+        portal = conn.root()["portal"]
+        missing = [c for c in codes if c not in portal.dossiers]
+        if missing:
+            raise click.ClickException(f"no such dossier: {', '.join(missing)}")
+        with click.progressbar(codes, label="records: exporting dossiers",
+                               file=sys.stderr) as bar:
+            for code in bar:
+                path = os.path.join(out_dir, f"{code}.zip")
+                summary = write_bag(portal, portal.dossiers[code], path + ".part")
+                os.replace(path + ".part", path)
+                if summary["mismatches"]:
+                    failed = True
+                    click.echo(f"records: {code}: bytes differ from the recorded SHA-256: "
+                               f"{', '.join(summary['mismatches'])}", err=True)
+                conn.cacheGC()
+        transaction.abort()
+    click.echo(f"records: {len(codes)} dossiers exported to {out_dir}")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="keep the revisions of the last N days")
+@click.pass_obj
+def pack(env, days):
+    """Remove old revisions (and the bytes of disposed files) from the store."""
+    db = open_database(env.settings)
+    try:
+        db.pack(days=days)
+    finally:
+        db.close()
+    click.echo(f"records: store packed (revisions older than {days} days removed)")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
+from records.archive import Archive
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
 
@@ -50,10 +51,17 @@ def _search_outbox_and_applicants(portal):
         portal.outbox.add(dossier.code)
 
 
+def _archive(portal):
+    """Generation 4: the archivists' state (fixity runs, dispositions, download audit)."""
+    if not hasattr(portal, "archive"):
+        portal.archive = Archive()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
+    ("archive", _archive),
 )
 
 

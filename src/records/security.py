@@ -15,11 +15,12 @@ from records.workflow import CLOSED_STATES, Actor
 ROLE_PERMISSIONS = {
     "receiving": {"officer", "view", "search", "intake", "act"},
     "processing": {"officer", "view", "search", "act", "attach-result"},
-    "leader": {"officer", "view", "search", "act", "attach-result", "dashboard"},
+    "leader": {"officer", "view", "search", "act", "attach-result", "dashboard",
+               "approve-disposition"},
     "archivist": {"officer", "view", "search", "archive"},
     "supervisor": {"officer", "view", "search", "dashboard"},
     "admin": {"officer", "view", "search", "intake", "act", "attach-result", "dashboard",
-              "archive", "admin"},
+              "archive", "approve-disposition", "admin"},
 }
 
 _hasher = argon2.PasswordHasher()

@@ -134,12 +134,12 @@ def _erase_rules(image, clip, dpi, rules):
     return image
 
 
-def _read_number(engine, image, psm):
+def _read_number(engine, image, psm, max_digits=MAX_DIGITS):
     """``(number, confidence)`` read from ``image``, or None when it is not a number."""
     result = engine.recognize(image, lang=DIGITS_LANG, psm=psm, charset=_NUMBER_CHARSET)
     raw = "".join(w.text for w in result.words)
     number = re.sub(r"[^0-9]", "", fields.digits(raw))
-    if not 1 <= len(number) <= MAX_DIGITS or int(number) == 0 or len(number) < 0.6 * len(raw):
+    if not 1 <= len(number) <= max_digits or int(number) == 0 or len(number) < 0.6 * len(raw):
         return None
     if len(number) > 2 and number.startswith("0"):
         return None  # "05" is written, "005" is not: a stroke read as 0
@@ -147,17 +147,9 @@ def _read_number(engine, image, psm):
     return number, confidence
 
 
-def fill_blank_number(page, words, text, engine):
-    """``(text, confidence)`` with the blank number filled in from the rendered page.
-
-    Returns ``(text, None)`` unchanged when there is no blank number or nothing readable is
-    in the gap.
-    """
-    if not fields.has_blank_number(text):
-        return text, None
-    gap = _number_gap(words)
-    if gap is None or gap.width < 4:
-        return text, None
+def _read_gap(page, words, gap, engine, *, max_digits=MAX_DIGITS, valid=None):
+    """``(digits, confidence)`` written in ``gap`` (a page rectangle on one text line), by a
+    vote over :data:`ATTEMPTS`; None when nothing readable (and ``valid``) is there."""
     # NB: handwriting overflows the line: widen the gap vertically, but stop at the print
     # of the lines above and below.
     top, bottom = gap.y0 - 0.8 * gap.height, gap.y1 + 0.8 * gap.height
@@ -173,20 +165,96 @@ def fill_blank_number(page, words, text, engine):
     votes = defaultdict(list)
     for extend, dpi in ATTEMPTS:
         clip = pymupdf.Rect(gap.x0, top, gap.x1 + extend * gap.height, bottom) & page.rect
+        if clip.is_empty:
+            continue
         # NB: luminance, not the red channel: numbering stamps are often red or purple.
         image = _erase_rules(clip_image(page, clip, dpi).convert("RGB"), clip, dpi, rules)
         image = ImageOps.expand(image.convert("L"), border=30, fill=255)
-        found = _read_number(engine, image, 7)
-        if found is None:
+        found = _read_number(engine, image, 7, max_digits)
+        if found is None or (valid and not valid(found[0])):
             continue
         votes[found[0]].append(found[1])
         if len(votes[found[0]]) >= VOTES_TO_WIN:
             break
     if not votes:
-        return text, None
+        return None
     number, confs = max(votes.items(), key=lambda kv: (len(kv[1]), sum(kv[1])))
     attempts = sum(len(c) for c in votes.values())
     # Agreement is the confidence: unanimous reads are trusted, a split vote is not.
     confidence = max(confs) * 0.5 + 0.5 * len(confs) / max(attempts, VOTES_TO_WIN)
+    return number, round(min(confidence, 0.95), 3)
+
+
+def fill_blank_number(page, words, text, engine):
+    """``(text, confidence)`` with the blank number filled in from the rendered page.
+
+    Returns ``(text, None)`` unchanged when there is no blank number or nothing readable is
+    in the gap.
+    """
+    if not fields.has_blank_number(text):
+        return text, None
+    gap = _number_gap(words)
+    if gap is None or gap.width < 4:
+        return text, None
+    found = _read_gap(page, words, gap, engine)
+    if found is None:
+        return text, None
+    number, confidence = found
     filled = _BLANK.sub(lambda m: f"{m.group(1)} {number}{m.group(2)}", text, count=1)
-    return filled, round(min(confidence, 0.95), 3)
+    return filled, confidence
+
+
+_DAY_WORD = re.compile(r"^ngay[,.]?$", re.IGNORECASE)
+_MONTH_WORD = re.compile(r"^thang[,.]?$", re.IGNORECASE)
+_YEAR_WORD = re.compile(r"^nam[,.]?$", re.IGNORECASE)
+# NB: the year must follow, or "Ngày tháng năm sinh:" (a label) would take the day.
+_BLANK_DAY = re.compile(r"(ng[aà]y)[ \t_.…]*(th[aá]ng)(?=[ \t_.…]*(?:[0-9]{1,2}[ \t]*)?"
+                        r"n[aă]m\s*[0-9]{4})", re.IGNORECASE)
+_BLANK_MONTH = re.compile(r"(th[aá]ng)[ \t_.…]*(n[aă]m\s*[0-9]{4})", re.IGNORECASE)
+
+
+def _word_gap(words, start, end):
+    """The blank between a word matching ``start`` and the next word on its row matching
+    ``end`` (dots and underscores in between count as blank), or None."""
+    for i, word in enumerate(words):
+        if not start.match(strip_marks(word.text)):
+            continue
+        middle = word.top + word.height / 2
+        row = [w for w in words[i + 1:i + 4]
+               if abs(w.top + w.height / 2 - middle) < word.height * 0.6]
+        for w in row:
+            if end.match(strip_marks(w.text)):
+                return pymupdf.Rect(word.left + word.width + 1, word.top, w.left - 1,
+                                    word.top + word.height)
+            if w.text.strip("_.…"):
+                break  # something is written there: not a blank
+    return None
+
+
+def fill_blank_date(page, words, text, engine):
+    """``(text, confidence)`` with a day (and month) left blank in the place-and-date line
+    (``ngày      tháng 02 năm 2026``) filled in from the handwriting in the gap.
+
+    Returns ``(text, None)`` unchanged when no day or month is blank or none can be read.
+    """
+    if not fields.has_blank_date(text):
+        return text, None
+    confidences = []
+    for start, end, rx, top_value in ((_DAY_WORD, _MONTH_WORD, _BLANK_DAY, 31),
+                                      (_MONTH_WORD, _YEAR_WORD, _BLANK_MONTH, 12)):
+        if not rx.search(text):
+            continue
+        gap = _word_gap(words, start, end)
+        if gap is None or gap.width < 4:
+            continue
+        found = _read_gap(page, words, gap, engine, max_digits=2,
+                          valid=lambda v, top_value=top_value: 1 <= int(v) <= top_value)
+        if found is None:
+            continue
+        value, confidence = found
+        value = value.zfill(2) if int(value) < 10 else value
+        text = rx.sub(lambda m: f"{m.group(1)} {value} {m.group(2)}", text, count=1)
+        confidences.append(confidence)
+    if not confidences:
+        return text, None
+    return text, min(confidences)

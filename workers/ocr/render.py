@@ -4,6 +4,8 @@ and prepared so Tesseract sees dark ink on white.
 Taking a full-page embedded JPEG out (~2 ms) is 50x cheaper than rendering it at 300 dpi;
 we do it when the page is one upright image covering the page at an adequate resolution.
 """
+import math
+
 import pymupdf
 from PIL import Image, ImageFilter
 
@@ -12,6 +14,9 @@ from .sources import PIXEL_LIMIT, load_image_bytes
 MIN_EMBEDDED_DPI = 200   # below this a render at the target dpi reads better
 MIN_OCR_DPI = 250        # images below this are upscaled (to at most 2x) before OCR
 MIN_SEPARATION = 60      # grey levels between ink and paper below which there is no ink
+MAX_SKEW = 5.0           # degrees: the largest skew looked for
+MIN_SKEW = 0.3           # degrees: below this the page is not rotated
+SKEW_WIDTH = 500         # pixels: the width the skew is estimated at
 
 
 def full_page_image(page, min_dpi=MIN_EMBEDDED_DPI):
@@ -67,8 +72,15 @@ def clip_image(page, clip, dpi=400):
 
 
 def prepare(image, dpi):
-    """Black-and-white image for OCR: colour scans keep their red channel, low dpi is
-    upscaled, noise is smoothed and the page thresholded (:func:`binarise`).
+    """Black-and-white image for OCR (see :func:`prepare_page`)."""
+    return prepare_page(image, dpi)[0]
+
+
+def prepare_page(image, dpi, deskew=True):
+    """``(image, angle)``: a black-and-white image for OCR and the rotation (degrees,
+    counter-clockwise) applied to straighten it. Colour scans keep their red channel, low dpi
+    is upscaled, a skew over :data:`MIN_SKEW` is undone (:func:`skew_angle`), noise is
+    smoothed and the page thresholded (:func:`binarise`).
 
     NB: the red channel turns red seals and stamps nearly white while black and blue ink
     stay dark, so a seal over the signer's name or the number stops hiding them.
@@ -77,11 +89,65 @@ def prepare(image, dpi):
         image = image.convert("RGB").getchannel("R")
     elif image.mode != "L":
         image = image.convert("L")
+    angle = skew_angle(image) if deskew else 0.0
+    if abs(angle) <= MIN_SKEW:
+        angle = 0.0
     if dpi and dpi < MIN_OCR_DPI:
         factor = min(2.0, 300.0 / dpi)
         image = image.resize((round(image.width * factor), round(image.height * factor)),
                              Image.Resampling.LANCZOS)
-    return binarise(image.filter(ImageFilter.BoxBlur(1)))
+    image = binarise(image.filter(ImageFilter.BoxBlur(1)))
+    if angle:
+        # NB: rotating the black-and-white page (nearest neighbour) costs a third of
+        # rotating the grey one (bilinear) and reads the same.
+        image = image.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=255)
+    return image, angle
+
+
+def _profile_score(ink, angle):
+    """How sharp the rows of ``ink`` (white on black) are once rotated by ``angle``: the sum
+    of squared differences between neighbouring row means (text lines and the gaps between
+    them make it large when they lie horizontal)."""
+    rotated = ink.rotate(angle, resample=Image.Resampling.NEAREST) if angle else ink
+    rows = rotated.resize((1, rotated.height), Image.Resampling.BOX).tobytes()
+    return sum((a - b) * (a - b) for a, b in zip(rows, rows[1:]))
+
+
+def skew_angle(image, max_angle=MAX_SKEW):
+    """The rotation (degrees, counter-clockwise, within ``max_angle``) that makes the text
+    lines of ``image`` (grey) horizontal; 0.0 for a page with no ink.
+
+    A projection profile on a ~50-dpi copy: coarse steps of 0.5 degree, then 0.1 around the
+    best. ~20 ms a page; accurate to about 0.1 degree on text pages.
+    """
+    factor = max(1, image.width // SKEW_WIDTH)
+    small = image.reduce(factor) if factor > 1 else image
+    threshold, separation = otsu(small.histogram())
+    if separation < MIN_SEPARATION:
+        return 0.0
+    ink = small.point([255 if v <= threshold else 0 for v in range(256)])
+    steps = int(max_angle * 2)
+    scores = {a / 2: _profile_score(ink, a / 2) for a in range(-steps, steps + 1)}
+    best = max(scores, key=scores.get)
+    fine = {round(best + d / 10, 2): None for d in range(-4, 5)}
+    for angle in fine:
+        fine[angle] = scores.get(angle) if angle in scores else _profile_score(ink, angle)
+    best = max(fine, key=fine.get)
+    if fine[best] <= _profile_score(ink, 0.0) * 1.02:
+        return 0.0  # no clear gain: not worth a rotation
+    return best
+
+
+def rotate_point(x, y, angle, width, height):
+    """Where the point ``(x, y)`` of an image rotated by ``angle`` (degrees, as
+    :meth:`PIL.Image.Image.rotate`, about the centre) was in the image before."""
+    if not angle:
+        return x, y
+    theta = math.radians(angle)
+    cx, cy = width / 2, height / 2
+    dx, dy = x - cx, y - cy
+    return (cx + dx * math.cos(theta) - dy * math.sin(theta),
+            cy + dx * math.sin(theta) + dy * math.cos(theta))
 
 
 def otsu(histogram):

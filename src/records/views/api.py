@@ -15,7 +15,8 @@ from records.openapi import OPENAPI
 from records.schemas import errors_of
 from records.security import check_password
 from records.uploads import UploadError
-from records.views.common import InputError, check_content_length, intake_data, uploads_from
+from records.views.common import (check_content_length, intake_data, json_object,
+                                  uploads_from)
 from records.reuse import ReuseError, attach, reference_status
 from records.views.dossiers import (add_version, download, file_of, fire_action,
                                     page_of, visible_dossiers)
@@ -90,7 +91,7 @@ class SessionAPI:
     @view_config(route_name="api.session", request_method="POST", require_csrf=False)
     def login(self):
         # NB: no CSRF on login itself (there is no session yet); it returns the token.
-        body = _json_body(self.request)
+        body = json_object(self.request)
         user = self.request.root.users.get(str(body.get("login", "")))
         if not check_password(user, str(body.get("password", ""))):
             return error(self.request, 401, "wrong login or password")
@@ -108,16 +109,6 @@ class SessionAPI:
     def logout(self):
         self.request.response.headerlist.extend(forget(self.request))
         return {"ok": True}
-
-
-def _json_body(request):
-    try:
-        body = request.json_body
-    except ValueError:
-        raise InputError({"body": "expected a JSON object"}) from None
-    if not isinstance(body, dict):
-        raise InputError({"body": "expected a JSON object"})
-    return body
 
 
 @view_config(route_name="api.procedures", renderer="json", permission="officer")
@@ -176,7 +167,7 @@ def dossier(request):
              request_method="POST")
 def dossier_action(request):
     try:
-        fire_action(request, request.context, _json_body(request))
+        fire_action(request, request.context, json_object(request))
     except colander.Invalid as e:
         request.tm.doom()
         return error(request, 400, "invalid action", fields=errors_of(e))
@@ -219,7 +210,7 @@ def reuse_offers(request):
 @view_config(route_name="api.dossier_reuse", renderer="json", permission="act",
              request_method="POST")
 def reuse_attach(request):
-    body = _json_body(request)
+    body = json_object(request)
     try:
         reference = attach(request.root, request.context, str(body.get("component", "")),
                            str(body.get("source", "")), request.actor, clock.now())

@@ -78,6 +78,17 @@ def intake_data(request):
         raise InputError(errors_of(e)) from None
 
 
+def json_object(request):
+    """The request's JSON body as a dict; :class:`InputError` (a 400) for anything else."""
+    try:
+        body = request.json_body
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise InputError({"body": "expected a JSON object"})
+    return body
+
+
 def calendar():
     return default_calendar()
 

@@ -16,6 +16,7 @@ from records.schemas import Action, errors_of
 from records.security import can_see_dossier
 from records.textnorm import fold
 from records.uploads import UploadError, store_upload
+from records.views import archive as archive_views
 from records.views.common import calendar, check_content_length, upload_limits
 from records.views.intake import READ_TASK
 
@@ -196,6 +197,7 @@ def file_of(request, dossier, file_id):
 
 
 def download(request, version):
+    archive_views.served(request, version)  # disposed files: 404; officers' downloads: audit
     response = FileResponse(version.path(), request=request, content_type=version.media_type)
     response.content_disposition = _disposition(version.filename)
     response.headers["X-Content-SHA256"] = version.sha256

@@ -7,6 +7,7 @@ from pyramid.view import view_config
 from records import clock
 from records.corrections import Correction, fields_view
 from records.resources.dossiers import Dossier
+from records.views.common import json_object
 from records.views.dossiers import _back, file_of
 
 def correct(request, dossier, file_id, values):
@@ -42,13 +43,7 @@ def fields_api(request):
 @view_config(route_name="api.file_fields", renderer="json", permission="act",
              request_method="POST")
 def correct_api(request):
-    try:
-        body = request.json_body
-        if not isinstance(body, dict):
-            raise ValueError
-    except ValueError:
-        request.response.status = 400
-        return {"error": "expected a JSON object"}
+    body = json_object(request)
     try:
         version = correct(request, request.context, request.matchdict["file_id"], body)
     except colander.Invalid as e:

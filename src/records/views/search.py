@@ -11,6 +11,7 @@ from records.resources.portal import Portal
 from records.search.interfaces import SearchError, SearchUnavailable
 from records.search.query import Query
 from records.security import visible_units
+from records.views.common import json_object
 from records.workflow import CLOSED_STATES, STATES
 
 FACETS = ("kind", "procedure", "state", "doc_type", "status", "receiving_unit")
@@ -87,13 +88,7 @@ def search_page(request):
 @view_config(route_name="api.search", renderer="json", permission="search",
              request_method="POST")
 def search_api(request):
-    try:
-        params = request.json_body
-        if not isinstance(params, dict):
-            raise ValueError
-    except ValueError:
-        request.response.status = 400
-        return {"error": "expected a JSON object"}
+    params = json_object(request)
     results, error, status = run_search(request, params)
     request.response.status = status
     if error:

@@ -56,3 +56,21 @@ def test_schema_and_statements_run_on_sqlite():
     assert sql.unpack(conn.execute("SELECT source FROM docs").fetchone()[0]) == doc
     conn.execute(sql.DELETE_FTS, [rowid, *sql.fts_columns(doc)])
     assert conn.execute(match, ['meta_folded : "nguyen"']).fetchall() == []
+
+
+def test_relevance_pages_break_score_ties_by_id(tmp_path):
+    from records.search.embedded import EmbeddedBackend
+    backend = EmbeddedBackend(str(tmp_path / "index"))
+    backend.ensure_index()
+    same = [{"id": f"file:{n:02d}", "kind": "file", "version": 1,
+             "text": "giấy phép xây dựng"} for n in range(25)]
+    better = {"id": "file:99", "kind": "file", "version": 1, "title": "Giấy phép",
+              "text": "giấy phép xây dựng"}
+    backend.rebuild(same + [better])
+    ids = []
+    for page in (1, 2, 3):
+        results = backend.search(Query(text="giấy phép", page=page, size=10))
+        assert results.total == 26
+        ids += results.ids
+    assert ids == ["file:99"] + [f"file:{n:02d}" for n in range(25)]
+    backend.close()

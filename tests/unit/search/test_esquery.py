@@ -89,3 +89,26 @@ def test_document_body_carries_folded_copies():
     assert body["body_folded"] == ["ong dang"]
     assert set(body) - set(doc) == set(mapping.SEARCH_ONLY)
     assert set(body) <= set(mapping.mappings()["properties"])
+
+
+def test_bulk_bodies_are_ndjson_chunks(monkeypatch):
+    import json
+
+    from records.search import elastic
+    monkeypatch.setattr(elastic, "BULK_CHUNK", 2)
+    backend = elastic.ElasticBackend("http://127.0.0.1:1", prefix="t")
+    docs = [{"id": f"file:{n}", "kind": "file", "version": n, "text": "Nguyễn"}
+            for n in range(5)]
+    chunks = list(backend._chunks(backend._index_actions(docs, target=backend.alias)))
+    assert len(chunks) == 3 and all(chunk.endswith(b"\n") for chunk in chunks)
+    lines = [json.loads(line) for chunk in chunks for line in chunk.splitlines()]
+    assert lines[0] == {"index": {"_index": "t-file", "_id": "file:0", "version": 0,
+                                  "version_type": "external_gte"}}
+    assert lines[1]["body_folded"] == ["nguyen"] and lines[1]["text"][0]["text"] == "Nguyễn"
+    assert len(lines) == 10
+    backend.close()
+
+
+def test_totals_are_counted_to_the_window_unless_facets_are_asked():
+    assert esquery.search_body(Query(text="an"))["track_total_hits"] == 10_000
+    assert esquery.search_body(Query(text="an", facets=["kind"]))["track_total_hits"] is True

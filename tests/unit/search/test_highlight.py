@@ -45,3 +45,22 @@ def test_long_pages_give_a_window_around_the_first_match():
 
 def test_marked_escapes_html():
     assert Highlight(1, "<b>An</b>", ((3, 5),)).marked() == "&lt;b&gt;<mark>An</mark>&lt;/b&gt;"
+
+
+def test_other_scripts_and_undecomposable_letters_take_the_general_path():
+    pages = [{"page": 1, "text": "Tên: ŁUKASZ Nguyễn 北京 an"},
+             {"page": 2, "text": "q\u0301 Nguyen an"}]
+    found = highlights(pages, parse_text("nguyen an"))
+    assert [h.page for h in found] == [1, 2]
+    assert found[0].marked() == "Tên: ŁUKASZ <mark>Nguyễn</mark> 北京 <mark>an</mark>"
+    assert found[1].marked() == "q\u0301 <mark>Nguyen</mark> <mark>an</mark>"
+
+
+def test_scanning_stops_early_but_picks_the_same_pages():
+    filler = " ".join(["chữ"] * 200)
+    pages = [{"page": n, "text": f"{filler} Nguyễn Văn An {filler} nguyen"} for n in
+             range(1, 8)]
+    pages.insert(0, {"page": 0, "text": "chỉ có an"})
+    found = highlights(pages, parse_text("nguyen van an"))
+    assert [h.page for h in found] == [1, 2, 3]
+    assert all(len(h.spans) == 3 for h in found)

@@ -50,3 +50,19 @@ def test_iso_date():
     assert iso_date(datetime.datetime(2025, 1, 2, 3, 4, 5, 999)) == "2025-01-02T03:04:05"
     with pytest.raises(InvalidDocument):
         iso_date(20250102)
+
+
+FOLD_SAMPLES = [
+    "", "Nguyễn Văn Ấn", "ĐẶNG ĐỨC THẮNG  15/QĐ-UBND\n\tthửa đất số 12",
+    "Nguye\u0302\u0303n (decomposed)", "Ðoàn ð", "Straße", "北京 Hà Nội", "a\u00a0b", "ﬁle",
+    "q\u0301 x\u0323", "İstanbul", "café déjà vu", "ǘǹ ḍ", "ł ø æ", "\u034f mark", "x\x1cy",
+    " ".join(chr(code) for code in range(0x20, 0x250)),
+    " ".join(chr(code) for code in range(0x1E00, 0x1F00)),
+]
+
+
+@pytest.mark.parametrize("text", FOLD_SAMPLES)
+def test_fold_fast_is_fold(text):
+    from records.search.schema import fold_fast
+    from records.textnorm import fold
+    assert fold_fast(text) == fold(text)
