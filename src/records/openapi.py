@@ -83,7 +83,8 @@ OPENAPI = {
         },
         "/procedures": {"get": {"summary": "Procedures", "responses": {"200": {"description": "ok"}}}},
         "/dossiers": {
-            "get": {"summary": "Dossiers the caller may see", "parameters": [
+            "get": {"summary": "Dossiers the caller may see (q: a dossier code; search names "
+                               "with POST /search, so that they stay out of URLs)", "parameters": [
                 {"name": n, "in": "query", "schema": {"type": "string"}}
                 for n in ("q", "state", "procedure", "unit", "overdue", "page")],
                 "responses": {"200": _json("DossierList"), "401": _ERROR}},

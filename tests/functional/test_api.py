@@ -37,8 +37,10 @@ def test_create_list_and_filter(web, officers):
     dup = web.post("/api/v1/dossiers", {"data": json.dumps(data)},
                    headers={"X-CSRF-Token": csrf}, status=409)
     assert dup.json["code"] == code
-    listed = web.get("/api/v1/dossiers", {"q": "pham thi hoa"}).json
+    listed = web.get("/api/v1/dossiers", {"q": code[-11:]}).json
     assert [d["code"] for d in listed["dossiers"]] == [code]
+    # names are not matched from a URL (personal data stays out of URLs)
+    assert web.get("/api/v1/dossiers", {"q": "pham thi hoa"}).json["total"] == 0
     assert web.get("/api/v1/dossiers", {"state": "returned"}).json["total"] == 0
     assert web.get("/api/v1/dossiers", {"procedure": "1.000894"}).json["total"] == 1
 
@@ -58,3 +60,15 @@ def test_personal_identifier_is_not_in_any_url(web, officers):
         v["href"] for c in reply.json["components"] for v in c["versions"]]
         + [reply.json["receipt"]["href"]])
     assert "079204001122" not in urls and "Tâm" not in urls
+
+
+def test_dossier_list_filters_by_name_only_when_posted(web, officers):
+    from tests.conftest import login
+    from tests.functional.helpers import receive
+    login(web, "recv1")
+    _, code, _ = receive(web, **{"applicant.name": "Quách Thị Yến"})
+    form = web.get("/dossiers/").forms["filter-form"]
+    form["q"] = "quach thi yen"
+    page = form.submit()
+    assert "yen" not in page.request.url.lower() and code in page.text
+    assert code not in web.get("/dossiers/", {"q": "quach thi yen"}).text

@@ -16,7 +16,7 @@ import tempfile
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.response import FileIter, Response
-from pyramid.view import view_config
+from pyramid.view import exception_view_config, view_config
 
 from records import archive as records_archive
 from records import clock
@@ -32,12 +32,27 @@ DISPOSED_MESSAGE = _("This document was disposed of (hủy) when its retention p
                      "its content is no longer kept. The disposition record remains.")
 
 
+class FileDisposed(HTTPNotFound):
+    """A disposed file was asked for (a 404 that says why, not "no such page")."""
+
+
+@exception_view_config(FileDisposed)
+def file_disposed(exc, request):
+    request.tm.doom()
+    if request.path.startswith("/api/"):
+        return Response(json={"error": exc.detail}, status=404)
+    response = render_to_response("error.jinja2", {"status": 404, "message": exc.detail},
+                                  request=request)
+    response.status = 404
+    return response
+
+
 def served(request, version):
     """Before a file is served: 404 when it was disposed of; an officer's download is
     recorded in the audit trail (who, when, which file, through which dossier)."""
     portal = request.root
     if records_archive.file_disposed(portal, version.file_id):
-        raise HTTPNotFound(request.localizer.translate(DISPOSED_MESSAGE))
+        raise FileDisposed(request.localizer.translate(DISPOSED_MESSAGE))
     if request.actor is not None:
         via = request.context.code if isinstance(request.context, Dossier) else None
         portal.archive.record_download(version.owner or via, version.file_id,

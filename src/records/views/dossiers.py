@@ -23,8 +23,12 @@ from records.views.intake import READ_TASK
 PAGE_SIZE = 50
 
 
-def visible_dossiers(request, params):
-    """Dossiers the officer may see that match the filters, newest first."""
+def visible_dossiers(request, params, names=False):
+    """Dossiers the officer may see that match the filters, newest first.
+
+    ``q`` matches the dossier code, and the applicant's name only when ``names`` is set:
+    callers set it for POSTed filters, so that no name travels in a URL.
+    """
     actor = request.actor
     q = fold(params.get("q", ""))
     state = params.get("state") or None
@@ -44,7 +48,8 @@ def visible_dossiers(request, params):
             continue
         if overdue and not workflow.is_overdue(dossier, today):
             continue
-        if q and q not in fold(dossier.code) and q not in fold(dossier.applicant.get("name", "")):
+        if q and q not in fold(dossier.code) and not (
+                names and q in fold(dossier.applicant.get("name", ""))):
             continue
         found.append(dossier)
     found.sort(key=lambda d: d.received_at, reverse=True)
@@ -62,10 +67,12 @@ def page_of(items, params, size=PAGE_SIZE):
 
 @view_config(context=Dossiers, permission="view", renderer="dossiers.jinja2")
 def dossier_list(request):
-    found = visible_dossiers(request, request.params)
-    items, page, pages = page_of(found, request.params)
+    posted = request.method == "POST"
+    params = request.POST if posted else request.GET
+    found = visible_dossiers(request, params, names=posted)
+    items, page, pages = page_of(found, params)
     return {"dossiers": items, "total": len(found), "page": page, "pages": pages,
-            "params": request.params, "states": workflow.STATES,
+            "params": params, "states": workflow.STATES,
             "procedures": sorted(request.root.procedures.values(), key=lambda p: p.name),
             "units": list(request.root.units.values()), "today": clock.today(),
             "is_overdue": workflow.is_overdue}
