@@ -210,6 +210,8 @@ def find_place_date(text):
         place_text = clean(" ".join(place)) or None
         if place_text and _NOT_PLACE.match(_shadow(place_text)):
             place_text = None
+        if place_text:
+            place_text = restore_marks(place_text, _PLACE_INDEX)
         confidence = 0.95 - 0.1 * info[1]
         return place_text, iso, confidence
     # A date line with no place in front ("ngày 05 tháng 02 năm 2026" alone).
@@ -285,6 +287,120 @@ def find_doc_type(text):
     return None, None, 0.0
 
 
+# --- restoring marks on header words ---------------------------------------------------------
+
+# Provinces and centrally-run cities (before and after the 2025 mergers): the place of the
+# place-and-date line and the tail of many issuer names.
+PROVINCES = (
+    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "An Giang",
+    "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
+    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
+    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+    "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
+    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định",
+    "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam",
+    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình",
+    "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang",
+    "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hạ Long", "Nha Trang", "Vũng Tàu", "Biên Hòa",
+    "Thủ Đức",
+)
+# Words of issuing bodies' names (Decree 30 headers): longest phrases win, so "HẢI QUAN"
+# is not "HẢI QUẬN" and "THANH TRA" is not "THÀNH TRA".
+ISSUER_PHRASES = (
+    "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THÀNH PHỐ", "TỈNH", "QUẬN", "HUYỆN", "THỊ XÃ",
+    "PHƯỜNG", "XÃ", "THỊ TRẤN", "ĐẶC KHU", "SỞ", "PHÒNG", "BAN", "CÔNG AN", "TRUNG TÂM",
+    "BỘ", "CỤC", "CHI CỤC", "TỔNG CỤC", "VỤ", "VĂN PHÒNG", "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI",
+    "CHI NHÁNH", "ĐĂNG KÝ ĐẤT ĐAI", "TƯ PHÁP", "TƯ PHÁP - HỘ TỊCH", "HỘ TỊCH", "XÂY DỰNG",
+    "KẾ HOẠCH VÀ ĐẦU TƯ", "QUẢN LÝ ĐÔ THỊ", "TÀI NGUYÊN VÀ MÔI TRƯỜNG", "TÀI CHÍNH",
+    "TÀI CHÍNH - KẾ HOẠCH", "GIÁO DỤC VÀ ĐÀO TẠO", "Y TẾ", "LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+    "NỘI VỤ", "GIAO THÔNG VẬN TẢI", "CÔNG THƯƠNG", "NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
+    "NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "VĂN HÓA, THỂ THAO VÀ DU LỊCH", "VĂN HÓA VÀ THÔNG TIN",
+    "THÔNG TIN VÀ TRUYỀN THÔNG", "KHOA HỌC VÀ CÔNG NGHỆ", "THANH TRA", "THUẾ", "HẢI QUAN",
+    "KHO BẠC NHÀ NƯỚC", "BẢO HIỂM XÃ HỘI", "PHỤC VỤ HÀNH CHÍNH CÔNG", "HÀNH CHÍNH CÔNG",
+    "KINH TẾ", "HẠ TẦNG", "KINH TẾ - HẠ TẦNG", "ĐỊA CHÍNH", "QUẢN LÝ", "ĐÔ THỊ", "CƠ QUAN",
+    "NHÂN DÂN", "CHÍNH PHỦ", "QUỐC HỘI", "TÒA ÁN", "VIỆN KIỂM SÁT", "THI HÀNH ÁN DÂN SỰ",
+    "CẢNH SÁT", "QUÂN SỰ", "BIÊN PHÒNG", "MẶT TRẬN TỔ QUỐC", "ĐẢNG ỦY",
+) + tuple(p.upper() for p in PROVINCES)
+# Spellings of one word that are all correct (old and new tone placement).
+_EQUIVALENT = {"UỶ": {"UỶ", "ỦY"}, "HÓA": {"HÓA", "HOÁ"}, "HÒA": {"HÒA", "HOÀ"},
+               "Hóa": {"Hóa", "Hoá"}, "Hòa": {"Hòa", "Hoà"}, "ỦY": {"UỶ", "ỦY"}}
+_PUNCT_EDGES = ".,;:'\"‘’“”`|_~^ˆ*"
+
+
+def _fold_token(token):
+    return _shadow(token.strip(_PUNCT_EDGES)).upper().replace("Đ", "D")
+
+
+def _edit1(a, b):
+    """True when ``a`` and ``b`` differ by at most one edit."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _phrase_index(phrases):
+    index = {}
+    for phrase in phrases:
+        tokens = phrase.split()
+        folded = tuple(_fold_token(t) for t in tokens)
+        index.setdefault(folded[0], []).append((folded, tokens))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return index
+
+
+_ISSUER_INDEX = _phrase_index(ISSUER_PHRASES)
+_PLACE_INDEX = _phrase_index(PROVINCES)
+
+
+def _match_at(folded, i, index):
+    """The longest phrase of ``index`` matching ``folded[i:]``: its canonical tokens and
+    length. Tokens match when their folded forms are equal; in a phrase of 2+ words one
+    word of 5+ letters may be one OCR edit off, if another word matches exactly."""
+    candidates = list(index.get(folded[i], ()))
+    if len(folded) > i + 1:  # the first word itself misread: look up by the second
+        candidates += [e for entries in index.values() for e in entries
+                       if len(e[0]) > 1 and e[0][1] == folded[i + 1]
+                       and len(e[0][0]) >= 5 and _edit1(e[0][0], folded[i])]
+    for phrase, tokens in sorted(candidates, key=lambda e: -len(e[0])):
+        n = len(phrase)
+        window = folded[i:i + n]
+        if len(window) < n:
+            continue
+        exact = [a == b for a, b in zip(phrase, window)]
+        if all(exact):
+            return tokens, n
+        if n > 1 and any(exact) and sum(not e for e in exact) == 1 and all(
+                e or (len(a) >= 5 and _edit1(a, b)) for e, a, b in zip(exact, phrase, window)):
+            return tokens, n
+    return None, 0
+
+
+def restore_marks(line, index=None):
+    """``line`` with the words of known issuer (or, with ``index=_PLACE_INDEX``, place)
+    phrases spelled as the phrase is (diacritics OCR lost or misread restored, stray
+    punctuation dropped); words that match no phrase are left as they are."""
+    index = _ISSUER_INDEX if index is None else index
+    tokens = line.split()
+    folded = [_fold_token(t) for t in tokens]
+    out, i = [], 0
+    while i < len(tokens):
+        canonical, n = _match_at(folded, i, index) if folded[i] else (None, 0)
+        if not canonical:
+            out.append(tokens[i])
+            i += 1
+            continue
+        for token, word in zip(tokens[i:i + n], canonical):
+            bare = token.strip(_PUNCT_EDGES)
+            keep = bare in _EQUIVALENT.get(word, ()) or (bare == word)
+            out.append(bare if keep else word)
+        i += n
+    return " ".join(out)
+
+
 def find_issuer(text):
     """``(issuer, confidence)``: the upper-case lines of the left header block, space-joined.
 
@@ -306,11 +422,14 @@ def find_issuer(text):
             continue
         if _is_upper_line(line) and not re.search(r"[0-9]", line):
             # Rules and seal fragments leave lone marks and lower-case scraps: keep words.
-            parts.append(" ".join(t for t in line.split()
+            parts.append(" ".join(t.strip(_PUNCT_EDGES + "-–") for t in line.split()
                                   if any(ch.isalpha() for ch in t) and t.upper() == t))
     if not parts:
         return None, 0.0
-    return clean(" ".join(parts)), 0.85 if stop < len(lines) else 0.6
+    # NB: OCR of upper-case header lines loses marks (UY BAN, THÀNH PHO, TINH): the issuer
+    # vocabulary puts them back where a whole known phrase matches.
+    issuer = restore_marks(clean(" ".join(parts)))
+    return clean(issuer), 0.85 if stop < len(lines) else 0.6
 
 
 _SUMMARY_START = re.compile(r"(?i)^(v[eề]\s*vi[eệ]c|v\s*/\s*v|v[eề]\s)")
@@ -343,12 +462,24 @@ def find_summary(text, type_index=None):
             if line.endswith("."):
                 break
         if parts:
-            return clean(" ".join(parts)), 0.85
+            summary = _trim_marks(" ".join(parts))
+            if summary:
+                return summary, 0.85
     for line in lines[:20]:
         m = re.match(r"(?i)^v\s*/\s*v\s*[:.]?\s*(.+)$", _shadow(line))
         if m:
-            return clean(line[m.start(1):]), 0.8
+            return _trim_marks(line[m.start(1):]) or None, 0.8
     return None, 0.0
+
+
+# What OCR leaves at the edges of a centred line: rule ends, seal specks, stray quotes.
+_LEAD_JUNK = re.compile(r"^[\s\-–—|.,:;‘’'\"“”`_~^ˆ*•]+")
+_TAIL_JUNK = re.compile(r"(?:\s+[^\w\s]{1,2})+$|[\s|_~^ˆ*•‘’'\"“”`]+$")
+
+
+def _trim_marks(text):
+    """``text`` without the punctuation and specks OCR put before and after it."""
+    return clean(_TAIL_JUNK.sub("", _LEAD_JUNK.sub("", clean(text))))
 
 
 # --- personal identifiers ------------------------------------------------------------------

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from records.jobs import DELIVER_INDEX, FINISH_FILE, READ_FILE, READ_PAGE
 from records.search.interfaces import SearchUnavailable
 
 from . import indexing, pipeline
@@ -13,10 +14,6 @@ from .reading import ReadError
 
 log = logging.getLogger(__name__)
 
-READ_FILE = "records.read_file"
-READ_PAGE = "records.read_page"
-FINISH_FILE = "records.finish_file"
-DELIVER_INDEX = "records.deliver_index"
 
 
 def _settings(task):

@@ -13,6 +13,9 @@ import transaction
 import waitress
 from pyramid.paster import get_app, get_appsettings, setup_logging
 
+from records.calendar import default_calendar
+from records.ingest import ManifestError, ingest_one, manifest_base, read_manifest
+from records.jobs import READ_FILE, enqueue_after_commit
 from records.resources.users import User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
@@ -28,6 +31,10 @@ from records.workers.app import make_app
 from records.workers.indexing import deliver as deliver_outbox
 
 DEFAULT_CONFIG = os.environ.get("RECORDS_CONFIG", "config/development.ini")
+
+
+class Refused(Exception):
+    """One item of a batch command could not be taken; the others go on."""
 
 
 class Env:
@@ -310,6 +317,43 @@ def pack(env, days):
     finally:
         db.close()
     click.echo(f"records: store packed (revisions older than {days} days removed)")
+
+
+@main.command()
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def ingest(env, manifest):
+    """Receive a paper archive's scans listed in a CSV manifest (see records.ingest)."""
+    settings = env.settings
+    try:
+        groups = read_manifest(manifest)
+    except ManifestError as e:
+        raise click.ClickException(str(e)) from None
+    base = manifest_base(manifest)
+    app = make_app(settings)
+    allowed = set(settings["records.allowed_types"].split())
+    limit = int(settings["records.max_upload_bytes"])
+    failed = 0
+    with open_portal(settings) as conn:
+        tm = conn.transaction_manager
+        with click.progressbar(list(groups.items()), label="records: ingesting dossiers",
+                               file=sys.stderr) as bar:
+            for key, rows in bar:
+                try:
+                    for attempt in tm.attempts():
+                        with attempt as txn:
+                            outcome = ingest_one(conn.root()["portal"], key, rows, base,
+                                                 settings, default_calendar(), allowed, limit)
+                            if outcome.error:
+                                raise Refused(outcome.error)  # aborts: nothing half-stored
+                            for file_id in outcome.file_ids:
+                                enqueue_after_commit(txn, app, READ_FILE, file_id)
+                except Refused as e:
+                    failed += 1
+                    click.echo(f"\nrecords: {key}: {e}", err=True)
+    click.echo(f"records: {len(groups) - failed} dossiers received, {failed} refused")
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

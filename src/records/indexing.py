@@ -8,9 +8,9 @@ import logging
 
 from pyramid.events import NewRequest
 
+from records.jobs import DELIVER_INDEX
 from records.search.factory import backend_from_settings
 
-DELIVER_INDEX = "records.deliver_index"
 log = logging.getLogger(__name__)
 
 

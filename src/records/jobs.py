@@ -7,6 +7,12 @@ import logging
 
 log = logging.getLogger(__name__)
 
+# Task names: the one place both the sender (portal, commands) and the worker take them from.
+READ_FILE = "records.read_file"
+READ_PAGE = "records.read_page"
+FINISH_FILE = "records.finish_file"
+DELIVER_INDEX = "records.deliver_index"
+
 
 def enqueue(request, task_name, *ids):
     """Send ``task_name(*ids)`` when the current transaction commits successfully."""

@@ -183,3 +183,11 @@ def test_a_killed_worker_leaves_the_file_to_finish(api, stack, fixtures):
     (version,) = wait_read(api, code, stack, timeout=300)
     assert version["reading"]["state"] == "done"
     assert version["reading"]["pages_done"] == 6
+
+
+def test_no_personal_data_in_the_worker_log(stack):
+    """Runs last in this module: everything above went through the worker."""
+    log = (stack["var"].parent / "worker.log").read_text(errors="replace")
+    assert "records.read_file" in log  # the log is the worker's, and it worked
+    for personal in ("001203004567", "Nguyễn Văn An", "Nguyen Van An"):
+        assert personal not in log

@@ -8,7 +8,7 @@ from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from records import clock, workflow
-from records.jobs import enqueue
+from records.jobs import READ_FILE, enqueue
 from records.resources.dossiers import Dossier, Dossiers
 from records.corrections import fields_view
 from records.reuse import ReuseError, attach, candidates, reference_status
@@ -18,7 +18,6 @@ from records.textnorm import fold
 from records.uploads import UploadError, store_upload
 from records.views import archive as archive_views
 from records.views.common import calendar, check_content_length, upload_limits
-from records.views.intake import READ_TASK
 
 PAGE_SIZE = 50
 
@@ -170,7 +169,7 @@ def add_version(request, dossier, key, filename, stream):
     component.add_version(request.root.register_file(version))
     dossier.record("upload", request.actor.login, now, request.actor.unit, dossier.state,
                    dossier.state, f"{component.name}: {version.filename} (v{version.number})")
-    enqueue(request, READ_TASK, version.file_id)
+    enqueue(request, READ_FILE, version.file_id)
     return version
 
 

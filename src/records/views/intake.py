@@ -7,7 +7,7 @@ from pyramid.view import view_config
 
 from records import clock
 from records.intake import IntakeError, receive
-from records.jobs import enqueue
+from records.jobs import READ_FILE, enqueue
 from records.receipt import render_receipt
 from records.resources.portal import Portal
 from records.schemas import CHANNELS
@@ -15,7 +15,6 @@ from records.uploads import UploadError, store_upload
 from records.views.common import (InputError, calendar, check_content_length, intake_data,
                                   upload_limits, uploads_from)
 
-READ_TASK = "records.read_file"
 
 
 def _form_values(request, portal, procedure, errors=None, values=None):
@@ -81,5 +80,5 @@ def receive_and_queue(request, data, uploads):
     receipt.reading.state = "done"  # NB: our own print-out; nothing to read
     dossier.receipt = portal.register_file(receipt)
     for version in versions:
-        enqueue(request, READ_TASK, version.file_id)
+        enqueue(request, READ_FILE, version.file_id)
     return dossier, pin

@@ -27,7 +27,7 @@ from records.schemas import errors_of
 from records.textnorm import clean
 from records.views.common import check_content_length, upload_limits
 from records.views.dossiers import dossier_page
-from records.views.intake import READ_TASK
+from records.jobs import READ_FILE
 
 ACTIONS = ("publish", "revoke", "supersede")
 
@@ -203,7 +203,7 @@ def _attach(request, dossier):
     _, limit = upload_limits(request)
     result = publish.attach(request.root, dossier, upload.file, upload.filename, meta,
                             request.actor, clock.now(), limit, _max_pages(request))
-    enqueue(request, READ_TASK, result.original.file_id)
+    enqueue(request, READ_FILE, result.original.file_id)
     return _done(request, dossier, result, status=201)
 
 
@@ -224,7 +224,7 @@ def _act(request, dossier, result, action):
     new = publish.supersede(request.root, dossier, result, upload.file, upload.filename, meta,
                             request.POST.get("reason"), actor, now, limit,
                             _max_pages(request), _public_url(request))
-    enqueue(request, READ_TASK, new.original.file_id)
+    enqueue(request, READ_FILE, new.original.file_id)
     return _done(request, dossier, new, status=201)
 
 
