@@ -34,6 +34,11 @@ def index_settings(shards=1, replicas=0):
     return {
         "number_of_shards": shards,
         "number_of_replicas": replicas,
+        # NB: a plain delete leaves a tombstone whose internal version is above the
+        # document's external one, so re-indexing a deleted document (verify --repair)
+        # would be refused as stale for the tombstone's life. Deletes here only follow a
+        # dossier leaving the store, so nothing can arrive late to resurrect it.
+        "gc_deletes": "0s",
         "analysis": {
             "analyzer": {
                 ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},

@@ -11,7 +11,9 @@ Shared by the tests and the benches. Everything is deterministic (seeded) and ca
   (noise, 0.3-1 degree rotation, blur, a red round seal over the signature, a blue signature
   stroke) as image-only PDF, PNG and multi-page TIFF; a born-digital PDF whose number is left
   blank with a handwritten-looking number drawn in the gap; a scan with a garbage
-  no-diacritics text layer; a scan carrying only an e-signature overlay's text; bad inputs.
+  no-diacritics text layer; a scan carrying only an e-signature overlay's text; bad inputs;
+  and the troubled variants of :meth:`Fixtures.variant` (150/200-dpi scans, 2-3 degree skew,
+  a phone photo, a grey TIFF, a visible e-signature box, a handwritten day).
 
 Run ``python -m tests.docgen`` to build everything and print the cache directory.
 """

@@ -13,7 +13,9 @@ with ``with_words=True``, which :func:`make_searchable_pdf` needs for OCR pages.
 
 Every page of a PDF is judged on its own (:mod:`workers.ocr.textlayer`): a good text layer is
 read directly (~2 ms), anything else is rendered and OCR'd (~2 s). A born-digital page whose
-number was left blank for a stamp or handwriting gets that one line OCR'd.
+number, or day/month of the date line, was left blank for a stamp or handwriting gets that
+gap OCR'd. Scans are straightened (skew over 0.3 degree) before OCR; word boxes are given
+in the coordinates of the page as it was.
 
 Bad input raises :class:`ReadError` with a reason a person understands; a blank page is a
 page with empty text.

@@ -66,7 +66,8 @@ def retention_of(portal, dossier, table=None):
     if dossier.state in ("rejected", "withdrawn"):
         candidates.append(("rejected_or_withdrawn", table.get("rejected_or_withdrawn")))
     if procedure is not None:
-        candidates.append(("result_kind", table.get("by_result_kind", {}).get(procedure.result_kind)))
+        by_kind = table.get("by_result_kind", {})
+        candidates.append(("result_kind", by_kind.get(procedure.result_kind)))
         candidates.append(("field", table.get("by_field", {}).get(procedure.field)))
     candidates.append(("default", table["default"]))
     for name, rule in candidates:
@@ -174,6 +175,11 @@ def file_disposed(portal, file_id):
 
 # -- disposition -----------------------------------------------------------------------------
 
+def N_(message):
+    """Marks a message for extraction (pybabel's default keywords); pages translate it."""
+    return message
+
+
 class DispositionError(ValueError):
     """A proposal or decision that is not allowed; the message says why.
 
@@ -209,21 +215,24 @@ def propose(portal, codes, reason, login, now, may_see=lambda dossier: True):
     reason = (reason or "").strip()
     codes = sorted(set(c.strip() for c in codes if c and c.strip()))
     if not codes:
-        raise DispositionError("choose at least one dossier")
+        raise DispositionError(N_("choose at least one dossier"))
     if not reason:
-        raise DispositionError("a reason is required")
+        raise DispositionError(N_("a reason is required"))
     archive = portal.archive
     pending = archive.pending_codes()
     for code in codes:
         dossier = portal.dossiers.get(code)
         if dossier is None or not may_see(dossier):
-            raise DispositionError("no dossier ${code}", status=404, code=code)
+            raise DispositionError(N_("no dossier ${code}"), status=404, code=code)
         if code in archive.disposed:
-            raise DispositionError("${code} was already disposed of", status=409, code=code)
+            raise DispositionError(N_("${code} was already disposed of"), status=409,
+                                   code=code)
         if code in pending:
-            raise DispositionError("${code} is already proposed for disposition", status=409, code=code)
+            raise DispositionError(N_("${code} is already proposed for disposition"), status=409,
+                                   code=code)
         if not retention_ended(portal, dossier, now.date()):
-            raise DispositionError("the retention of ${code} has not ended", status=409, code=code)
+            raise DispositionError(N_("the retention of ${code} has not ended"), status=409,
+                                   code=code)
     proposal = Proposal(codes, reason, login, now)
     archive.proposals[proposal.proposal_id] = proposal
     return proposal
@@ -232,16 +241,16 @@ def propose(portal, codes, reason, login, now, may_see=lambda dossier: True):
 def _pending(portal, proposal_id, login, may_see):
     proposal = portal.archive.proposals.get(proposal_id)
     if proposal is None:
-        raise DispositionError("no such proposal", status=404)
+        raise DispositionError(N_("no such proposal"), status=404)
     if proposal.state != "pending":
-        raise DispositionError("this proposal was already decided", status=409)
+        raise DispositionError(N_("this proposal was already decided"), status=409)
     if login == proposal.proposed_by:
-        raise DispositionError("the proposal must be decided by someone other than its author",
-                               status=403)
+        raise DispositionError(
+            N_("the proposal must be decided by someone other than its author"), status=403)
     for code in proposal.codes:
         dossier = portal.dossiers.get(code)
         if dossier is None or not may_see(dossier):
-            raise DispositionError("you may not decide on ${code}", status=403, code=code)
+            raise DispositionError(N_("you may not decide on ${code}"), status=403, code=code)
     return proposal
 
 
@@ -257,7 +266,8 @@ def approve(portal, proposal_id, login, now, unit=None, note="", may_see=lambda 
     proposal = _pending(portal, proposal_id, login, may_see)
     for code in proposal.codes:
         if not retention_ended(portal, portal.dossiers[code], now.date()):
-            raise DispositionError("the retention of ${code} has not ended", status=409, code=code)
+            raise DispositionError(N_("the retention of ${code} has not ended"), status=409,
+                                   code=code)
     proposal.state = "approved"
     proposal.decided_by, proposal.decided_at, proposal.decision_note = login, now, note or ""
     for code in proposal.codes:

@@ -57,7 +57,8 @@ def file_ids(portal, code):
 @pytest.fixture
 def ini(tmp_path, settings):
     path = tmp_path / "cli.ini"
-    path.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {settings['records.var_dir']}\n")
+    var = settings["records.var_dir"]
+    path.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {var}\n")
     return str(path)
 
 

@@ -17,7 +17,8 @@ ICT = datetime.timezone(datetime.timedelta(hours=7))
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ICT)
 
 
-def dossier(portal, code, procedure, state="returned", closed=datetime.datetime(2015, 1, 5, tzinfo=ICT)):
+def dossier(portal, code, procedure, state="returned",
+            closed=datetime.datetime(2015, 1, 5, tzinfo=ICT)):
     d = Dossier(code, procedure, {"name": "A", "id_number": "001203004567"}, "in_person", "U",
                 closed, "recv1", closed.date(), "h")
     d.state, d.closed_at = state, closed
@@ -111,5 +112,6 @@ def test_download_audit_is_kept_per_dossier(portal):
     a.record_download("U-2", "f1", "recv1", "X", NOW)
     a.record_download("U-1", "f2", "proc1", "Y", NOW)
     a.record_download("U-2", "f3", "arch", "Z", NOW, kind="export")
-    assert [(e["file_id"], e["login"]) for e in a.downloads_of("U-2")] == [("f1", "recv1"), ("f3", "arch")]
+    assert [(e["file_id"], e["login"]) for e in a.downloads_of("U-2")] == [
+        ("f1", "recv1"), ("f3", "arch")]
     assert a.downloads_of("U-") == []

@@ -6,7 +6,6 @@ import json
 import zipfile
 
 import pytest
-import transaction
 import ZODB
 from ZODB.FileStorage import FileStorage
 

@@ -99,7 +99,7 @@ def test_evolve_step_3_builds_the_outbox_and_applicant_index():
         portal.generation = 2  # as stored before the step existed
     with db.transaction() as conn:
         portal = get_portal(conn.root())
-        assert portal.generation == 3
+        assert portal.generation == len(evolve.STEPS)  # step 3 and any later ones
         assert list(portal.outbox.entries.keys()) == ["U-260302-0001"]
         assert portal.dossiers_of("001203004567") == ("U-260302-0001",)
         assert portal.count("reuses") == 1

@@ -94,7 +94,8 @@ def search_api(request):
     if error:
         return {"error": "search is unavailable; try again shortly" if status == 503 else error}
     return {
-        "total": results.total, "page": results.page, "pages": results.pages,
+        "total": results.total, "total_exact": results.total_exact,
+        "page": results.page, "pages": results.pages,
         "hits": [{"id": h.id, "kind": h.kind, "score": h.score, "fields": h.fields,
                   "highlights": [{"page": x.page, "fragment": x.fragment, "spans": x.spans}
                                  for x in h.highlights]} for h in results.hits],
