@@ -3,7 +3,7 @@
 # compile. Translate the new entries in src/records/locale/*/LC_MESSAGES/records.po.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/pybabel extract -F config/babel.cfg -k _ --no-location --omit-header \
+.venv/bin/pybabel extract -F config/babel.cfg -k _ -k N_ --no-location --omit-header \
   -o src/records/locale/records.pot .
 .venv/bin/pybabel update -D records -i src/records/locale/records.pot -d src/records/locale \
   --no-fuzzy-matching

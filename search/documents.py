@@ -11,6 +11,7 @@ original's), and the applicant identifier as searchable text (it is a filter onl
 from ZODB.utils import u64
 
 from records import clock, workflow
+from records.archive import is_disposed
 
 RESULT_STATUS = {"approved": "valid", "published": "valid", "revoked": "revoked",
                  "superseded": "superseded"}
@@ -114,7 +115,9 @@ def result_documents(portal, dossier):
 
 
 def documents_of(portal, dossier):
-    """Every index document of ``dossier`` (dossier, files, results)."""
+    """Every index document of ``dossier`` (dossier, files, results); none once disposed."""
+    if is_disposed(portal, dossier.code):
+        return
     yield dossier_document(portal, dossier)
     yield from file_documents(portal, dossier)
     yield from result_documents(portal, dossier)
@@ -128,7 +131,13 @@ def all_documents(portal):
 def truth(portal):
     """``(id, version)`` of every document the index should hold (for verify)."""
     for dossier in portal.dossiers.values():
-        yield from _ids_of(dossier)
+        if not is_disposed(portal, dossier.code):
+            yield from _ids_of(dossier)
+
+
+def ids_of(dossier):
+    """Every index id ``dossier`` has or had (to delete them all, e.g. after disposal)."""
+    return [doc_id for doc_id, _ in _ids_of(dossier)]
 
 
 def load(portal, ids):

@@ -7,6 +7,7 @@ changed meanwhile (that change is delivered by the next round). While the index 
 """
 import logging
 
+from records.archive import is_disposed
 from records.search import documents
 from records.search.factory import backend_from_settings
 
@@ -39,6 +40,8 @@ def deliver(settings, index=None, batch=BATCH, progress=None):
                 dossier = portal.dossiers.get(code)
                 if dossier is None:
                     gone.append(documents.dossier_id(code))
+                elif is_disposed(portal, code):
+                    gone.extend(documents.ids_of(dossier))
                 else:
                     docs.extend(documents.documents_of(portal, dossier))
             return entries, docs, gone

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 from records import clock
+from records.archive import file_disposed
 from records.resources.files import FileVersion
 
 from . import storage
@@ -29,7 +30,7 @@ class Gone(Exception):
 
 def _version(portal, file_id):
     version = portal.files.get(file_id)
-    if version is None:
+    if version is None or file_disposed(portal, file_id):
         raise Gone(file_id)
     return version
 

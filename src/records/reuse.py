@@ -6,6 +6,8 @@ one stores a *reference* pinned to one immutable file version: no copy is made.
 """
 import datetime
 
+from records.archive import file_disposed, is_disposed
+
 NOT_REUSABLE_KINDS = frozenset({"application-form", "receipt", ""})
 
 
@@ -41,7 +43,7 @@ def candidates(portal, dossier, component, today):
     offers = []
     for code in portal.dossiers_of(applicant_id):
         other = portal.dossiers.get(code)
-        if other is None or other.code == dossier.code:
+        if other is None or other.code == dossier.code or is_disposed(portal, code):
             continue
         for result in other.results:
             if result.kind == kind and _valid(result, today):
@@ -104,6 +106,8 @@ def attach(portal, dossier, component_key, source, actor, now):
 
 def reference_status(portal, reference):
     """"valid", "revoked", "superseded" or "expired" for a reused result; "file" for files."""
+    if file_disposed(portal, reference["file_id"]):
+        return "missing"
     if reference["kind"] != "result":
         return "file"
     code = reference["dossier"]

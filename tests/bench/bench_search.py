@@ -220,7 +220,7 @@ class Corpus:
 
     def _template(self, rng, doc):
         y, m, d = self.date(rng)
-        roll = rng.randrange(9)
+        roll = rng.randrange(11)
         if roll == 0:
             return f"Căn cứ {rng.choice(LAWS)};"
         if roll == 1:
@@ -243,6 +243,12 @@ class Corpus:
             return f"Về việc {doc['procedure_name'][0].lower()}{doc['procedure_name'][1:]}."
         if roll == 6:
             return f"Người nộp hồ sơ: {doc['applicant_name']}, địa chỉ {self.address(rng)}."
+        if roll in (8, 9):
+            # NB: the common phrases the queries look for occur in real dossiers in such
+            # lists of enclosed papers, not by chance among Zipf-drawn words.
+            first, second = rng.sample(PHRASES, 2)
+            return (f"Hồ sơ kèm theo gồm {first}, {second} và các giấy tờ có liên quan của "
+                    f"{doc['applicant_name']}.")
         if roll == 7:
             return (f"Chủ tịch {self.name(rng)}. Nơi nhận: như Điều {rng.randint(2, 4)}; "
                     f"lưu VT.")
@@ -313,7 +319,7 @@ class Corpus:
 
 
 #: Bump when the generator changes: cached corpora of another version are not used.
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3
 
 
 def generate(count, seed):

@@ -130,7 +130,7 @@ def test_archive_lists_only_dossiers_whose_retention_ended(web, officers, portal
     web.get("/archive", status=403)
 
 
-def test_disposition_takes_two_people_and_stops_serving_the_files(web, officers, portal):
+def test_disposition_takes_two_people_and_stops_serving_the_files(web, officers, portal, wsgi):
     code = closed_dossier(web)
     recent = closed_dossier(web)
     set_closed(portal, code, 6)
@@ -197,6 +197,15 @@ def test_disposition_takes_two_people_and_stops_serving_the_files(web, officers,
     page = web.get(f"/dossiers/{code}/audit")
     assert 'id="disposition"' in page.text and ids[0] in page.text
     assert f'id="disposed-{code}"' in web.get("/archive").text
+
+    # it leaves search: the outbox delivery deletes every document it had
+    from records.workers.indexing import deliver
+    deliver(wsgi.registry.settings)
+    csrf = api_login(web, "super", PASSWORD)
+    hits = web.post_json("/api/v1/search", {"q": code}, headers={"X-CSRF-Token": csrf}).json
+    assert code not in {h["fields"]["dossier_code"] for h in hits["hits"]}
+    assert recent in {h["fields"]["dossier_code"] for h in web.post_json(
+        "/api/v1/search", {"q": recent}, headers={"X-CSRF-Token": csrf}).json["hits"]}
 
 
 def test_a_rejected_proposal_disposes_of_nothing(web, officers, portal):

@@ -9,7 +9,8 @@ def includeme(config):
         "jinja2.filters": ("dt = records.views.format:datetime_filter\n"
                            "d = records.views.format:date_filter\n"
                            "size = records.views.format:size_filter\n"
-                           "state = records.views.format:state_filter"),
+                           "state = records.views.format:state_filter\n"
+                           "action = records.views.format:action_filter"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")

@@ -12,6 +12,22 @@ STATE_NAMES = {
 }
 
 
+ACTION_NAMES = {
+    "receive": _("received"), "transfer": _("transferred for processing"),
+    "request_supplement": _("supplement requested"), "receive_supplement": _("supplement received"),
+    "approve": _("result approved"), "return": _("result returned"), "reject": _("rejected"),
+    "withdraw": _("withdrawn"), "reschedule": _("rescheduled"), "upload": _("new version uploaded"),
+    "reuse": _("earlier result reused"), "correct_field": _("field corrected"),
+    "attach_result": _("result attached"), "publish_result": _("e-result published"),
+    "revoke_result": _("result revoked"), "supersede_result": _("result superseded"),
+    "dispose": _("disposed"),
+}
+
+
+def action_filter(value):
+    return ACTION_NAMES.get(value, value)
+
+
 def datetime_filter(value):
     return value.strftime("%d/%m/%Y %H:%M") if value else ""
 
