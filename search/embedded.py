@@ -102,8 +102,16 @@ class EmbeddedBackend:
                 self._conn.close()
             self._conn, self._current = None, None
             with _translate():
-                self._conn = self._open(current[1])
-            self._current = current
+                conn = self._open(current[1])
+                schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if schema is None or schema[0] != str(sql.SCHEMA_VERSION):
+                conn.close()
+                # NB: the layout changed (v2: sources and fts_exact tables); an index of
+                # another version has to be rebuilt (``rebuild`` makes a new file).
+                raise SearchError(f"embedded index {current[1]} has schema "
+                                  f"{schema and schema[0]}, not {sql.SCHEMA_VERSION}: "
+                                  f"rebuild it")
+            self._conn, self._current = conn, current
         return self._conn
 
     @contextlib.contextmanager
@@ -216,11 +224,16 @@ class EmbeddedBackend:
                 conn.execute("PRAGMA synchronous=OFF")
                 conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)",
                              [REBUILD_HASHSIZE])
+                conn.execute("INSERT INTO fts_exact (fts_exact, rank) VALUES ('hashsize', ?)",
+                             [REBUILD_HASHSIZE // 4])
                 written = self._fill(conn, docs)
                 with _translate():
                     conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)",
                                  [1024 * 1024])
+                    conn.execute("INSERT INTO fts_exact (fts_exact, rank) VALUES "
+                                 "('hashsize', ?)", [1024 * 1024])
                     conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+                    conn.execute("INSERT INTO fts_exact (fts_exact) VALUES ('optimize')")
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.close()
                 old = self._switch_to(name)
@@ -243,7 +256,8 @@ class EmbeddedBackend:
         with concurrent.futures.ThreadPoolExecutor(1) as writer:
             pending = None
             for batch in _batches(docs, REBUILD_BATCH):
-                rows = [(doc, sql.row_values(doc), sql.fts_columns(doc)) for doc in batch]
+                rows = [(doc, sql.row_values(doc), sql.pack(doc), sql.fts_columns(doc),
+                         sql.exact_column(doc)) for doc in batch]
                 if pending is not None:
                     written += pending.result()
                 pending = writer.submit(self._in_transaction, conn, self._insert_rows, rows)
@@ -298,10 +312,19 @@ class EmbeddedBackend:
             return count
 
     @staticmethod
+    def _remove_text(conn, rowid):
+        """Take row ``rowid`` out of both FTS tables (their old values come from its
+        source)."""
+        old = sql.unpack(conn.execute("SELECT source FROM sources WHERE rowid = ?",
+                                      [rowid]).fetchone()[0])
+        conn.execute(sql.DELETE_FTS, [rowid, *sql.fts_columns(old)])
+        conn.execute(sql.DELETE_EXACT, [rowid, sql.exact_column(old)])
+
+    @staticmethod
     def _upsert(conn, prepared_docs):
         written = 0
         for doc in prepared_docs:
-            row = conn.execute("SELECT rowid, version, source FROM docs WHERE id = ?",
+            row = conn.execute("SELECT rowid, version FROM docs WHERE id = ?",
                                [doc["id"]]).fetchone()
             if row is not None and row[1] > doc["version"]:
                 continue
@@ -310,18 +333,20 @@ class EmbeddedBackend:
                 rowid = conn.execute(sql.INSERT_DOC, values).lastrowid
             else:
                 rowid = row[0]
-                conn.execute(sql.DELETE_FTS, [rowid, *sql.fts_columns(sql.unpack(row[2]))])
+                EmbeddedBackend._remove_text(conn, rowid)
                 conn.execute(sql.UPDATE_DOC, values + [rowid])
+            conn.execute(sql.SET_SOURCE, [rowid, sql.pack(doc)])
             conn.execute(sql.INSERT_FTS, [rowid, *sql.fts_columns(doc)])
+            conn.execute(sql.INSERT_EXACT, [rowid, sql.exact_column(doc)])
             written += 1
         return written
 
     @staticmethod
     def _insert_rows(conn, rows):
-        """Insert prepared ``(doc, row values, fts columns)`` rows; the highest version of
-        an id wins."""
+        """Insert prepared ``(doc, row values, source blob, fts columns, exact column)``
+        rows; the highest version of an id wins."""
         written = 0
-        for doc, values, columns in rows:
+        for doc, values, blob, columns, exact in rows:
             row = conn.execute("SELECT rowid, version FROM docs WHERE id = ?",
                                [doc["id"]]).fetchone()
             if row is None:
@@ -332,7 +357,9 @@ class EmbeddedBackend:
                 EmbeddedBackend._upsert(conn, [doc])
                 written += 1
                 continue
+            conn.execute(sql.SET_SOURCE, [rowid, blob])
             conn.execute(sql.INSERT_FTS, [rowid, *columns])
+            conn.execute(sql.INSERT_EXACT, [rowid, exact])
             written += 1
         return written
 
@@ -340,11 +367,11 @@ class EmbeddedBackend:
     def _delete(conn, ids):
         removed = 0
         for doc_id in ids:
-            row = conn.execute("SELECT rowid, source FROM docs WHERE id = ?",
-                               [doc_id]).fetchone()
+            row = conn.execute("SELECT rowid FROM docs WHERE id = ?", [doc_id]).fetchone()
             if row is None:
                 continue
-            conn.execute(sql.DELETE_FTS, [row[0], *sql.fts_columns(sql.unpack(row[1]))])
+            EmbeddedBackend._remove_text(conn, row[0])
+            conn.execute("DELETE FROM sources WHERE rowid = ?", [row[0]])
             conn.execute("DELETE FROM docs WHERE rowid = ?", [row[0]])
             removed += 1
         return removed
@@ -374,6 +401,9 @@ class EmbeddedBackend:
                              f"CROSS JOIN docs d ON d.rowid = fts.rowid "
                              f"WHERE fts MATCH ? AND {where}",
                              rank_params + [expression] + params)
+            exact = sql.exact_expression(parsed)
+            if exact is not None:
+                conn.execute(sql.exact_bonus_sql(), [exact])
             source, score, params = (
                 "FROM temp.hits h JOIN docs d ON d.rowid = h.rid WHERE 1", "h.score", [])
         # NB: every hit is a docs row: no join to count them.
@@ -389,15 +419,23 @@ class EmbeddedBackend:
             if cut is not None:
                 page_source, page_params = source + " AND h.score >= ?", [cut[0]]
         rows = conn.execute(
-            f"SELECT d.id, d.kind, {score} AS score, d.source {page_source} "
+            f"SELECT d.id, d.kind, {score} AS score, d.rowid {page_source} "
             f"ORDER BY {sql.order_by(query)} LIMIT ? OFFSET ?",
             page_params + [query.size, query.offset]).fetchall()
-        facets = {name: tuple(FacetValue(value, count) for value, count in conn.execute(
-                      sql.facet_sql(name, source, query.facet_size), params))
-                  for name in query.facets}
+        blobs = dict(conn.execute(
+            f"SELECT rowid, source FROM sources WHERE rowid IN "
+            f"({', '.join('?' * len(rows))})", [row[3] for row in rows])) if rows else {}
+        facets = {}
+        if query.facets:
+            names = list(query.facets)
+            counted = sql.facet_counts(names, conn.execute(sql.facets_sql(names, source),
+                                                           params).fetchall(),
+                                       query.facet_size)
+            facets = {name: tuple(FacetValue(value, count) for value, count in counted[name])
+                      for name in names}
         hits = []
-        for doc_id, kind, hit_score, blob in rows:
-            doc = sql.unpack(blob)
+        for doc_id, kind, hit_score, rowid in rows:
+            doc = sql.unpack(blobs[rowid])
             scored = query.effective_sort == "relevance"
             hits.append(Hit(id=doc_id, kind=kind, score=hit_score if scored else None,
                             fields=public_fields(doc),

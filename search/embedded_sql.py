@@ -2,12 +2,23 @@
 
 Pure functions, no connection: unit-tested in ``tests/unit/search/test_embedded_sql.py``.
 
-One ``docs`` row per document (filter and facet columns, the prepared document as
-compressed JSON) and one row of the contentless FTS5 table ``fts`` with the same rowid:
-``meta_exact``, ``meta_folded``, ``body_folded``. Folding is done in Python
-(:mod:`records.textnorm`); the tokenizer keeps diacritics, so the exact column really is
-exact. bm25 weights make it count more than the folded ones. As in Elasticsearch
-(see :mod:`records.search.mapping`), page text is indexed folded only.
+One ``docs`` row per document (filter and facet columns only), one ``sources`` row (the
+prepared document as compressed JSON) and one row in each contentless FTS5 table, all with
+the same rowid: ``fts`` (``meta_folded``, ``body_folded``) and ``fts_exact``
+(``meta_exact``). Folding is done in Python (:mod:`records.textnorm`); the tokenizer keeps
+diacritics, so the exact column really is exact. As in Elasticsearch (see
+:mod:`records.search.mapping`), page text is indexed folded only.
+
+NB: the source blob (~10 KB a document) has a table of its own so that the filter, join
+and facet scans over ``docs`` read small rows (about 20 a page instead of one); only the
+hits of the page read their source.
+NB: the exact column has an FTS table of its own. In one table, a query that matches on
+the folded columns and is also scored on the exact one needs "F AND (E OR F)", and FTS5
+evaluates the folded phrases F twice (each instance reads its doclists again): that was
+half the cost of a search. ``fts_exact`` holds only the short fields, so its doclists are
+small, and its bm25 is added to the hits' scores after the one folded MATCH.
+NB: FTS5 ``detail=column`` / ``columnsize=0`` would make the index smaller but cannot
+serve phrase queries (positions) nor bm25 on a contentless table (column sizes).
 """
 import json
 import zlib
@@ -16,9 +27,11 @@ from records.textnorm import fold, lower, symbol_key, words
 
 from .schema import DATE_FIELDS, FACETS, PAGE_BREAK, fold_fast, meta_values
 
-SCHEMA_VERSION = 1
-#: bm25 weights for meta_exact, meta_folded, body_folded.
-WEIGHTS = (6.0, 3.0, 1.0)
+SCHEMA_VERSION = 2
+#: bm25 weights for meta_folded, body_folded; the exact meta_exact (fts_exact) counts
+#: EXACT_WEIGHT times its own bm25.
+WEIGHTS = (3.0, 1.0)
+EXACT_WEIGHT = 6.0
 SYMBOL_BONUS = 100.0
 COLUMNS = ("id", "kind", "version", "procedure_code", "receiving_unit", "processing_unit",
            "state", "doc_type", "issuer", "status", "applicant_id", "number_symbol_key",
@@ -31,7 +44,8 @@ DDL = [
     "processing_unit TEXT, state TEXT, doc_type TEXT, issuer TEXT, status TEXT, "
     "applicant_id TEXT, number_symbol_key TEXT, dossier_code_key TEXT, received_at TEXT, "
     "due_at TEXT, issue_date TEXT, valid_until TEXT, sort_date TEXT, "
-    "overdue INTEGER NOT NULL, source BLOB NOT NULL)",
+    "overdue INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sources (rowid INTEGER PRIMARY KEY, source BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS docs_sort ON docs (sort_date, id)",
     "CREATE INDEX IF NOT EXISTS docs_kind ON docs (kind, sort_date)",
     "CREATE INDEX IF NOT EXISTS docs_procedure ON docs (procedure_code)",
@@ -41,20 +55,23 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS docs_applicant ON docs (applicant_id)",
     "CREATE INDEX IF NOT EXISTS docs_number ON docs (number_symbol_key)",
     "CREATE INDEX IF NOT EXISTS docs_code ON docs (dossier_code_key)",
-    # NB: contentless: the text lives once, compressed, in docs.source. Removing a row
+    # NB: contentless: the text lives once, compressed, in sources.source. Removing a row
     # needs its old column values, recomputed from that source by fts_columns().
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(meta_exact, meta_folded, body_folded, "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(meta_folded, body_folded, "
+    "content='', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_exact USING fts5(meta_exact, "
     "content='', tokenize='unicode61 remove_diacritics 0')",
 ]
 
-INSERT_DOC = (f"INSERT INTO docs ({', '.join(COLUMNS)}, source) "
-              f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})")
-UPDATE_DOC = (f"UPDATE docs SET {', '.join(c + ' = ?' for c in COLUMNS)}, source = ? "
-              "WHERE rowid = ?")
-INSERT_FTS = ("INSERT INTO fts (rowid, meta_exact, meta_folded, body_folded) "
-              "VALUES (?, ?, ?, ?)")
-DELETE_FTS = ("INSERT INTO fts (fts, rowid, meta_exact, meta_folded, body_folded) "
-              "VALUES ('delete', ?, ?, ?, ?)")
+INSERT_DOC = (f"INSERT INTO docs ({', '.join(COLUMNS)}) "
+              f"VALUES ({', '.join('?' * len(COLUMNS))})")
+UPDATE_DOC = f"UPDATE docs SET {', '.join(c + ' = ?' for c in COLUMNS)} WHERE rowid = ?"
+SET_SOURCE = "INSERT OR REPLACE INTO sources (rowid, source) VALUES (?, ?)"
+INSERT_FTS = "INSERT INTO fts (rowid, meta_folded, body_folded) VALUES (?, ?, ?)"
+DELETE_FTS = ("INSERT INTO fts (fts, rowid, meta_folded, body_folded) "
+              "VALUES ('delete', ?, ?, ?)")
+INSERT_EXACT = "INSERT INTO fts_exact (rowid, meta_exact) VALUES (?, ?)"
+DELETE_EXACT = "INSERT INTO fts_exact (fts_exact, rowid, meta_exact) VALUES ('delete', ?, ?)"
 
 
 def pack(prepared):
@@ -66,17 +83,21 @@ def unpack(blob):
 
 
 def row_values(prepared):
-    """The ``docs`` column values (in :data:`COLUMNS` order) followed by the source blob."""
+    """The ``docs`` column values, in :data:`COLUMNS` order."""
     values = [prepared[c] for c in COLUMNS]
     values[COLUMNS.index("overdue")] = int(prepared["overdue"])
-    return values + [pack(prepared)]
+    return values
+
+
+def exact_column(prepared):
+    """The ``fts_exact`` column value: the short fields as written."""
+    return PAGE_BREAK.join(meta_values(prepared))
 
 
 def fts_columns(prepared):
-    """The FTS column values for a prepared document (deterministic)."""
-    meta = PAGE_BREAK.join(meta_values(prepared))
+    """The ``fts`` column values for a prepared document (deterministic)."""
     body = PAGE_BREAK.join(page["text"] for page in prepared["text"])
-    return meta, fold_fast(meta), fold_fast(body)
+    return fold_fast(exact_column(prepared)), fold_fast(body)
 
 
 def _phrase(text):
@@ -84,18 +105,21 @@ def _phrase(text):
 
 
 def match_expression(parsed):
-    """The FTS5 MATCH string: all clauses on the folded columns, scored also on the exact.
-
-    NB: "F AND (E OR f1)" matches exactly what F matches (f1 is part of F), while bm25
-    also counts the exact phrases E, which is what ranks exact-diacritics matches first.
-    """
+    """The ``fts`` MATCH string: every clause, folded, as a phrase (None: no words)."""
     folded = [_phrase(fold(c)) for c in parsed.clauses if words(c)]
     if not folded:
         return None
+    return " AND ".join(folded)
+
+
+def exact_expression(parsed):
+    """The ``fts_exact`` MATCH string: any clause as typed (diacritics kept), or None.
+
+    Its bm25 is added to the score of the hits it matches, which is what ranks
+    exact-diacritics matches first; it never adds hits.
+    """
     exact = [_phrase(lower(c)) for c in parsed.clauses if words(c)]
-    return (f"{{meta_folded body_folded}} : ({' AND '.join(folded)}) AND "
-            f"(meta_exact : ({' OR '.join(exact)}) OR "
-            f"{{meta_folded body_folded}} : {folded[0]})")
+    return " OR ".join(dict.fromkeys(exact)) or None
 
 
 def _in(column, values):
@@ -149,12 +173,45 @@ def score(parsed):
     return f"{bm25} + {SYMBOL_BONUS} * (({number}) OR ({code}))", values + values
 
 
+def exact_bonus_sql():
+    """The statement adding the exact score to the materialised hits (param: the
+    :func:`exact_expression`)."""
+    return (f"UPDATE temp.hits SET score = score + x.bonus FROM "
+            f"(SELECT rowid AS rid, -{EXACT_WEIGHT} * bm25(fts_exact) AS bonus "
+            f"FROM fts_exact WHERE fts_exact MATCH ?) AS x WHERE x.rid = temp.hits.rid")
+
+
 def order_by(query):
     sort = query.effective_sort
     if sort == "relevance":
         return "score DESC, d.id"
     direction = "DESC" if sort == "newest" else "ASC"
     return f"d.sort_date IS NULL, d.sort_date {direction}, d.id"
+
+
+def facets_sql(names, source_sql):
+    """One pass counting every combination of the facet columns of ``names`` over
+    ``source_sql``; :func:`facet_counts` sums them per facet.
+
+    NB: one scan of the matches instead of one per facet; the combinations of a few
+    facets are few (kind x state x procedure: at most a few hundred rows).
+    """
+    columns = ", ".join(f"d.{FACETS[name]}" for name in names)
+    return f"SELECT {columns}, count(*) {source_sql} GROUP BY {columns}"
+
+
+def facet_counts(names, rows, limit):
+    """``{name: [(value, count), ...]}`` from :func:`facets_sql` rows: most frequent
+    first, ties by value, at most ``limit`` values, no NULL."""
+    out = {}
+    for at, name in enumerate(names):
+        counts = {}
+        for row in rows:
+            value = row[at]
+            if value is not None:
+                counts[value] = counts.get(value, 0) + row[-1]
+        out[name] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return out
 
 
 def facet_sql(name, source_sql, limit):

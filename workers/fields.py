@@ -23,7 +23,7 @@ import datetime
 import functools
 import re
 
-from records.textnorm import clean, strip_marks
+from records.textnorm import clean, fold, strip_marks
 
 # --- the shadow text -----------------------------------------------------------------------
 
@@ -605,8 +605,23 @@ def find_names(text):
             confidence -= 0.1  # Vietnamese names almost always carry marks
         names.append((clean(value), confidence))
     # "Bùi Xuân" read where a line broke is the same person as "Bùi Xuân Bình".
-    return [(n, c) for n, c in names
-            if not any(o != n and o.startswith(n + " ") for o, _ in names)]
+    names = [(n, c) for n, c in names
+             if not any(o != n and o.startswith(n + " ") for o, _ in names)]
+    # "Bui Xuân Bình" beside "Bùi Xuân Bình": one person, OCR lost a mark once; keep the
+    # reading with the most marks (the folded forms are equal).
+    best = {}
+    for name, confidence in names:
+        key = fold(name)
+        marks = sum(ord(ch) > 127 for ch in name)
+        if key not in best or (marks, confidence) > best[key][0]:
+            best[key] = ((marks, confidence), (name, confidence))
+    kept = {value for _, value in best.values()}
+    out = []
+    for value in names:  # first-seen order, each kept reading once
+        if value in kept:
+            out.append(value)
+            kept.remove(value)
+    return out
 
 
 _BIRTH_LABEL = re.compile(r"(?i)(ng[aà]y\s*,?\s*(?:th[aá]ng\s*,?\s*n[aă]m\s*)?sinh|sinh\s*ng[aà]y|"

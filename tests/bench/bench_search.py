@@ -411,7 +411,7 @@ def main():
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--backends", default="elasticsearch,embedded")
-    parser.add_argument("--es-heap", default="1g")
+    parser.add_argument("--es-heap", default="2g")
     args = parser.parse_args()
     started = time.perf_counter()
     docs = generate(args.docs, args.seed)

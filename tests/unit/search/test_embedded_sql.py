@@ -11,11 +11,20 @@ pytestmark = pytest.mark.search
 
 def test_match_expression():
     expression = sql.match_expression(parse_text('Nguyễn "giấy phép" 15/QĐ-UBND'))
-    assert expression == (
-        '{meta_folded body_folded} : ("nguyen" AND "giay phep" AND "15 qd ubnd") AND '
-        '(meta_exact : ("nguyễn" OR "giấy phép" OR "15 qđ ubnd") OR '
-        '{meta_folded body_folded} : "nguyen")')
+    assert expression == '"nguyen" AND "giay phep" AND "15 qd ubnd"'
     assert sql.match_expression(parse_text("")) is None
+    assert (sql.exact_expression(parse_text('Nguyễn "giấy phép" 15/QĐ-UBND'))
+            == '"nguyễn" OR "giấy phép" OR "15 qđ ubnd"')
+    assert sql.exact_expression(parse_text("")) is None
+
+
+def test_facet_counts_sum_the_combinations():
+    rows = [("file", "done", 3), ("file", "received", 2), ("dossier", "done", 5),
+            ("dossier", None, 1)]
+    assert sql.facet_counts(["kind", "state"], rows, 20) == {
+        "kind": [("dossier", 6), ("file", 5)], "state": [("done", 8), ("received", 2)]}
+    assert sql.facet_counts(["kind"], [("b", 2), ("a", 2), ("c", 1)], 2) == {
+        "kind": [("a", 2), ("b", 2)]}
 
 
 def test_filters_sql():
@@ -30,9 +39,9 @@ def test_filters_sql():
 
 def test_score_adds_the_symbol_bonus():
     score, params = sql.score(parse_text("so 15/QĐ-UBND"))
-    assert score.startswith("-bm25(fts, 6.0, 3.0, 1.0) + 100.0")
+    assert score.startswith("-bm25(fts, 3.0, 1.0) + 100.0")
     assert params == ["15/qd-ubnd", "15/qd-ubnd"]
-    assert sql.score(parse_text("an")) == ("-bm25(fts, 6.0, 3.0, 1.0)", [])
+    assert sql.score(parse_text("an")) == ("-bm25(fts, 3.0, 1.0)", [])
 
 
 def test_order_by():
@@ -47,15 +56,20 @@ def test_schema_and_statements_run_on_sqlite():
     doc = prepare({"id": "d:1", "kind": "dossier", "version": 1, "applicant_name": "NGUYỄN An",
                    "text": [{"page": 1, "text": "một"}, {"page": 2, "text": "hai"}]})
     rowid = conn.execute(sql.INSERT_DOC, sql.row_values(doc)).lastrowid
+    conn.execute(sql.SET_SOURCE, [rowid, sql.pack(doc)])
     conn.execute(sql.INSERT_FTS, [rowid, *sql.fts_columns(doc)])
+    conn.execute(sql.INSERT_EXACT, [rowid, sql.exact_column(doc)])
     match = "SELECT rowid FROM fts WHERE fts MATCH ?"
-    assert conn.execute(match, ['meta_exact : "nguyễn"']).fetchall() == [(rowid,)]
-    assert conn.execute(match, ['meta_exact : "nguyen"']).fetchall() == []
+    exact = "SELECT rowid FROM fts_exact WHERE fts_exact MATCH ?"
+    assert conn.execute(exact, ['"nguyễn"']).fetchall() == [(rowid,)]
+    assert conn.execute(exact, ['"nguyen"']).fetchall() == []
     assert conn.execute(match, ['meta_folded : "nguyen"']).fetchall() == [(rowid,)]
     assert conn.execute(match, ['body_folded : "mot hai"']).fetchall() == []  # page break
-    assert sql.unpack(conn.execute("SELECT source FROM docs").fetchone()[0]) == doc
+    assert sql.unpack(conn.execute("SELECT source FROM sources").fetchone()[0]) == doc
     conn.execute(sql.DELETE_FTS, [rowid, *sql.fts_columns(doc)])
+    conn.execute(sql.DELETE_EXACT, [rowid, sql.exact_column(doc)])
     assert conn.execute(match, ['meta_folded : "nguyen"']).fetchall() == []
+    assert conn.execute(exact, ['"nguyễn"']).fetchall() == []
 
 
 def test_relevance_pages_break_score_ties_by_id(tmp_path):

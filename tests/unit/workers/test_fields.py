@@ -259,3 +259,9 @@ def test_summary_loses_the_specks_around_it():
     text = ("UBND TỈNH X\nSỞ Y\nSố: 5/TB-SY\nTHÔNG BÁO\n-Kết quả giải quyết hồ sơ ˆ\n"
             "Căn cứ Luật;")
     assert value(F.extract_fields([page(text)]), "summary") == "Kết quả giải quyết hồ sơ"
+
+
+def test_the_same_name_read_twice_with_a_lost_mark_is_one_person():
+    from records.workers.fields import find_names
+    text = "Ông Bui Xuân Bình, sinh năm 1980\nNay cấp cho ông Bùi Xuân Bình giấy phép"
+    assert [n for n, _ in find_names(text)] == ["Bùi Xuân Bình"]
