@@ -380,11 +380,15 @@ class EmbeddedBackend:
 
     def _search(self, conn, query):
         parsed = query.parsed
-        where, params = sql.filters(query)
         expression = sql.match_expression(parsed)
         if expression is None:
+            where, params = sql.filters(query)
             source, score = f"FROM docs d WHERE {where}", "NULL"
         else:
+            where, params = sql.filters(query, tags=True)
+            tags = sql.tag_expression(query)
+            if tags is not None:
+                expression = f"({expression}) AND {tags}"
             # NB: the MATCH runs once; count, page and facets read the materialised hits.
             rank, rank_params = sql.score(parsed)
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS hits "

@@ -94,21 +94,44 @@ def page(settings, file_id, number, path=None):
         if have:
             return storage.read(settings, lambda portal: _complete(_version(portal, file_id)))
     # NB: the slow part, outside any transaction.
-    result = read_page(path, number, max_pages=_max_pages(settings), with_words=True)
+    return store(settings, file_id, [read_one(settings, path, number)])
 
-    def store(portal, txn):
-        reading = _version(portal, file_id).reading
+
+def read_one(settings, path, number):
+    """The page dict of one page (with its word boxes, for the searchable PDF)."""
+    return read_page(path, number, max_pages=_max_pages(settings), with_words=True)
+
+
+def read_leading(settings, path, numbers):
+    """Read pages in order while they have a good text layer (milliseconds each), and
+    the first one that needs OCR. Returns (page dicts read, numbers left for other
+    workers): a born-digital file is read whole here, a scan is shared out page by page."""
+    done = []
+    for i, number in enumerate(numbers):
+        page_dict = read_one(settings, path, number)
+        done.append(page_dict)
+        if page_dict["source"] == "ocr":
+            return done, list(numbers[i + 1:])
+    return done, []
+
+
+def store(settings, file_id, pages):
+    """Store page dicts in one short transaction; True when that completed the file."""
+    def write(portal, txn):
+        version = _version(portal, file_id)
+        reading = version.reading
         if reading.state in ("done", "failed"):
             return False
-        if number in reading.pages:
-            return _complete(_version(portal, file_id))
-        reading.pages[number] = result
-        # NB: a plain counter on the Reading (no conflict resolution): two pages finishing
-        # at once conflict, the retry sees both, so exactly one of them sees the file complete.
-        reading.page_count += 1
+        for result in pages:
+            if result["number"] not in reading.pages:
+                reading.pages[result["number"]] = result
+                # NB: a plain counter on the Reading (no conflict resolution): two workers
+                # storing at once conflict, the retry sees both, so exactly one of them
+                # sees the file complete.
+                reading.page_count += 1
         reading.updated_at = clock.now()
-        return reading.page_count >= (reading.pages_total or 0)
-    return storage.write(settings, store)
+        return _complete(version)
+    return storage.write(settings, write)
 
 
 def _complete(version):

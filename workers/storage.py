@@ -4,8 +4,11 @@ Reads and writes are short transactions; slow work (OCR) happens between them, o
 any transaction. Writes retry on conflict (``transaction.manager.attempts``).
 """
 import os
+import random
+import time
 
 import transaction
+from transaction.interfaces import TransientError
 from celery.signals import worker_process_shutdown
 
 from records.store import get_portal, open_database
@@ -27,18 +30,24 @@ def _close(**_):
         _db.popitem()[1].close()
 
 
-def write(settings, fn, attempts=5):
-    """Run ``fn(portal)`` in a transaction, retried on conflict; returns what it returns.
+def write(settings, fn, attempts=10):
+    """Run ``fn(portal, txn)`` in a transaction, retried on conflict; returns its result.
 
-    ``fn`` must be safe to run again (it sees fresh state each attempt).
+    ``fn`` must be safe to run again (it sees fresh state each attempt). NB: workers
+    finishing pages of one file write the same Reading; a short random pause before each
+    retry keeps two of them from conflicting again and again in lockstep.
     """
     tm = transaction.TransactionManager()
     conn = database(settings).open(transaction_manager=tm)
     try:
-        for attempt in tm.attempts(attempts):
-            with attempt as txn:
-                result = fn(get_portal(conn.root()), txn)
-        return result
+        for attempt in range(attempts):
+            try:
+                with tm as txn:
+                    return fn(get_portal(conn.root()), txn)
+            except TransientError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(random.uniform(0, 0.02 * 2 ** min(attempt, 6)))
     finally:
         conn.close()
 

@@ -45,15 +45,13 @@ def read_file(self, file_id):
         if started is None:
             return
         path, left = started
-        if len(left) <= 1:
-            # NB: one page: no point in a round trip through the broker.
-            for number in left:
-                pipeline.page(settings, file_id, number, path)
-            if pipeline.finish(settings, file_id):
-                self.app.send_task(DELIVER_INDEX)
-            return
-        for number in left:
+        # NB: pages with a good text layer cost milliseconds: read them here, in one
+        # transaction; from the first page that needs OCR on, share the pages out.
+        pages, rest = pipeline.read_leading(settings, path, left)
+        for number in rest:
             self.app.send_task(READ_PAGE, args=[file_id, number])
+        if pipeline.store(settings, file_id, pages) and pipeline.finish(settings, file_id):
+            self.app.send_task(DELIVER_INDEX)
     _guard(self, file_id, run)
 
 

@@ -18,6 +18,16 @@ def test_match_expression():
     assert sql.exact_expression(parse_text("")) is None
 
 
+def test_keyword_filters_of_a_text_search_go_into_the_match():
+    query = Query(text="an", kinds=["file", "dossier"], procedures=["1.2"], overdue=True)
+    assert sql.tag_expression(query) == (
+        "tags : (t0x646f7373696572 OR t0x66696c65) AND tags : (t1x312e32)")
+    assert sql.filters(query, tags=True) == ("d.overdue = ?", [1])
+    assert sql.tag_expression(Query(text="an")) is None
+    doc = prepare({"id": "d:1", "kind": "file", "version": 1, "procedure_code": "1.2"})
+    assert sql.fts_columns(doc)[2] == "t0x66696c65 t1x312e32"
+
+
 def test_facet_counts_sum_the_combinations():
     rows = [("file", "done", 3), ("file", "received", 2), ("dossier", "done", 5),
             ("dossier", None, 1)]
@@ -39,9 +49,9 @@ def test_filters_sql():
 
 def test_score_adds_the_symbol_bonus():
     score, params = sql.score(parse_text("so 15/QĐ-UBND"))
-    assert score.startswith("-bm25(fts, 3.0, 1.0) + 100.0")
+    assert score.startswith("-bm25(fts, 3.0, 1.0, 0.0) + 100.0")
     assert params == ["15/qd-ubnd", "15/qd-ubnd"]
-    assert sql.score(parse_text("an")) == ("-bm25(fts, 3.0, 1.0)", [])
+    assert sql.score(parse_text("an")) == ("-bm25(fts, 3.0, 1.0, 0.0)", [])
 
 
 def test_order_by():
@@ -65,6 +75,9 @@ def test_schema_and_statements_run_on_sqlite():
     assert conn.execute(exact, ['"nguyen"']).fetchall() == []
     assert conn.execute(match, ['meta_folded : "nguyen"']).fetchall() == [(rowid,)]
     assert conn.execute(match, ['body_folded : "mot hai"']).fetchall() == []  # page break
+    assert conn.execute(match, ['"nguyen" AND tags : t0x646f7373696572']).fetchall() == [
+        (rowid,)]
+    assert conn.execute(match, ['"nguyen" AND tags : t0x66696c65']).fetchall() == []
     assert sql.unpack(conn.execute("SELECT source FROM sources").fetchone()[0]) == doc
     conn.execute(sql.DELETE_FTS, [rowid, *sql.fts_columns(doc)])
     conn.execute(sql.DELETE_EXACT, [rowid, sql.exact_column(doc)])
