@@ -4,6 +4,7 @@
   var box = document.getElementById("components");
   if (!box || !window.fetch) { return; }
   var api = box.getAttribute("data-api");
+  var labels = JSON.parse(box.getAttribute("data-labels") || "{}");
   function pending() {
     return box.querySelectorAll('td.reading[data-state="queued"], td.reading[data-state="running"]').length > 0;
   }
@@ -12,7 +13,7 @@
     if (!cell) { return; }
     var r = version.reading;
     cell.setAttribute("data-state", r.state);
-    cell.querySelector(".state").textContent = r.state;
+    cell.querySelector(".state").textContent = labels[r.state] || r.state;
     var bar = cell.querySelector("progress");
     bar.max = r.pages_total || 1; bar.value = r.pages_done;
     cell.querySelector(".pages").textContent = r.pages_done + "/" + (r.pages_total || "?");
