@@ -66,3 +66,10 @@ def test_fold_fast_is_fold(text):
     from records.search.schema import fold_fast
     from records.textnorm import fold
     assert fold_fast(text) == fold(text)
+
+
+@pytest.mark.parametrize("text", FOLD_SAMPLES + ["  Đơn\tđề  nghị\n\nsố 15/QĐ-UBND  "])
+def test_fold_tokens_has_the_words_of_fold(text):
+    from records.search.schema import fold_tokens
+    from records.textnorm import fold
+    assert fold_tokens(text).split() == fold(text).split()
