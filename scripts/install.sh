@@ -37,7 +37,9 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
 fi
 
 # The Vietnamese and English catalogs are compiled from the .po files kept in git.
-.venv/bin/pybabel compile -d src/records/locale -D records 2>&1 | grep -v "^compiling" || true
+for domain in records colander; do
+  .venv/bin/pybabel compile -d src/records/locale -D $domain 2>&1 | grep -v "^compiling" || true
+done
 
 if [ $want_test = 1 ]; then
   # Elasticsearch refuses to run as root: a dedicated user owns it.

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 from records import clock
+from records.i18n import _
 from records.archive import file_disposed
 from records.resources.files import FileVersion
 
@@ -40,12 +41,13 @@ def _max_pages(settings):
 
 
 def fail(settings, file_id, reason):
-    """Mark the reading failed with a reason a person understands (the bytes stay)."""
+    """Mark the reading failed with a reason a person understands (the bytes stay): a
+    translation string (records.i18n), stored in English and translatable for pages."""
     def mark(portal, txn):
         reading = _version(portal, file_id).reading
         if reading.state != "done":
             reading.state = "failed"
-            reading.reason = reason
+            reading.set_reason(reason)
             reading.updated_at = clock.now()
     storage.write(settings, mark)
 
@@ -59,12 +61,13 @@ def begin(settings, file_id):
     if state == "done":
         return None
     if media_type not in READABLE:
-        fail(settings, file_id, f"{media_type} files are kept but not read")
+        fail(settings, file_id, _("${type} files are kept but not read",
+                                  mapping={"type": media_type}))
         return None
     try:
         total = count_pages(path, max_pages=_max_pages(settings))
     except ReadError as e:
-        fail(settings, file_id, e.reason)
+        fail(settings, file_id, e.message)
         return None
 
     def start(portal, txn):
@@ -72,7 +75,7 @@ def begin(settings, file_id):
         if reading.state == "done":
             return None
         reading.state = "running"
-        reading.reason = None
+        reading.set_reason(None)
         reading.pages_total = total
         reading.attempts += 1
         reading.updated_at = clock.now()
@@ -173,7 +176,7 @@ def finish(settings, file_id):
                 derived.reading.state = "done"
                 reading.derived_pdf = portal.register_file(derived)
             reading.state = "done"
-            reading.reason = None
+            reading.set_reason(None)
             reading.updated_at = clock.now()
             if version.owner is not None:
                 portal.outbox.add(version.owner)  # its text is now searchable

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from records.i18n import _
 from records.jobs import DELIVER_INDEX, FINISH_FILE, READ_FILE, READ_PAGE
 from records.search.interfaces import SearchUnavailable
 
@@ -28,11 +29,11 @@ def _guard(task, file_id, step):
     except pipeline.Gone:
         log.info("file %s is gone; nothing to read", file_id)
     except ReadError as e:
-        pipeline.fail(settings, file_id, e.reason)
+        pipeline.fail(settings, file_id, e.message)
     except Exception:
         log.exception("reading file %s failed", file_id)
-        pipeline.fail(settings, file_id, "the file could not be read because of an internal "
-                                         "error; it can be retried")
+        pipeline.fail(settings, file_id, _("the file could not be read because of an "
+                                           "internal error; it can be retried"))
     return None
 
 

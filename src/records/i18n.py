@@ -1,5 +1,19 @@
-"""Languages: Vietnamese by default, English switchable (cookie ``_LOCALE_``)."""
-from pyramid.i18n import TranslationStringFactory
+"""Languages: Vietnamese by default, English switchable (cookie ``_LOCALE_``).
+
+Messages shown to people (errors, refusals, reading failures) are raised or stored as
+:class:`TranslationString` s with a ``mapping``: ``_("the file ${name} is empty",
+mapping={"name": name})``. Where they are shown:
+
+* pages translate them into the request's language: :func:`translate` in views, the
+  ``tr`` filter in templates (``{{ message|tr }}``; plain strings pass through unchanged);
+* the JSON API, logs and ``str(exception)`` keep the English text: :func:`english`. The API
+  is a stable contract for clients, so its error texts stay English whatever the language.
+
+Exceptions carrying such a message derive from :class:`Translatable`: ``str(e)`` is the
+English sentence, ``e.message`` the translation string.
+"""
+from jinja2 import pass_context
+from pyramid.i18n import TranslationString, TranslationStringFactory
 
 _ = TranslationStringFactory("records")
 LANGUAGES = ("vi", "en")
@@ -10,6 +24,63 @@ def locale_negotiator(request):
         if value in LANGUAGES:
             return value
     return request.registry.settings.get("pyramid.default_locale_name", "vi")
+
+
+def _with_mapping(message, mapping):
+    return TranslationString(message, domain=message.domain, default=message.default,
+                             mapping=mapping, context=message.context)
+
+
+def english(message):
+    """The English text of ``message``: a translation string filled from its mapping (whose
+    values may be translation strings too); anything else unchanged."""
+    if not isinstance(message, TranslationString):
+        return message
+    if message.mapping:
+        message = _with_mapping(message, {k: english(v) for k, v in message.mapping.items()})
+    return str(message.interpolate())
+
+
+def translate(request, message):
+    """``message`` in the request's language (nested translation strings in the mapping are
+    translated too); plain strings and None are returned unchanged."""
+    if not isinstance(message, TranslationString):
+        return message
+    if message.mapping:
+        message = _with_mapping(message, {k: translate(request, v)
+                                          for k, v in message.mapping.items()})
+    return request.localizer.translate(message)
+
+
+def joined(messages, separator="; "):
+    """One message made of several (each translated on its own); a single one unchanged."""
+    messages = list(messages)
+    if len(messages) == 1:
+        return messages[0]
+    names = [f"m{i}" for i in range(len(messages))]
+    return TranslationString(separator.join("${%s}" % n for n in names), domain="records",
+                             mapping=dict(zip(names, messages)))
+
+
+def message_of(error):
+    """What to show for an exception: its translation string when it has one."""
+    message = getattr(error, "message", None)
+    return message if isinstance(message, TranslationString) else str(error)
+
+
+class Translatable:
+    """Mixin for exceptions whose message is shown to people (see the module docstring)."""
+
+    def __init__(self, message="", *args):
+        super().__init__(english(message), *args)
+        self.message = message
+
+
+@pass_context
+def tr_filter(context, message):
+    """Template filter: ``{{ message|tr }}`` in the page's language."""
+    request = context.get("request")
+    return translate(request, message) if request is not None else english(message)
 
 
 def includeme(config):

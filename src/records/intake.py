@@ -7,6 +7,7 @@ import secrets
 
 import argon2
 
+from records.i18n import _
 from records.resources.dossiers import Component, Dossier
 from records.uploads import store_upload
 from records.workflow import WorkflowError
@@ -47,7 +48,8 @@ def issue_code(portal, unit_id, day):
     key = f"{unit_id}-{day:%y%m%d}"
     number = portal.sequences.next(key)
     if number > 9999:
-        raise IntakeError(f"unit {unit_id} has received 9,999 dossiers today")
+        raise IntakeError(_("unit ${unit} has received 9,999 dossiers today",
+                            mapping={"unit": unit_id}))
     return f"{key}-{number:04d}"
 
 
@@ -59,16 +61,18 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
     """
     procedure = portal.procedures.get(data["procedure"])
     if procedure is None or not procedure.active:
-        raise IntakeError(f"unknown procedure {data['procedure']!r}")
+        raise IntakeError(_("unknown procedure ${code}",
+                            mapping={"code": repr(data["procedure"])}))
     unit_id = data.get("unit") or actor.unit
     if unit_id not in portal.units:
-        raise IntakeError(f"unknown unit {unit_id!r}")
+        raise IntakeError(_("unknown unit ${unit}", mapping={"unit": repr(unit_id)}))
     if "admin" not in actor.roles and unit_id not in actor.units:
-        raise IntakeError("you can receive only at your own unit")
+        raise IntakeError(_("you can receive only at your own unit"))
     known = {c["key"] for c in procedure.components}
     extra = set(uploads) - known
     if extra:
-        raise IntakeError(f"procedure {procedure.code} has no component {sorted(extra)[0]!r}")
+        raise IntakeError(_("procedure ${code} has no component ${key}",
+                            mapping={"code": procedure.code, "key": repr(sorted(extra)[0])}))
     missing = [c["name"] for c in procedure.components
                if c.get("required") and not uploads.get(c["key"])]
     pin = new_pin()

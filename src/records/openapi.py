@@ -38,7 +38,9 @@ OPENAPI = {
                 "note": {"type": "string"}}},
             "Reading": {"type": "object", "properties": {
                 "state": {"enum": ["queued", "running", "done", "failed"]},
-                "reason": {"type": ["string", "null"]}, "pages_done": {"type": "integer"},
+                "reason": {"type": ["string", "null"], "description": "why reading failed, in English"},
+                "reason_text": {"type": "string", "description": "the reason in the request's language (present with a reason)"},
+                "pages_done": {"type": "integer"},
                 "pages_total": {"type": ["integer", "null"]}}},
             "FileVersion": {"type": "object", "properties": {
                 "file_id": {"type": "string"}, "filename": {"type": "string"},

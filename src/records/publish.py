@@ -28,6 +28,7 @@ import tempfile
 import pymupdf
 
 from records import workflow
+from records.i18n import _
 from records.printing import font_file, qr_png
 from records.resources.dossiers import Result
 from records.resources.files import CHUNK, FileVersion
@@ -49,6 +50,20 @@ class ResultError(workflow.WorkflowError):
         self.status = status
 
 
+# In messages: the English text is the code itself; pages show it translated.
+LEADER_ACTIONS = {"publish": _("publish"), "revoke": _("revoke"), "supersede": _("supersede")}
+RESULT_STATUSES = {"draft": _("draft"), "approved": _("approved"), "published": _("published"),
+                   "revoked": _("revoked"), "superseded": _("superseded")}
+
+
+def _status(result):
+    return RESULT_STATUSES.get(result.status, result.status)
+
+
+def _state(dossier):
+    return workflow.STATE_LABELS.get(dossier.state, dossier.state)
+
+
 def verify_url(public_url, token):
     return f"{public_url.rstrip('/')}/verify/{token}"
 
@@ -57,13 +72,14 @@ def verify_url(public_url, token):
 
 def _require_processing_unit(actor, dossier):
     if not workflow.in_scope(actor, dossier, ("processing",)):
-        raise ResultError("only the processing unit of this dossier handles its results",
+        raise ResultError(_("only the processing unit of this dossier handles its results"),
                           status=403)
 
 
 def _require_leader(actor, dossier, what):
     if not actor.roles & {"leader", "admin"}:
-        raise ResultError(f"only a leader may {what} a result", status=403)
+        raise ResultError(_("only a leader may ${what} a result",
+                            mapping={"what": LEADER_ACTIONS[what]}), status=403)
     _require_processing_unit(actor, dossier)
 
 
@@ -85,17 +101,19 @@ def check_pdf(version, max_pages):
     try:
         with version.open() as f, pymupdf.open(stream=f.read(), filetype="pdf") as doc:
             if doc.needs_pass or doc.is_encrypted:
-                raise ResultError("the PDF is password protected; attach an unprotected copy",
-                                  status=422)
+                raise ResultError(
+                    _("the PDF is password protected; attach an unprotected copy"), status=422)
             pages = doc.page_count
     except ResultError:
         raise
     except Exception:  # NB: MuPDF raises several kinds of errors for a broken file
-        raise ResultError("the PDF could not be opened; it may be damaged", status=422) from None
+        raise ResultError(_("the PDF could not be opened; it may be damaged"),
+                          status=422) from None
     if pages < 1:
-        raise ResultError("the PDF has no pages", status=422)
+        raise ResultError(_("the PDF has no pages"), status=422)
     if pages > max_pages:
-        raise ResultError(f"the PDF has {pages} pages; the limit is {max_pages}", status=413)
+        raise ResultError(_("the PDF has ${pages} pages; the limit is ${limit}",
+                            mapping={"pages": pages, "limit": max_pages}), status=413)
     return pages
 
 
@@ -105,8 +123,11 @@ def _new_result(portal, dossier, stream, filename, meta, actor, now, limit, max_
                                 allowed_types={PDF}, limit=limit, unit_id=dossier.processing_unit,
                                 owner=dossier.code)
     except UploadError as e:
-        raise ResultError(str(e).replace(f"(accepted: {PDF})", "(a result must be a PDF)"),
-                          status=e.status) from None
+        message = e.message
+        if e.status == 415:
+            message = _("the file ${name} is ${type}, which is not accepted (a result must be a "
+                        "PDF)", mapping=message.mapping)
+        raise ResultError(message, status=e.status) from None
     check_pdf(original, max_pages)
     original.derivation = "result"
     portal.register_file(original)
@@ -122,10 +143,10 @@ def attach(portal, dossier, stream, filename, meta, actor, now, limit, max_pages
     """Attach a result document (PDF) as a draft. ``meta``: doc_type, number_symbol, issuer,
     issue_date (date), valid_until (date or None), kind. Returns the :class:`Result`."""
     if dossier.state != "in_processing":
-        raise ResultError(f"a result is attached while the dossier is in processing, not "
-                          f"in state {dossier.state}", status=409)
+        raise ResultError(_("a result is attached while the dossier is in processing, not in "
+                            "state ${state}", mapping={"state": _state(dossier)}), status=409)
     if not actor.roles & {"processing", "leader", "admin"}:
-        raise ResultError("your role may not attach a result", status=403)
+        raise ResultError(_("your role may not attach a result"), status=403)
     _require_processing_unit(actor, dossier)
     result = _new_result(portal, dossier, stream, filename, meta, actor, now, limit, max_pages)
     dossier.record("attach_result", actor.login, now, actor.unit, dossier.state, dossier.state,
@@ -139,11 +160,11 @@ def publish(portal, dossier, result, actor, now, public_url):
     """Stamp the approved result and publish it as the e-result. Returns the new version."""
     _require_leader(actor, dossier, "publish")
     if result.status != "approved":
-        raise ResultError(f"only an approved result can be published (this one is "
-                          f"{result.status})", status=409)
+        raise ResultError(_("only an approved result can be published (this one is ${status})",
+                            mapping={"status": _status(result)}), status=409)
     if dossier.state != "result_ready":
-        raise ResultError(f"results are published when the result is ready, not in state "
-                          f"{dossier.state}", status=409)
+        raise ResultError(_("results are published when the result is ready, not in state "
+                            "${state}", mapping={"state": _state(dossier)}), status=409)
     _publish(portal, dossier, result, actor, now, public_url)
     dossier.record("publish_result", actor.login, now, actor.unit, dossier.state,
                    dossier.state, f"{result.doc_type} {result.number_symbol}")
@@ -244,9 +265,10 @@ def revoke(dossier, result, reason, actor, now):
     _require_leader(actor, dossier, "revoke")
     reason = (reason or "").strip()
     if not reason:
-        raise ResultError("give the reason for revoking the result")
+        raise ResultError(_("give the reason for revoking the result"))
     if result.status not in ("draft", "approved", "published"):
-        raise ResultError(f"a {result.status} result cannot be revoked", status=409)
+        raise ResultError(_("a ${status} result cannot be revoked",
+                            mapping={"status": _status(result)}), status=409)
     result.status = "revoked"
     result.status_reason = reason
     result.status_at, result.status_by = now, actor.login
@@ -261,12 +283,13 @@ def supersede(portal, dossier, old, stream, filename, meta, reason, actor, now, 
     _require_leader(actor, dossier, "supersede")
     reason = (reason or "").strip()
     if not reason:
-        raise ResultError("give the reason for replacing the result")
+        raise ResultError(_("give the reason for replacing the result"))
     if old.status != "published":
-        raise ResultError(f"only a published result can be superseded (this one is "
-                          f"{old.status})", status=409)
+        raise ResultError(_("only a published result can be superseded (this one is ${status})",
+                            mapping={"status": _status(old)}), status=409)
     if dossier.state not in ("result_ready", "returned"):
-        raise ResultError(f"cannot supersede a result in state {dossier.state}", status=409)
+        raise ResultError(_("cannot supersede a result in state ${state}",
+                            mapping={"state": _state(dossier)}), status=409)
     new = _new_result(portal, dossier, stream, filename, meta, actor, now, limit, max_pages)
     new.status = "approved"
     new.approved_by, new.approved_at = actor.login, now

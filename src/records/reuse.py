@@ -7,11 +7,12 @@ one stores a *reference* pinned to one immutable file version: no copy is made.
 import datetime
 
 from records.archive import file_disposed, is_disposed
+from records.i18n import Translatable, _
 
 NOT_REUSABLE_KINDS = frozenset({"application-form", "receipt", ""})
 
 
-class ReuseError(ValueError):
+class ReuseError(Translatable, ValueError):
     """The reference cannot be attached (shown to the officer as a 4xx)."""
 
 
@@ -83,14 +84,14 @@ def attach(portal, dossier, component_key, source, actor, now):
     """Make ``component_key`` refer to the offer ``source``; returns the reference dict."""
     component = dossier.components.get(component_key)
     if component is None:
-        raise ReuseError(f"no component {component_key!r}")
+        raise ReuseError(_("no component ${key}", mapping={"key": repr(component_key)}))
     if component.versions or component.reference:
-        raise ReuseError("this component already has a file")
+        raise ReuseError(_("this component already has a file"))
     offer = next((o for o in candidates(portal, dossier, component, now.date())
                   if o["source"] == source), None)
     if offer is None:
-        raise ReuseError("that document is not offered for this component (it may have been "
-                         "revoked, superseded or expired)")
+        raise ReuseError(_("that document is not offered for this component (it may have "
+                           "been revoked, superseded or expired)"))
     version = portal.files[offer["file_id"]]
     component.reference = {
         "source": source, "kind": offer["kind"], "dossier": offer["dossier"],

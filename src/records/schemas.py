@@ -3,6 +3,7 @@ import re
 
 import colander
 
+from records.i18n import _, english, joined
 from records.textnorm import clean
 
 CHANNELS = ("in_person", "online", "postal")
@@ -23,13 +24,13 @@ class Applicant(colander.MappingSchema):
     id_number = colander.SchemaNode(
         colander.String(), preparer=_text,
         validator=colander.Regex(r"^(\d[ .]?){9}(\d[ .]?)*(-\d{3})?$",
-                                 "a citizen ID has 12 digits (CCCD) or 9 (old CMND); "
-                                 "a tax code has 10 or 13 digits"))
+                                 _("a citizen ID has 12 digits (CCCD) or 9 (old CMND); "
+                                   "a tax code has 10 or 13 digits")))
     address = colander.SchemaNode(colander.String(), preparer=_text, missing="",
                                   validator=colander.Length(max=500))
     phone = colander.SchemaNode(colander.String(), preparer=_text, missing="",
                                 validator=colander.Regex(r"^\+?[0-9 .\-]{8,15}$",
-                                                         "not a phone number"))
+                                                         _("not a phone number")))
     email = colander.SchemaNode(colander.String(), preparer=_text, missing="",
                                 validator=colander.Email())
 
@@ -39,9 +40,9 @@ class Applicant(colander.MappingSchema):
         if value["kind"] == "person":
             if not re.fullmatch(r"\d{12}|\d{9}", raw):
                 raise colander.Invalid(node["id_number"],
-                                       "a citizen ID has 12 digits (CCCD) or 9 (old CMND)")
+                                       _("a citizen ID has 12 digits (CCCD) or 9 (old CMND)"))
         elif not re.fullmatch(r"\d{10}(-?\d{3})?", raw):
-            raise colander.Invalid(node["id_number"], "a tax code has 10 or 13 digits")
+            raise colander.Invalid(node["id_number"], _("a tax code has 10 or 13 digits"))
         elif len(digits) == 13:
             digits = f"{digits[:10]}-{digits[10:]}"  # the printed form of a branch's tax code
         value["id_number"] = digits
@@ -67,6 +68,23 @@ class Action(colander.MappingSchema):
     new_due = colander.SchemaNode(colander.Date(), missing=None)
 
 
+def messages_of(invalid):
+    """A flat {field: message} dict from a colander.Invalid; the messages are translation
+    strings (ours in the "records" domain, colander's own in "colander"): pages translate
+    them (records.i18n.translate, the ``tr`` filter)."""
+    found = {}
+    for path in invalid.paths():
+        messages, keys = [], []
+        for exc in path:
+            if exc.msg:
+                messages.extend(exc.messages())
+            if exc._keyname():
+                keys.append(exc._keyname())
+        key = ".".join(keys)
+        found[key.split(".")[-1] if key else "form"] = joined(messages)
+    return found
+
+
 def errors_of(invalid):
-    """A flat {field: message} dict from a colander.Invalid (for pages and the API)."""
-    return {key.split(".")[-1] if key else "form": msg for key, msg in invalid.asdict().items()}
+    """A flat {field: English message} dict from a colander.Invalid (for the API)."""
+    return {key: english(message) for key, message in messages_of(invalid).items()}

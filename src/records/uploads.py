@@ -7,13 +7,14 @@ import os
 
 import magic
 
+from records.i18n import Translatable, _
 from records.resources.files import FileTooLarge, FileVersion
 from records.textnorm import clean
 
 HEAD = 8192
 
 
-class UploadError(ValueError):
+class UploadError(Translatable, ValueError):
     """A file that cannot be accepted; the message is shown to the user (HTTP 4xx)."""
 
     def __init__(self, message, status=400):
@@ -90,19 +91,24 @@ def store_upload(stream, filename, *, uploaded_by, uploaded_at, allowed_types, l
 
 def _check(filename, size, head, allowed_types):
     if not size:
-        raise UploadError(f"the file {safe_filename(filename)!r} is empty")
+        raise UploadError(_("the file ${name} is empty", mapping={"name": _quoted(filename)}))
     media_type = detect_media_type(head)
     if allowed_types and media_type not in allowed_types:
-        raise UploadError(
-            f"the file {safe_filename(filename)!r} is {media_type}, which is not accepted "
-            f"(accepted: {', '.join(sorted(allowed_types))})", status=415)
+        raise UploadError(_(
+            "the file ${name} is ${type}, which is not accepted (accepted: ${accepted})",
+            mapping={"name": _quoted(filename), "type": media_type,
+                     "accepted": ", ".join(sorted(allowed_types))}), status=415)
     return media_type
 
 
+def _quoted(filename):
+    return repr(safe_filename(filename))
+
+
 def _too_large(filename, limit):
-    return UploadError(
-        f"the file {safe_filename(filename)!r} is larger than the limit of "
-        f"{limit // (1024 * 1024)} MB", status=413)
+    return UploadError(_("the file ${name} is larger than the limit of ${mb} MB",
+                         mapping={"name": _quoted(filename), "mb": limit // (1024 * 1024)}),
+                       status=413)
 
 
 def _adopt(spooled, filename, *, uploaded_by, uploaded_at, allowed_types, limit, unit_id,

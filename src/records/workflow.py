@@ -7,13 +7,15 @@ fire it and the unit the officer must belong to (the receiving or the processing
 import datetime
 from dataclasses import dataclass
 
+from records.i18n import Translatable, _
+
 STATES = ("received", "in_processing", "supplement_requested", "result_ready", "returned",
           "rejected", "withdrawn")
 OPEN_STATES = ("received", "in_processing", "supplement_requested", "result_ready")
 CLOSED_STATES = ("returned", "rejected", "withdrawn")
 
 
-class WorkflowError(Exception):
+class WorkflowError(Translatable, Exception):
     """A transition that is not allowed; the message says why (shown to the user)."""
 
 
@@ -55,6 +57,21 @@ TRANSITIONS = {t.name: t for t in (
 )}
 
 
+# In messages ("cannot ${action} a dossier in state ${state}"): English text is the same as
+# before (the action name with spaces, the state's code); pages show them translated.
+ACTION_VERBS = {
+    "transfer": _("transfer"), "request_supplement": _("request supplement"),
+    "receive_supplement": _("receive supplement"), "approve": _("approve"),
+    "return": _("return"), "reject": _("reject"), "withdraw": _("withdraw"),
+    "reschedule": _("reschedule"),
+}
+STATE_LABELS = {
+    "received": _("received"), "in_processing": _("in_processing"),
+    "supplement_requested": _("supplement_requested"), "result_ready": _("result_ready"),
+    "returned": _("returned"), "rejected": _("rejected"), "withdrawn": _("withdrawn"),
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts: login, roles, their own unit and the unit ids it covers (itself + below)."""
@@ -86,16 +103,19 @@ def available(actor, dossier):
 
 def check(actor, dossier, transition):
     if dossier.state not in transition.sources:
-        raise WorkflowError(
-            f"cannot {transition.name.replace('_', ' ')} a dossier in state {dossier.state}")
+        raise WorkflowError(_("cannot ${action} a dossier in state ${state}",
+                                mapping={"action": ACTION_VERBS[transition.name],
+                                         "state": STATE_LABELS.get(dossier.state,
+                                                                   dossier.state)}))
     if transition.name == "reschedule" and dossier.rescheduled:
-        raise WorkflowError("a dossier can be rescheduled only once")
+        raise WorkflowError(_("a dossier can be rescheduled only once"))
     if "admin" in actor.roles:
         return
     if not set(transition.roles) & set(actor.roles):
-        raise Forbidden(f"your role may not {transition.name.replace('_', ' ')}")
+        raise Forbidden(_("your role may not ${action}",
+                          mapping={"action": ACTION_VERBS[transition.name]}))
     if not in_scope(actor, dossier, transition.scope):
-        raise Forbidden("this dossier is not handled by your unit")
+        raise Forbidden(_("this dossier is not handled by your unit"))
 
 
 def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_unit=None,
@@ -107,16 +127,16 @@ def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_uni
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
-        raise InvalidInput(f"unknown action {name!r}")
+        raise InvalidInput(_("unknown action ${name}", mapping={"name": repr(name)}))
     check(actor, dossier, transition)
     note = (note or "").strip()
     if transition.note_required and not note:
-        raise InvalidInput("a reason is required for this action")
+        raise InvalidInput(_("a reason is required for this action"))
     before = dossier.state
     today = now.date()
     if name == "transfer":
         if not processing_unit:
-            raise InvalidInput("choose the department that will process the dossier")
+            raise InvalidInput(_("choose the department that will process the dossier"))
         dossier.processing_unit = processing_unit
     elif name == "request_supplement":
         dossier.paused_at = now
@@ -130,16 +150,16 @@ def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_uni
     elif name == "approve":
         drafts = [r for r in dossier.results if r.status == "draft"]
         if not drafts:
-            raise WorkflowError("attach a result before approving")
+            raise WorkflowError(_("attach a result before approving"))
         for result in drafts:
             result.status = "approved"
             result.approved_by = actor.login
             result.approved_at = now
     elif name == "reschedule":
         if not is_overdue(dossier, today):
-            raise WorkflowError("only a late dossier can be rescheduled")
+            raise WorkflowError(_("only a late dossier can be rescheduled"))
         if new_due is None or new_due <= today:
-            raise InvalidInput("give a new due date after today")
+            raise InvalidInput(_("give a new due date after today"))
         dossier.rescheduled = {"reason": note, "by": actor.login, "at": now,
                                "previous_due": dossier.due_at}
         dossier.due_at = new_due

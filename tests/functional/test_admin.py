@@ -29,7 +29,7 @@ def test_admin_edits_a_procedure_time_and_intake_uses_it(web, officers, portal):
         assert p.procedures["1.001193"].days == 4
     form = web.get("/procedures/edit", {"code": "1.001193"}).forms["procedure-form"]
     form["components"] = "not json"
-    assert "JSON list" in form.submit(status=400).text
+    assert "danh sách JSON" in form.submit(status=400).text
 
 
 def test_only_admins_edit_procedures_and_users(web, officers):

@@ -227,7 +227,7 @@ def test_the_dossier_page_shows_results_and_leader_actions(web, officers):
         form[key] = value
     form["file"] = Upload("anh.png", png_bytes(), "image/png")
     refused = form.submit(status=415)
-    assert "not accepted" in refused.html.find(id="action-error").text
+    assert "không được chấp nhận" in refused.html.find(id="action-error").text
     web.reset()
     login(web, "lead1")
     page = web.get(f"/dossiers/{code}")

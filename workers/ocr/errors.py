@@ -1,8 +1,10 @@
 """The one error the reading raises for input it cannot read."""
+from records.i18n import english
 
 
 class ReadError(Exception):
-    """The file cannot be read; ``reason`` is a sentence a person understands.
+    """The file cannot be read; ``reason`` is a sentence a person understands (English),
+    ``message`` the same as a translation string (records.i18n) that pages translate.
 
     Raised for encrypted, corrupt or empty PDFs, images too large to decode safely, files
     with more pages than allowed, and types that are not PDF/JPEG/PNG/TIFF. A page that is
@@ -10,5 +12,6 @@ class ReadError(Exception):
     """
 
     def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(english(reason))
+        self.reason = english(reason)
+        self.message = reason

@@ -12,6 +12,8 @@ import warnings
 import pymupdf
 from PIL import Image, UnidentifiedImageError
 
+from records.i18n import _
+
 from .errors import ReadError
 
 # NB: A4 at 600 dpi is 35 Mpx; a page image beyond 80 Mpx is a bomb or a mistake, and
@@ -29,14 +31,15 @@ def sniff(path):
         with open(path, "rb") as f:
             head = f.read(1024)
     except OSError as exc:
-        raise ReadError(f"The file cannot be opened: {exc.strerror or exc}.") from exc
+        raise ReadError(_("The file cannot be opened: ${error}.",
+                          mapping={"error": str(exc.strerror or exc)})) from exc
     if not head:
-        raise ReadError("The file is empty.")
+        raise ReadError(_("The file is empty."))
     for magic, kind in _SIGNATURES:
         # NB: some PDF writers put junk before %PDF; readers accept it within the first KiB.
         if head.startswith(magic) or (kind == "pdf" and magic in head):
             return kind
-    raise ReadError("Unsupported file type: only PDF, JPEG, PNG and TIFF files can be read.")
+    raise ReadError(_("Unsupported file type: only PDF, JPEG, PNG and TIFF files can be read."))
 
 
 class PdfSource:
@@ -47,21 +50,22 @@ class PdfSource:
         try:
             self.doc = pymupdf.open(path, filetype="pdf")
         except Exception as exc:  # PyMuPDF raises several types for a broken file
-            raise ReadError("The PDF is damaged and cannot be opened.") from exc
+            raise ReadError(_("The PDF is damaged and cannot be opened.")) from exc
         if self.doc.needs_pass or self.doc.is_encrypted:
             self.doc.close()
-            raise ReadError("The PDF is password-protected (encrypted); "
-                            "please upload it without a password.")
+            raise ReadError(_("The PDF is password-protected (encrypted); "
+                              "please upload it without a password."))
         try:
             self.count = self.doc.page_count
         except Exception as exc:
-            raise ReadError("The PDF is damaged and its pages cannot be counted.") from exc
+            raise ReadError(_("The PDF is damaged and its pages cannot be counted.")) from exc
 
     def page(self, index):
         try:
             return self.doc.load_page(index)
         except Exception as exc:
-            raise ReadError(f"Page {index + 1} of the PDF is damaged.") from exc
+            raise ReadError(_("Page ${page} of the PDF is damaged.",
+                              mapping={"page": index + 1})) from exc
 
     def close(self):
         self.doc.close()
@@ -78,20 +82,22 @@ class ImageSource:
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 self.image = Image.open(path)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ReadError("The image is too large to read safely "
-                            "(its pixel count suggests a decompression bomb).") from exc
+            raise ReadError(_("The image is too large to read safely "
+                              "(its pixel count suggests a decompression bomb).")) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ReadError("The image is damaged or not a supported image.") from exc
+            raise ReadError(_("The image is damaged or not a supported image.")) from exc
         self.format = self.image.format
         self.count = getattr(self.image, "n_frames", 1)
 
     def _check_size(self, index):
         width, height = self.image.size
         if width * height > self.pixel_limit:
-            raise ReadError(f"Page {index + 1} is too large to read safely: {width} x {height} "
-                            f"pixels (limit {self.pixel_limit:,}).")
+            raise ReadError(_("Page ${page} is too large to read safely: ${width} x ${height} "
+                              "pixels (limit ${limit}).",
+                              mapping={"page": index + 1, "width": width, "height": height,
+                                       "limit": f"{self.pixel_limit:,}"}))
         if width < 1 or height < 1:
-            raise ReadError(f"Page {index + 1} has no pixels.")
+            raise ReadError(_("Page ${page} has no pixels.", mapping={"page": index + 1}))
 
     def image_at(self, index):
         """The decoded frame ``index`` and its dpi (``DEFAULT_DPI`` when the file says none)."""
@@ -105,9 +111,10 @@ class ImageSource:
         except ReadError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ReadError("The image is too large to read safely.") from exc
+            raise ReadError(_("The image is too large to read safely.")) from exc
         except (OSError, EOFError, SyntaxError, ValueError) as exc:
-            raise ReadError(f"Page {index + 1} of the image is damaged.") from exc
+            raise ReadError(_("Page ${page} of the image is damaged.",
+                              mapping={"page": index + 1})) from exc
         dpi = frame.info.get("dpi") or self.image.info.get("dpi")
         try:
             dpi = float(dpi[0]) if dpi else 0.0
@@ -132,11 +139,12 @@ def open_source(path, *, max_pages=None, pixel_limit=PIXEL_LIMIT):
     source = PdfSource(path) if kind == "pdf" else ImageSource(path, pixel_limit)
     if source.count < 1:
         source.close()
-        raise ReadError("The file has no pages.")
+        raise ReadError(_("The file has no pages."))
     if max_pages is not None and source.count > max_pages:
         count = source.count
         source.close()
-        raise ReadError(f"The file has {count} pages; at most {max_pages} can be read.")
+        raise ReadError(_("The file has ${count} pages; at most ${limit} can be read.",
+                          mapping={"count": count, "limit": max_pages}))
     return source
 
 
@@ -147,12 +155,12 @@ def load_image_bytes(data, pixel_limit=PIXEL_LIMIT):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.width * image.height > pixel_limit:
-                raise ReadError("An image in the PDF is too large to read safely.")
+                raise ReadError(_("An image in the PDF is too large to read safely."))
             image.load()
     except ReadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ReadError("An image in the PDF is too large to read safely.") from exc
+        raise ReadError(_("An image in the PDF is too large to read safely.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ReadError("An image in the PDF is damaged.") from exc
+        raise ReadError(_("An image in the PDF is damaged.")) from exc
     return image

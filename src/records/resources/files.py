@@ -13,6 +13,8 @@ from BTrees.IOBTree import IOBTree
 from persistent import Persistent
 from ZODB.blob import Blob
 
+from records.i18n import TranslationString, english
+
 CHUNK = 1 << 20
 
 
@@ -119,9 +121,12 @@ class Reading(Persistent):
     at the same time touch different buckets.
     """
 
+    reason_message = None  # NB: a class default for readings stored before it existed
+
     def __init__(self):
         self.state = "queued"
-        self.reason = None
+        self.reason = None          # why reading failed, in English (the API's "reason")
+        self.reason_message = None  # the same as {"msgid", "mapping"}: pages translate it
         self.pages_total = None
         self.pages = IOBTree()
         self.page_count = 0     # NB: a plain int, see workers.pipeline.page
@@ -138,10 +143,24 @@ class Reading(Persistent):
     def reset(self):
         """Forget what was read (to read again after a failure); the bytes are untouched."""
         self.state = "queued"
-        self.reason = None
+        self.set_reason(None)
         self.pages = IOBTree()
         self.page_count = 0
         self.fields = {}
+
+    def set_reason(self, reason):
+        """Record why reading failed: a translation string (records.i18n) or plain text."""
+        self.reason = english(reason)
+        self.reason_message = ({"msgid": str(reason), "mapping": dict(reason.mapping or {})}
+                               if isinstance(reason, TranslationString) else None)
+
+    def reason_shown(self):
+        """The reason as a translation string for pages (plain text for older records)."""
+        message = self.reason_message
+        if message is None:
+            return self.reason
+        return TranslationString(message["msgid"], domain="records",
+                                 mapping=dict(message["mapping"]))
 
     def progress(self):
         return {"state": self.state, "reason": self.reason,

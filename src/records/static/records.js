@@ -20,7 +20,7 @@
     var reason = cell.querySelector(".reason");
     if (r.reason) {
       if (!reason) { reason = document.createElement("span"); reason.className = "reason error"; cell.appendChild(reason); }
-      reason.textContent = r.reason;
+      reason.textContent = r.reason_text || r.reason;
     }
   }
   function poll() {

@@ -10,7 +10,8 @@ def includeme(config):
                            "d = records.views.format:date_filter\n"
                            "size = records.views.format:size_filter\n"
                            "state = records.views.format:state_filter\n"
-                           "action = records.views.format:action_filter"),
+                           "action = records.views.format:action_filter\n"
+                           "tr = records.i18n:tr_filter"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")

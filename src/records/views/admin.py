@@ -7,7 +7,8 @@ from pyramid.view import view_config
 
 from records.resources.procedures import Procedures
 from records.resources.users import ROLES, User, Users
-from records.schemas import errors_of
+from records.i18n import _
+from records.schemas import messages_of
 from records.security import hash_password
 from records.textnorm import clean
 
@@ -29,14 +30,14 @@ class ProcedureEdit(colander.MappingSchema):
                 raise ValueError
         except ValueError:
             raise colander.Invalid(node["components"],
-                                   'a JSON list of {"key", "name", "required", "kind"}') from None
+                                   _('a JSON list of {"key", "name", "required", "kind"}')) from None
         value["components"] = comps
 
 
 class UserCreate(colander.MappingSchema):
     login = colander.SchemaNode(colander.String(),
                                 validator=colander.Regex(r"^[a-z0-9._-]{3,40}$",
-                                                         "3-40 of a-z 0-9 . _ -"))
+                                                         _("3-40 of a-z 0-9 . _ -")))
     name = colander.SchemaNode(colander.String(), preparer=clean)
     password = colander.SchemaNode(colander.String(), validator=colander.Length(min=10))
     unit = colander.SchemaNode(colander.String())
@@ -60,7 +61,7 @@ def procedure_edit(request):
             return HTTPSeeOther(request.resource_url(request.context))
         except colander.Invalid as e:
             request.response.status = 400
-            errors = errors_of(e)
+            errors = messages_of(e)
     return {"procedure": procedure, "errors": errors,
             "components_json": json.dumps(list(procedure.components), ensure_ascii=False, indent=1)}
 
@@ -74,15 +75,15 @@ def users(request):
         try:
             data = UserCreate().deserialize(values)
             if data["login"] in request.context:
-                raise colander.Invalid(UserCreate()["login"], "this login exists")
+                raise colander.Invalid(UserCreate()["login"], _("this login exists"))
             if data["unit"] not in request.root.units:
-                raise colander.Invalid(UserCreate()["unit"], "unknown unit")
+                raise colander.Invalid(UserCreate()["unit"], _("unknown unit"))
             request.context.add(data["login"], User(
                 data["login"], data["name"], hash_password(data["password"]),
                 set(data["roles"]) & set(ROLES), data["unit"]))
             return HTTPSeeOther(request.resource_url(request.context))
         except colander.Invalid as e:
             request.response.status = 400
-            errors = errors_of(e)
+            errors = messages_of(e)
     return {"users": list(request.context.values()), "roles": ROLES,
             "units": list(request.root.units.values()), "errors": errors}

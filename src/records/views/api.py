@@ -10,6 +10,7 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config, view_defaults
 
 from records import clock, workflow
+from records.i18n import translate
 from records.intake import IntakeError
 from records.openapi import OPENAPI
 from records.schemas import errors_of
@@ -29,13 +30,22 @@ def error(request, status, message, **extra):
     return {"error": message, **extra}
 
 
+def reading_json(request, reading):
+    """The reading's progress; ``reason`` is English (stable for clients), ``reason_text``
+    (only when there is a reason) the same in the request's language, for the page."""
+    out = reading.progress()
+    if out["reason"]:
+        out["reason_text"] = translate(request, reading.reason_shown())
+    return out
+
+
 def version_json(request, version):
     return {
         "file_id": version.file_id, "filename": version.filename,
         "media_type": version.media_type, "size": version.size, "sha256": version.sha256,
         "number": version.number, "uploaded_by": version.uploaded_by,
         "uploaded_at": version.uploaded_at.isoformat(), "derivation": version.derivation,
-        "reading": version.reading.progress(),
+        "reading": reading_json(request, version.reading),
         "href": request.route_url("api.file", code=_code_of(request), file_id=version.file_id),
     }
 

@@ -5,19 +5,24 @@ import colander
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 from records.calendar import default_calendar
-from records.schemas import Intake, errors_of
+from records.i18n import _, english
+from records.schemas import Intake, messages_of
 from records.settings import as_int, as_list
 
 FILE_PREFIX = "file."
 
 
 class InputError(Exception):
-    """Invalid input: ``errors`` maps field names to messages; ``status`` is the 4xx."""
+    """Invalid input: ``errors`` maps field names to messages (translation strings: pages
+    translate them, :meth:`english` gives the API's); ``status`` is the 4xx."""
 
     def __init__(self, errors, status=400):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__("; ".join(f"{k}: {english(v)}" for k, v in errors.items()))
         self.errors = errors
         self.status = status
+
+    def english(self):
+        return {k: english(v) for k, v in self.errors.items()}
 
 
 def upload_limits(request):
@@ -31,8 +36,8 @@ def check_content_length(request):
     length = request.content_length or 0
     # NB: multipart framing adds a little; allow 1 MB of it beyond the file limit.
     if length > limit + (1 << 20):
-        raise HTTPRequestEntityTooLarge(
-            f"the upload is larger than the limit of {limit // (1024 * 1024)} MB")
+        raise HTTPRequestEntityTooLarge(_("the upload is larger than the limit of ${mb} MB",
+                                          mapping={"mb": limit // (1024 * 1024)}))
 
 
 def uploads_from(request):
@@ -44,7 +49,7 @@ def uploads_from(request):
         if not hasattr(value, "file"):
             if value in ("", b""):
                 continue  # an empty file input sent by a browser
-            raise InputError({name: "expected a file upload"})
+            raise InputError({name: _("expected a file upload")})
         if not value.filename:
             continue  # NB: browsers send a file input left empty as a part with no name
         found.setdefault(name[len(FILE_PREFIX):], []).append((value.filename, value.file))
@@ -56,14 +61,14 @@ def intake_data(request):
     try:
         post = request.POST
     except Exception:  # NB: WebOb raises on a malformed multipart body
-        raise InputError({"form": "the form data could not be read"}) from None
+        raise InputError({"form": _("the form data could not be read")}) from None
     if "data" in post:
         try:
             raw = json.loads(post["data"])
         except (ValueError, TypeError):
-            raise InputError({"data": "not valid JSON"}) from None
+            raise InputError({"data": _("not valid JSON")}) from None
         if not isinstance(raw, dict):
-            raise InputError({"data": "expected a JSON object"})
+            raise InputError({"data": _("expected a JSON object")})
     else:
         raw = {"applicant": {}}
         for key, value in post.items():
@@ -75,7 +80,7 @@ def intake_data(request):
     try:
         return Intake().deserialize(raw)
     except colander.Invalid as e:
-        raise InputError(errors_of(e)) from None
+        raise InputError(messages_of(e)) from None
 
 
 def json_object(request):
@@ -85,7 +90,7 @@ def json_object(request):
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise InputError({"body": "expected a JSON object"})
+        raise InputError({"body": _("expected a JSON object")})
     return body
 
 

@@ -8,11 +8,12 @@ from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from records import clock, workflow
+from records.i18n import _, joined, message_of
 from records.jobs import READ_FILE, enqueue
 from records.resources.dossiers import Dossier, Dossiers
 from records.corrections import fields_view
 from records.reuse import ReuseError, attach, candidates, reference_status
-from records.schemas import Action, errors_of
+from records.schemas import Action, messages_of
 from records.security import can_see_dossier
 from records.textnorm import fold
 from records.uploads import UploadError, store_upload
@@ -113,7 +114,7 @@ def reuse(request):
         attach(request.root, request.context, request.POST.get("component", ""),
                request.POST.get("source", ""), request.actor, clock.now())
     except ReuseError as e:
-        return _back(request, str(e), status=400)
+        return _back(request, message_of(e), status=400)
     return HTTPSeeOther(request.resource_url(request.context))
 
 
@@ -122,7 +123,7 @@ def fire_action(request, dossier, values):
     data = Action().deserialize(values)
     units = request.root.units
     if data["processing_unit"] and data["processing_unit"] not in units:
-        raise workflow.InvalidInput("unknown department")
+        raise workflow.InvalidInput(_("unknown department"))
     workflow.fire(dossier, data["action"], request.actor, clock.now(), calendar(),
                   note=data["note"], unit=request.actor.unit,
                   processing_unit=data["processing_unit"], new_due=data["new_due"])
@@ -134,15 +135,16 @@ def act(request):
     try:
         fire_action(request, dossier, dict(request.POST))
     except colander.Invalid as e:
-        return _back(request, "; ".join(errors_of(e).values()), status=400)
+        return _back(request, joined(messages_of(e).values()), status=400)
     except workflow.Forbidden as e:
-        return _back(request, str(e), status=403)
+        return _back(request, message_of(e), status=403)
     except workflow.WorkflowError as e:
-        return _back(request, str(e), status=400)
+        return _back(request, message_of(e), status=400)
     return HTTPSeeOther(request.resource_url(dossier))
 
 
 def _back(request, message, status):
+    """The dossier page again with ``message`` (translated by the page), and a 4xx."""
     request.tm.doom()
     request.response.status = status
     values = dossier_page(request)
@@ -156,11 +158,11 @@ def add_version(request, dossier, key, filename, stream):
     """Append a new version to component ``key`` (earlier versions stay) and queue reading."""
     component = dossier.components.get(key)
     if component is None:
-        raise HTTPNotFound(f"no component {key!r}")
+        raise HTTPNotFound(_("no component ${key}", mapping={"key": repr(key)}))
     if component.reference is not None:
-        raise HTTPBadRequest("this component reuses an earlier result; it takes no upload")
+        raise HTTPBadRequest(_("this component reuses an earlier result; it takes no upload"))
     if dossier.state not in workflow.OPEN_STATES:
-        raise HTTPBadRequest("the dossier is closed")
+        raise HTTPBadRequest(_("the dossier is closed"))
     allowed, limit = upload_limits(request)
     now = clock.now()
     version = store_upload(stream, filename, uploaded_by=request.actor.login, uploaded_at=now,
@@ -178,12 +180,12 @@ def upload(request):
     check_content_length(request)
     upload = request.POST.get("file")
     if not hasattr(upload, "file"):
-        return _back(request, "choose a file to upload", status=400)
+        return _back(request, _("choose a file to upload"), status=400)
     try:
         add_version(request, request.context, request.POST.get("component", ""),
                     upload.filename, upload.file)
     except UploadError as e:
-        return _back(request, str(e), status=e.status)
+        return _back(request, message_of(e), status=e.status)
     return HTTPSeeOther(request.resource_url(request.context))
 
 
@@ -199,7 +201,7 @@ def file_of(request, dossier, file_id):
         derived = version.reading.derived_pdf
         if derived is not None and derived.file_id == file_id:
             return derived
-    raise HTTPNotFound("no such file in this dossier")
+    raise HTTPNotFound(_("no such file in this dossier"))
 
 
 def download(request, version):

@@ -6,6 +6,8 @@ from pyramid.view import view_config
 
 from records import clock
 from records.corrections import Correction, fields_view
+from records.i18n import joined
+from records.schemas import messages_of
 from records.resources.dossiers import Dossier
 from records.views.common import json_object
 from records.views.dossiers import _back, file_of
@@ -27,7 +29,7 @@ def correct_page(request):
     try:
         correct(request, request.context, request.POST.get("file_id", ""), dict(request.POST))
     except colander.Invalid as e:
-        return _back(request, "; ".join(e.asdict().values()), status=400)
+        return _back(request, joined(messages_of(e).values()), status=400)
     return HTTPSeeOther(request.resource_url(request.context))
 
 

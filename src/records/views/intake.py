@@ -6,6 +6,7 @@ from pyramid.httpexceptions import HTTPConflict
 from pyramid.view import view_config
 
 from records import clock
+from records.i18n import _, message_of
 from records.intake import IntakeError, receive
 from records.jobs import READ_FILE, enqueue
 from records.receipt import render_receipt
@@ -42,9 +43,10 @@ def intake_submit(request):
     check_content_length(request)
     token = request.POST.get("submission")
     if token and token in portal.submissions:
-        raise HTTPConflict(
-            f"This form was already submitted: dossier {portal.submissions[token]} was "
-            "received. Open it from the dossier list instead of submitting again.")
+        raise HTTPConflict(_(
+            "This form was already submitted: dossier ${code} was received. Open it from the "
+            "dossier list instead of submitting again.",
+            mapping={"code": portal.submissions[token]}))
     procedure = portal.procedures.get(request.POST.get("procedure", ""))
     try:
         data = intake_data(request)
@@ -55,7 +57,7 @@ def intake_submit(request):
     except (IntakeError, UploadError) as e:
         request.tm.doom()  # nothing half-stored
         request.response.status = getattr(e, "status", 400)
-        return _form_values(request, portal, procedure, {"form": str(e)}, request.POST)
+        return _form_values(request, portal, procedure, {"form": message_of(e)}, request.POST)
     request.response.status = 201
     return {"received": dossier, "pin": pin, "procedure": procedure}
 

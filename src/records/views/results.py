@@ -21,9 +21,10 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock, publish
+from records.i18n import _, english, joined, message_of
 from records.jobs import enqueue
 from records.resources.dossiers import Dossier
-from records.schemas import errors_of
+from records.schemas import messages_of
 from records.textnorm import clean
 from records.views.common import check_content_length, upload_limits
 from records.views.dossiers import dossier_page
@@ -43,8 +44,8 @@ class ResultMeta(colander.MappingSchema):
     number_symbol = colander.SchemaNode(
         colander.String(), preparer=_text,
         validator=colander.Regex(r"^\d+(/\d{4})?/[^\s/]+$",
-                                 "a number and symbol looks like 15/QĐ-UBND or "
-                                 "01/2023/TT-VPCP"))
+                                 _("a number and symbol looks like 15/QĐ-UBND or "
+                                   "01/2023/TT-VPCP")))
     issuer = colander.SchemaNode(colander.String(), preparer=_text,
                                  validator=colander.Length(min=2, max=300))
     issue_date = colander.SchemaNode(colander.Date())
@@ -54,9 +55,10 @@ class ResultMeta(colander.MappingSchema):
 
     def validator(self, node, value):
         if value["issue_date"] > clock.today():
-            raise colander.Invalid(node["issue_date"], "the issue date is in the future")
+            raise colander.Invalid(node["issue_date"], _("the issue date is in the future"))
         if value["valid_until"] and value["valid_until"] < value["issue_date"]:
-            raise colander.Invalid(node["valid_until"], "valid until is before the issue date")
+            raise colander.Invalid(node["valid_until"],
+                                   _("valid until is before the issue date"))
 
 
 def wants_json(request):
@@ -112,8 +114,9 @@ def _meta(request, dossier):
         meta = ResultMeta().deserialize({k: v for k, v in request.POST.items()
                                          if isinstance(v, str) and v != ""})
     except colander.Invalid as e:
-        raise _Refused("; ".join(f"{k}: {v}" for k, v in errors_of(e).items()), 400,
-                       fields=errors_of(e)) from None
+        fields = messages_of(e)
+        raise _Refused(joined([_("${field}: ${message}", mapping={"field": k, "message": v})
+                               for k, v in fields.items()]), 400, fields=fields) from None
     if not meta["kind"]:
         procedure = request.root.procedures.get(dossier.procedure_code)
         meta["kind"] = procedure.result_kind if procedure is not None else ""
@@ -124,24 +127,26 @@ def _upload(request):
     check_content_length(request)
     upload = request.POST.get("file")
     if not hasattr(upload, "file"):
-        raise _Refused("choose the result document (a PDF) to upload", 400)
+        raise _Refused(_("choose the result document (a PDF) to upload"), 400)
     return upload
 
 
 class _Refused(Exception):
     def __init__(self, message, status, fields=None):
-        super().__init__(message)
+        super().__init__(english(message))
+        self.message = message
         self.status = status
         self.fields = fields
 
 
 def _refuse(request, dossier, message, status, fields=None):
-    """Nothing is kept (the transaction is doomed); say why, as JSON or on the page."""
+    """Nothing is kept (the transaction is doomed); say why, as JSON (in English) or on the
+    page (in the page's language)."""
     request.tm.doom()
     if wants_json(request):
-        body = {"error": message}
+        body = {"error": english(message)}
         if fields:
-            body["fields"] = fields
+            body["fields"] = {k: english(v) for k, v in fields.items()}
         return Response(json=body, status=status)
     values = dossier_page(request)
     values["error"] = message
@@ -175,14 +180,16 @@ def change_results(request):
         try:
             result = dossier.result(result_id)
         except KeyError:
-            raise _Refused("no such result in this dossier", 404) from None
+            raise _Refused(_("no such result in this dossier"), 404) from None
         if action not in ACTIONS:
-            raise _Refused(f"unknown action {action!r} (one of {', '.join(ACTIONS)})", 404)
+            raise _Refused(_("unknown action ${name} (one of ${actions})",
+                             mapping={"name": repr(action), "actions": ", ".join(ACTIONS)}),
+                           404)
         return _act(request, dossier, result, action)
     except _Refused as e:
-        return _refuse(request, dossier, str(e), e.status, e.fields)
+        return _refuse(request, dossier, e.message, e.status, e.fields)
     except publish.ResultError as e:
-        return _refuse(request, dossier, str(e), e.status)
+        return _refuse(request, dossier, message_of(e), e.status)
 
 
 def _target(request):
@@ -193,7 +200,7 @@ def _target(request):
     if not path:
         return None, None
     if len(path) != 2:
-        raise _Refused("expected /results/{result_id}/{action}", 404)
+        raise _Refused(_("expected /results/{result_id}/{action}"), 404)
     return path[0], path[1]
 
 
@@ -216,8 +223,8 @@ def _act(request, dossier, result, action):
         publish.revoke(dossier, result, request.POST.get("reason"), actor, now)
         return _done(request, dossier, result)
     if not publish.can_lead(actor, dossier):  # before reading the upload
-        raise publish.ResultError("only a leader of the processing unit may supersede a result",
-                                  status=403)
+        raise publish.ResultError(
+            _("only a leader of the processing unit may supersede a result"), status=403)
     upload = _upload(request)
     meta = _meta(request, dossier)
     _, limit = upload_limits(request)

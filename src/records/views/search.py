@@ -7,6 +7,7 @@ import datetime
 
 from pyramid.view import view_config
 
+from records.i18n import Translatable, _, english, message_of
 from records.resources.portal import Portal
 from records.search.interfaces import SearchError, SearchUnavailable
 from records.search.query import Query
@@ -19,8 +20,8 @@ TEXT_FILTERS = {"kind": "kinds", "procedure": "procedures", "unit": "units", "st
                 "doc_type": "doc_types", "status": "statuses"}
 
 
-class BadQuery(ValueError):
-    pass
+class BadQuery(Translatable, ValueError):
+    """A query that cannot be run; the message is shown (translated on the page)."""
 
 
 def _date(value):
@@ -29,7 +30,7 @@ def _date(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise BadQuery(f"not a date: {value!r}") from None
+        raise BadQuery(_("not a date: ${value}", mapping={"value": repr(value)})) from None
 
 
 def build_query(actor, params):
@@ -69,7 +70,7 @@ def run_search(request, params):
         query = build_query(request.actor, params)
         return request.registry.search.search(query), None, 200
     except BadQuery as e:
-        return None, str(e), 400
+        return None, message_of(e), 400
     except SearchUnavailable:
         return None, "unavailable", 503
     except SearchError:
@@ -92,7 +93,8 @@ def search_api(request):
     results, error, status = run_search(request, params)
     request.response.status = status
     if error:
-        return {"error": "search is unavailable; try again shortly" if status == 503 else error}
+        return {"error": "search is unavailable; try again shortly" if status == 503
+                else english(error)}
     return {
         "total": results.total, "total_exact": results.total_exact,
         "page": results.page, "pages": results.pages,
