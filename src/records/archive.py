@@ -285,6 +285,20 @@ def versions_of(dossier):
                 yield v
 
 
+def reused_elsewhere(portal, dossier):
+    """{file id of ``dossier``: codes of the other, not disposed, dossiers reusing it}."""
+    own = {v.file_id for v in versions_of(dossier)}
+    found = {}
+    for other in portal.dossiers.values():
+        if other.code == dossier.code or is_disposed(portal, other.code):
+            continue
+        for component in other.ordered_components():
+            ref = component.reference
+            if ref and ref["file_id"] in own:
+                found.setdefault(ref["file_id"], set()).add(other.code)
+    return found
+
+
 def dispose(portal, dossier, proposal, unit=None):
     """Mark ``dossier`` disposed of and drop the bytes of its files from the current state.
 
@@ -294,7 +308,15 @@ def dispose(portal, dossier, proposal, unit=None):
     """
     archive = portal.archive
     files = []
+    reused = reused_elsewhere(portal, dossier)
     for version in versions_of(dossier):
+        if version.file_id in reused:
+            # NB: another dossier still relies on this version by reference (reuse): it is
+            # part of that dossier's record now and stays with it.
+            files.append({"file_id": version.file_id, "filename": version.filename,
+                          "media_type": version.media_type, "size": version.size,
+                          "sha256": version.sha256, "kept_for": sorted(reused[version.file_id])})
+            continue
         files.append({"file_id": version.file_id, "filename": version.filename,
                       "media_type": version.media_type, "size": version.size,
                       "sha256": version.sha256})

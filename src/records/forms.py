@@ -249,8 +249,11 @@ def form_tween_factory(handler, registry):
 
     def form_tween(request):
         env = request.environ
+        # NB: only for a logged-in officer's session: an anonymous multipart body (the
+        # public verify page) is left to the view, which refuses an oversized one from its
+        # Content-Length before anything is read or written to disk.
         if (request.method == "POST" and request.content_type == "multipart/form-data"
-                and "webob._parsed_post_vars" not in env):
+                and "webob._parsed_post_vars" not in env and request.session.get("login")):
             _, options = multipart.parse_options_header(env.get("CONTENT_TYPE", ""))
             if options.get("boundary"):
                 mark_seekable_body(request)

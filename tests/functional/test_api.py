@@ -72,3 +72,8 @@ def test_dossier_list_filters_by_name_only_when_posted(web, officers):
     page = form.submit()
     assert "yen" not in page.request.url.lower() and code in page.text
     assert code not in web.get("/dossiers/", {"q": "quach thi yen"}).text
+
+
+def test_api_login_needs_a_json_body(web, officers):
+    web.post("/api/v1/session", '{"login": "recv1", "password": "correct horse battery"}',
+             content_type="text/plain", status=415)

@@ -319,3 +319,32 @@ def test_officers_downloads_are_recorded_and_shown(web, officers, portal):
     assert "recv1" in rows[1].text and ids[1] in rows[1].text
     assert "proc1" in rows[2].text
     assert "withdraw" in page.text  # the history
+
+
+def test_disposal_keeps_files_another_dossier_reuses(web, officers, portal):
+    import types
+    from records import archive as records_archive
+    first = closed_dossier(web)
+    login_as(web, "recv1")
+    _, second, _ = receive(web)
+    with portal() as p:
+        kept = p.dossiers[first].components["application"].current
+        p.dossiers[second].components["identity"].reference = {
+            "source": f"file:{kept.file_id}", "kind": "file", "dossier": first,
+            "title": "x", "file_id": kept.file_id, "sha256": kept.sha256, "by": "recv1",
+            "at": clock.now()}
+        kept_id = kept.file_id
+        receipt_id = p.dossiers[first].receipt.file_id
+        proposal = types.SimpleNamespace(reason="hết hạn", proposal_id="p1",
+                                         proposed_by="arch", proposed_at=clock.now(),
+                                         decided_by="lead1", decided_at=clock.now())
+        records_archive.dispose(p, p.dossiers[first], proposal)
+    with portal() as p:
+        record = p.archive.disposed[first]
+        kept_entry = [f for f in record["files"] if f["file_id"] == kept_id][0]
+        assert kept_entry["kept_for"] == [second]
+        assert kept_id not in p.archive.disposed_files
+        assert p.files[kept_id].blob is not None  # the reusing dossier still has its bytes
+        assert receipt_id in p.archive.disposed_files
+    login_as(web, "recv1")
+    assert web.get(f"/dossiers/{second}/file/{kept_id}").body.startswith(b"%PDF")

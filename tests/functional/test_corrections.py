@@ -55,3 +55,21 @@ def test_correction_from_the_dossier_page(web, read_file):
     form["value"] = "2026-02-06"
     page = form.submit(status=303).follow()
     assert "2026-02-06" in page.html.find(id=f"fields-{file_id}").text
+
+
+def test_a_file_reused_from_another_dossier_is_not_corrected_here(web, officers, portal):
+    from tests.functional.test_reuse import new_dossier, offers
+    login(web, "recv1")
+    _, first, _ = receive(web, files={"file.application": ("tk.pdf", b"%PDF-1.4 x" * 10),
+                                      "file.identity": ("cccd.pdf", b"%PDF-1.4 y" * 10)})
+    second = new_dossier(web, procedure="1.000894")
+    (offer, *_) = offers(web, second)["identity"]
+    csrf = api_login(web, "recv1", PASSWORD)
+    web.post_json(f"/api/v1/dossiers/{second}/reuse",
+                  {"component": "identity", "source": offer["source"]},
+                  headers={"X-CSRF-Token": csrf}, status=201)
+    web.post_json(f"/api/v1/dossiers/{second}/files/{offer['file_id']}/fields",
+                  {"field": "number_symbol", "value": "99/XX"},
+                  headers={"X-CSRF-Token": csrf}, status=404)
+    with portal() as p:
+        assert p.files[offer["file_id"]].reading.corrections == ()

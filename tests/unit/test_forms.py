@@ -8,6 +8,7 @@ import pytest
 import transaction
 import ZODB
 from pyramid.config import Configurator
+from pyramid.session import SignedCookieSessionFactory
 from pyramid.response import Response
 from webtest import TestApp
 from ZODB.FileStorage import FileStorage
@@ -152,23 +153,32 @@ class Retryable(ConflictError):
 def app_with_forms(tmp_path, monkeypatch, view):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # where ZODB stages new blobs
     config = Configurator(settings={"retry.attempts": "3"})
+    config.set_session_factory(SignedCookieSessionFactory("s" * 40))
     config.include("pyramid_tm")
     config.include("pyramid_retry")
     config.include("records.forms")
     config.add_route("up", "/up")
     config.add_view(view, route_name="up")
+    config.add_route("login", "/login")  # the tween parses only an officer's uploads
+
+    def log_in(request):
+        request.session["login"] = "recv1"
+        return Response("in")
+    config.add_view(log_in, route_name="login")
     inputs = []
     app = config.make_wsgi_app()
 
     def wsgi(environ, start_response):  # hands the body over as waitress does: its spool
         spool = tempfile.TemporaryFile()
-        spool.write(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
+        spool.write(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
         spool.seek(0)
         environ["wsgi.input"] = spool
         environ.pop("webob.is_body_seekable", None)
         inputs.append(spool)
         return app(environ, start_response)
-    return TestApp(wsgi), inputs
+    test_app = TestApp(wsgi)
+    test_app.get("/login")
+    return test_app, inputs
 
 
 def fail_at_commit(request):
@@ -199,7 +209,7 @@ def test_tween_keeps_spooled_files_for_a_retry_and_removes_them_after(tmp_path, 
     app.post("/up", upload_files=[("f", "a.pdf", PDF)], status=200)
     assert [s[:2] for s in seen] == [(0, PDF), (1, PDF), (2, PDF)]
     assert len({s[2] for s in seen}) == 1  # parsed once
-    assert all(s[3] is inputs[0] for s in seen)  # the body was never copied
+    assert all(s[3] is inputs[-1] for s in seen)  # the body was never copied
     assert spooled(tmp_path) == []
 
 
@@ -213,3 +223,18 @@ def test_tween_removes_spooled_files_when_the_request_fails(tmp_path, monkeypatc
     with pytest.raises(error):
         app.post("/up", upload_files=[("f", "a.pdf", PDF)])
     assert spooled(tmp_path) == []
+
+
+def test_anonymous_uploads_are_not_spooled_before_the_view_decides(tmp_path, monkeypatch):
+    """The public verify page refuses an oversized body from its Content-Length; nothing
+    may have written it to disk before that."""
+    parsed = []
+
+    def view(request):
+        parsed.append("webob._parsed_post_vars" in request.environ)
+        return Response("ok")
+
+    app, _ = app_with_forms(tmp_path, monkeypatch, view)
+    app.reset()  # a visitor with no session
+    app.post("/up", upload_files=[("f", "a.pdf", PDF)], status=200)
+    assert parsed == [False] and spooled(tmp_path) == []

@@ -100,7 +100,11 @@ class SessionAPI:
 
     @view_config(route_name="api.session", request_method="POST", require_csrf=False)
     def login(self):
-        # NB: no CSRF on login itself (there is no session yet); it returns the token.
+        # NB: no CSRF on login itself (there is no session yet); it returns the token. A
+        # JSON content type is required instead: another site's form cannot send one, so it
+        # cannot log a visitor's browser into some other account.
+        if self.request.content_type != "application/json":
+            return error(self.request, 415, "send the login as application/json")
         body = json_object(self.request)
         user = self.request.root.users.get(str(body.get("login", "")))
         if not check_password(user, str(body.get("password", ""))):

@@ -91,7 +91,7 @@ def dossier_page(request):
         "overdue": workflow.is_overdue(dossier, clock.today()),
         "can_upload": dossier.state in workflow.OPEN_STATES
         and request.has_permission("act", dossier),
-        "error": request.params.get("error"),
+        "error": None,
         "offers": reuse_offers(request, dossier),
         "fields_of": fields_view,
         "reference_status": lambda ref: reference_status(portal, ref),

@@ -1,7 +1,7 @@
 """Officers' corrections of the fields read from a file: a form on the dossier page, and
 the API."""
 import colander
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from records import clock
@@ -13,8 +13,14 @@ from records.views.common import json_object
 from records.views.dossiers import _back, file_of
 
 def correct(request, dossier, file_id, values):
-    """Validate and record one correction; raises colander.Invalid."""
+    """Validate and record one correction; raises colander.Invalid.
+
+    Only the dossier's own files: a file it reuses by reference belongs to another dossier
+    and is corrected there (404 here, as for any file that is not this dossier's)."""
     version = file_of(request, dossier, file_id)
+    owner = request.root.files.get(version.derived_from) if version.derived_from else version
+    if getattr(owner, "owner", None) != dossier.code:
+        raise HTTPNotFound("no such file in this dossier")
     data = Correction().deserialize(values)
     now = clock.now()
     version.reading.correct(data["field"], data["value"], request.actor.login, now)
