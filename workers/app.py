@@ -29,11 +29,14 @@ def make_app(settings):
     }
     if broker.startswith("filesystem://"):
         folder = settings["celery.broker_dir"]
-        for sub in ("", "/processed"):
+        for sub in ("", "/processed", "/control"):
             os.makedirs(folder + sub, exist_ok=True)
+        # NB: without control_folder Kombu writes its exchange files into the current
+        # directory.
         conf["broker_transport_options"] = {
             "data_folder_in": folder, "data_folder_out": folder,
             "processed_folder": folder + "/processed", "store_processed": False,
+            "control_folder": folder + "/control",
         }
     if broker.startswith("redis://"):
         # NB: a task not acknowledged within this time is delivered again; OCR of a long
