@@ -12,6 +12,7 @@ import concurrent.futures
 import datetime
 import json
 import logging
+import re
 
 import elastic_transport
 import elasticsearch
@@ -61,6 +62,18 @@ def build_client(url, timeout=10.0, max_retries=1):
 def _error_type(error):
     body = error.body if isinstance(error.body, dict) else {}
     return (body.get("error") or {}).get("type")
+
+
+def _error_summary(error):
+    """The type and the field of a bulk item's error, never its reason text: ES quotes the
+    offending value there, which may be personal data, and this ends up in logs."""
+    if not isinstance(error, dict):
+        return "error"
+    caused = error.get("caused_by") or {}
+    field = re.search(r"field \[([\w.]+)\]", str(error.get("reason", "")))
+    where = f" on field {field.group(1)}" if field else ""
+    return f"{error.get('type', 'error')}{where}" + (
+        f" ({caused.get('type')})" if caused.get("type") else "")
 
 
 class _Translate:
@@ -270,9 +283,9 @@ class ElasticBackend:
                 done += 1
             elif status not in (404, 409):
                 if status == 429:
-                    raise SearchUnavailable(f"Elasticsearch is overloaded: {result.get('error')}")
+                    raise SearchUnavailable("Elasticsearch is overloaded; retry later")
                 raise SearchError(f"Elasticsearch refused {op} of {result.get('_id')}: "
-                                  f"{result.get('error')}")
+                                  f"{_error_summary(result.get('error'))}")
         return done
 
     def _bulk(self, actions):

@@ -112,3 +112,16 @@ def test_bulk_bodies_are_ndjson_chunks(monkeypatch):
 def test_totals_are_counted_to_the_window_unless_facets_are_asked():
     assert esquery.search_body(Query(text="an"))["track_total_hits"] == 10_000
     assert esquery.search_body(Query(text="an", facets=["kind"]))["track_total_hits"] is True
+
+
+def test_bulk_item_errors_never_quote_field_values():
+    from records.search.elastic import _error_summary
+    error = {"type": "document_parsing_exception",
+             "reason": "[1:2] failed to parse field [applicant_id] of type [keyword] in document "
+                       "with id 'x'. Preview of field's value: '001203004567'",
+             "caused_by": {"type": "illegal_argument_exception", "reason": "001203004567"}}
+    summary = _error_summary(error)
+    assert "001203004567" not in summary
+    assert summary == ("document_parsing_exception on field applicant_id "
+                       "(illegal_argument_exception)")
+    assert _error_summary(None) == "error"
