@@ -115,11 +115,18 @@ def run(ctx, listen, workers):
     child = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", env.config,
                               "worker", "-n", str(workers), "--loglevel=WARNING"])
     click.echo(f"records: portal on http://{listen} (worker pid {child.pid})")
+    # NB: SIGTERM would end this process without running `finally`, leaving the workers
+    # behind; turn it into SystemExit so they are stopped with the portal.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         ctx.invoke(serve, listen=listen)
     finally:
-        child.send_signal(signal.SIGTERM)
-        child.wait(timeout=30)
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()  # its pool processes end when they see their parent gone
+            child.wait()
 
 
 def _create_user(settings, login, name, password, roles, unit):

@@ -36,8 +36,9 @@ def stack(tmp_path_factory, redis_server):
         roles, unit = OFFICERS["recv1"]
         p.users.add("recv1", User("recv1", "Recv", hash_password(PASSWORD), roles, unit))
     worker = WorkerProcess(env, var.parent / "worker.log").start()
-    yield {"wsgi": wsgi, "worker": worker, "env": env, "var": var}
-    worker.stop()
+    state = {"wsgi": wsgi, "worker": worker, "env": env, "var": var}
+    yield state
+    state["worker"].stop()  # NB: a test may have replaced the worker (killed-worker test)
     wsgi.registry.zodb.close()
 
 

@@ -24,6 +24,7 @@ class WorkerProcess:
              "-n", str(self.concurrency), "--loglevel=INFO"],
             env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
+        self._pgid = self.process.pid
         return self
 
     def kill(self):
@@ -34,15 +35,23 @@ class WorkerProcess:
             self.process = None
 
     def stop(self, timeout=30):
+        """SIGTERM to the whole process group (Celery's pool too), SIGKILL if it lingers."""
         if self.process is None:
             return
-        self.process.terminate()
         try:
+            os.killpg(self.process.pid, 15)
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+        except ProcessLookupError:
+            pass
         self.process = None
         self.log.close()
+        # NB: pool children that outlive their parent still belong to the group.
+        try:
+            os.killpg(self._pgid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def tail(self, lines=40):
         try:
