@@ -11,27 +11,27 @@ APPLICANT_KINDS = ("person", "business")
 _DIGITS = re.compile(r"\D")
 
 
-def _text(value):
+def clean_text(value):
+    """Preparer for text fields: NFC, single spaces (non-strings pass through)."""
     return clean(value) if isinstance(value, str) else value
-
 
 
 
 class Applicant(colander.MappingSchema):
     kind = colander.SchemaNode(colander.String(), validator=colander.OneOf(APPLICANT_KINDS))
-    name = colander.SchemaNode(colander.String(), preparer=_text,
+    name = colander.SchemaNode(colander.String(), preparer=clean_text,
                                validator=colander.Length(min=2, max=200))
     id_number = colander.SchemaNode(
-        colander.String(), preparer=_text,
+        colander.String(), preparer=clean_text,
         validator=colander.Regex(r"^(\d[ .]?){9}(\d[ .]?)*(-\d{3})?$",
                                  _("a citizen ID has 12 digits (CCCD) or 9 (old CMND); "
                                    "a tax code has 10 or 13 digits")))
-    address = colander.SchemaNode(colander.String(), preparer=_text, missing="",
+    address = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                   validator=colander.Length(max=500))
-    phone = colander.SchemaNode(colander.String(), preparer=_text, missing="",
+    phone = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                 validator=colander.Regex(r"^\+?[0-9 .\-]{8,15}$",
                                                          _("not a phone number")))
-    email = colander.SchemaNode(colander.String(), preparer=_text, missing="",
+    email = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                 validator=colander.Email())
 
     def validator(self, node, value):
@@ -49,20 +49,20 @@ class Applicant(colander.MappingSchema):
 
 
 class Intake(colander.MappingSchema):
-    procedure = colander.SchemaNode(colander.String(), preparer=_text)
+    procedure = colander.SchemaNode(colander.String(), preparer=clean_text)
     channel = colander.SchemaNode(colander.String(), validator=colander.OneOf(CHANNELS),
                                   missing="in_person")
-    unit = colander.SchemaNode(colander.String(), preparer=_text, missing=None)
+    unit = colander.SchemaNode(colander.String(), preparer=clean_text, missing=None)
     applicant = Applicant()
     submission = colander.SchemaNode(colander.String(), missing=None,
                                      validator=colander.Regex(r"^[A-Za-z0-9_-]{8,64}$"))
-    note = colander.SchemaNode(colander.String(), preparer=_text, missing="",
+    note = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                validator=colander.Length(max=2000))
 
 
 class Action(colander.MappingSchema):
     action = colander.SchemaNode(colander.String())
-    note = colander.SchemaNode(colander.String(), preparer=_text, missing="",
+    note = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                validator=colander.Length(max=2000))
     processing_unit = colander.SchemaNode(colander.String(), missing=None)
     new_due = colander.SchemaNode(colander.Date(), missing=None)

@@ -145,3 +145,20 @@ def test_file_inputs_left_empty_by_a_browser_are_ignored(web, officers, portal):
     with portal() as p:
         (dossier,) = p.dossiers.values()
         assert [len(c.versions) for c in dossier.ordered_components()] == [1, 0, 0]
+
+
+def test_body_far_over_the_limit_is_refused_before_reading(web, officers, portal, settings):
+    """Content-Length beyond limit + framing: 413 at once (and a page, not a 500)."""
+    login(web, "recv1")
+    big = b"%PDF-1.4\n" + b"0" * (int(settings["records.max_upload_bytes"]) + (2 << 20))
+    response, _, _ = receive(web, files={"file.application": ("big.pdf", big)}, status=413)
+    assert "MB" in response.text
+    assert _stored(portal) == (0, 0)
+
+
+def test_superseding_is_refused_to_a_processing_officer(web, officers):
+    from tests.functional.test_results import as_, published_dossier, result_action
+    code, _, published = published_dossier(web)
+    csrf = as_(web, "proc1")
+    result_action(web, code, published["result_id"], "supersede", csrf, status=403,
+                  reason="sai")

@@ -32,7 +32,7 @@ def upload_limits(request):
 
 def check_content_length(request):
     """Refuse a body over the limit before reading it (413)."""
-    _, limit = upload_limits(request)
+    limit = upload_limits(request)[1]
     length = request.content_length or 0
     # NB: multipart framing adds a little; allow 1 MB of it beyond the file limit.
     if length > limit + (1 << 20):

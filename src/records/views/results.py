@@ -24,8 +24,7 @@ from records import clock, publish
 from records.i18n import _, english, joined, message_of
 from records.jobs import enqueue
 from records.resources.dossiers import Dossier
-from records.schemas import messages_of
-from records.textnorm import clean
+from records.schemas import clean_text, messages_of
 from records.views.common import check_content_length, upload_limits
 from records.views.dossiers import dossier_page
 from records.jobs import READ_FILE
@@ -33,24 +32,20 @@ from records.jobs import READ_FILE
 ACTIONS = ("publish", "revoke", "supersede")
 
 
-def _text(value):
-    return clean(value) if isinstance(value, str) else value
-
-
 class ResultMeta(colander.MappingSchema):
     """What the officer types about a result document (NĐ 30/2020 number and symbol)."""
-    doc_type = colander.SchemaNode(colander.String(), preparer=_text,
+    doc_type = colander.SchemaNode(colander.String(), preparer=clean_text,
                                    validator=colander.Length(min=2, max=200))
     number_symbol = colander.SchemaNode(
-        colander.String(), preparer=_text,
+        colander.String(), preparer=clean_text,
         validator=colander.Regex(r"^\d+(/\d{4})?/[^\s/]+$",
                                  _("a number and symbol looks like 15/QĐ-UBND or "
                                    "01/2023/TT-VPCP")))
-    issuer = colander.SchemaNode(colander.String(), preparer=_text,
+    issuer = colander.SchemaNode(colander.String(), preparer=clean_text,
                                  validator=colander.Length(min=2, max=300))
     issue_date = colander.SchemaNode(colander.Date())
     valid_until = colander.SchemaNode(colander.Date(), missing=None)
-    kind = colander.SchemaNode(colander.String(), preparer=_text, missing="",
+    kind = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                validator=colander.Length(max=100))
 
     def validator(self, node, value):
@@ -207,7 +202,7 @@ def _target(request):
 def _attach(request, dossier):
     upload = _upload(request)
     meta = _meta(request, dossier)
-    _, limit = upload_limits(request)
+    limit = upload_limits(request)[1]
     result = publish.attach(request.root, dossier, upload.file, upload.filename, meta,
                             request.actor, clock.now(), limit, _max_pages(request))
     enqueue(request, READ_FILE, result.original.file_id)
@@ -227,7 +222,7 @@ def _act(request, dossier, result, action):
             _("only a leader of the processing unit may supersede a result"), status=403)
     upload = _upload(request)
     meta = _meta(request, dossier)
-    _, limit = upload_limits(request)
+    limit = upload_limits(request)[1]
     new = publish.supersede(request.root, dossier, result, upload.file, upload.filename, meta,
                             request.POST.get("reason"), actor, now, limit,
                             _max_pages(request), _public_url(request))
