@@ -11,7 +11,7 @@ original's), and the applicant identifier as searchable text (it is a filter onl
 from ZODB.utils import u64
 
 from records import clock, workflow
-from records.archive import is_disposed
+from records.archive.records import is_disposed
 
 RESULT_STATUS = {"approved": "valid", "published": "valid", "revoked": "revoked",
                  "superseded": "superseded"}

@@ -4,7 +4,7 @@ import io
 import pymupdf
 from PIL import Image
 
-from records.printing import font_file
+from records.printing.pdf import font_file
 
 
 def pdf_bytes(text="QUYẾT ĐỊNH\nSố: 15/QĐ-UBND", pages=1):

@@ -7,7 +7,7 @@ changed meanwhile (that change is delivered by the next round). While the index 
 """
 import logging
 
-from records.archive import is_disposed
+from records.archive.records import is_disposed
 from records.search import documents
 from records.search.factory import backend_from_settings
 

@@ -14,7 +14,7 @@ import tempfile
 
 from records import clock
 from records.i18n import _
-from records.archive import file_disposed
+from records.archive.records import file_disposed
 from records.resources.files import FileVersion
 
 from . import storage

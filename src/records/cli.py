@@ -14,15 +14,15 @@ import waitress
 from pyramid.paster import get_app, get_appsettings, setup_logging
 
 from records.calendar import default_calendar
-from records.ingest import ManifestError, ingest_one, manifest_base, read_manifest
+from records.intake.ingest import ManifestError, ingest_one, manifest_base, read_manifest
 from records.jobs import READ_FILE, enqueue_after_commit
 from records.resources.users import User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
 from records.search.verify import repair as repair_index
 from records.search.verify import verify as verify_index
-from records.export import write_bag
-from records.fixity import run as check_fixity
+from records.archive.export import write_bag
+from records.archive.fixity import run as check_fixity
 from records.security import hash_password
 from records.seed import seed as seed_store
 from records.settings import apply_environment
@@ -330,7 +330,7 @@ def pack(env, days):
 @click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
 @click.pass_obj
 def ingest(env, manifest):
-    """Receive a paper archive's scans listed in a CSV manifest (see records.ingest)."""
+    """Receive a paper archive's scans listed in a CSV manifest (see records.intake.ingest)."""
     settings = env.settings
     try:
         groups = read_manifest(manifest)

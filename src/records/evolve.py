@@ -9,7 +9,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
-from records.archive import Archive
+from records.archive.records import Archive
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
 

@@ -10,9 +10,10 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from records import clock, fixity
+from records import clock
+from records.archive import fixity
 from records.cli import main as cli
-from records.export import read_manifest, verify_zip
+from records.archive.export import read_manifest, verify_zip
 from tests.conftest import JUSTICE, PASSWORD, login
 from tests.functional.helpers import act, api_login, receive
 
@@ -109,7 +110,7 @@ def test_limited_fixity_runs_continue_round_the_store(web, officers, portal, db)
 
 
 def test_fixity_keeps_the_last_runs_only(web, officers, portal, db, monkeypatch):
-    monkeypatch.setattr("records.archive.KEEP_RUNS", 3)
+    monkeypatch.setattr("records.archive.records.KEEP_RUNS", 3)
     with portal() as p:
         for n in range(5):
             p.archive.add_run({"checked": n, "failures": []}, keep=3)
@@ -323,7 +324,7 @@ def test_officers_downloads_are_recorded_and_shown(web, officers, portal):
 
 def test_disposal_keeps_files_another_dossier_reuses(web, officers, portal):
     import types
-    from records import archive as records_archive
+    from records.archive import records as records_archive
     first = closed_dossier(web)
     login_as(web, "recv1")
     _, second, _ = receive(web)

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from records.reports import figures, month_bounds
+from records.reports.figures import figures, month_bounds
 from tests.conftest import PASSWORD, login
 from tests.functional.helpers import act, api_login, receive
 

@@ -107,7 +107,7 @@ def test_conflicting_sequence_is_detected_not_merged(db):
     """Two transactions taking a number at once: the second conflicts (and a retry moves on)."""
     import transaction
     from ZODB.POSException import ConflictError
-    from records.intake import issue_code
+    from records.intake.receive import issue_code
     from records.store import get_portal
     now = datetime.datetime(2026, 3, 2, 9, 0)
     tm1, tm2 = transaction.TransactionManager(), transaction.TransactionManager()

@@ -7,7 +7,7 @@ import pymupdf
 import pytest
 from webtest import Upload
 
-from records.publish import content_bottom, stamped_bytes
+from records.results.publish import content_bottom, stamped_bytes
 from tests.conftest import JUSTICE, PASSWORD, login
 from tests.functional.helpers import act, api_login, receive
 from tests.samples import page_text, pdf_bytes, png_bytes

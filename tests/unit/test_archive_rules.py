@@ -6,7 +6,8 @@ import pytest
 import transaction
 import ZODB
 
-from records import archive, evolve
+from records import evolve
+from records.archive import records as archive
 from records.resources.dossiers import Dossier
 from records.seed import seed
 from records.store import get_portal

@@ -9,7 +9,7 @@ import pytest
 import ZODB
 from ZODB.FileStorage import FileStorage
 
-from records import export
+from records.archive import export
 from records.resources.dossiers import Component, Dossier
 from records.resources.files import FileVersion
 from records.seed import seed

@@ -14,9 +14,9 @@ from webtest import TestApp
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
-from records import forms
-from records.forms import FormError, SpooledFile, parse_form
-from records.uploads import UploadError, store_upload
+from records.intake import multipart as forms
+from records.intake.multipart import FormError, SpooledFile, parse_form
+from records.intake.uploads import UploadError, store_upload
 
 pytestmark = pytest.mark.foundation
 B = "XyZ123"
@@ -156,7 +156,7 @@ def app_with_forms(tmp_path, monkeypatch, view):
     config.set_session_factory(SignedCookieSessionFactory("s" * 40))
     config.include("pyramid_tm")
     config.include("pyramid_retry")
-    config.include("records.forms")
+    config.include("records.intake.multipart")
     config.add_route("up", "/up")
     config.add_view(view, route_name="up")
     config.add_route("login", "/login")  # the tween parses only an officer's uploads

@@ -84,7 +84,7 @@ class FileVersion(Persistent):
         """Take the file at ``path`` as the bytes of this version, moving it into the blob.
 
         For bytes already written, hashed and fsynced while they were received (see
-        :mod:`records.forms`): the file is renamed, not copied, so ``path`` is gone
+        :mod:`records.intake.multipart`): the file is renamed, not copied, so ``path`` is gone
         afterwards. The caller vouches for ``size`` and ``sha256``; the size is checked.
         """
         actual = os.stat(path).st_size

@@ -18,9 +18,9 @@ from pyramid.renderers import render_to_response
 from pyramid.response import FileIter, Response
 from pyramid.view import exception_view_config, view_config
 
-from records import archive as records_archive
+from records.archive import records as records_archive
 from records import clock
-from records.export import write_bag
+from records.archive.export import write_bag
 from records.i18n import _
 from records.resources.dossiers import Dossier
 from records.resources.portal import Portal

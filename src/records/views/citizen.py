@@ -11,7 +11,7 @@ service, verify an e-result. No login; Vietnamese by default, English on request
     POST /verify/{token}           is this file byte-identical to the published e-result?
 
 Rules: a wrong code and a wrong PIN give the same answer after the same work
-(records.intake.check_pin); failures per client address are slowed, then refused
+(records.intake.receive.check_pin); failures per client address are slowed, then refused
 (records.ratelimit); the code and PIN never appear in a URL after the lookup (the session
 holds the authorisation, for ``records.lookup_session_seconds``); no names or ID numbers
 are shown, logged or put in a URL or title.
@@ -25,8 +25,9 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from records import clock, publish, ratelimit, workflow
-from records.intake import check_pin
+from records import clock, ratelimit, workflow
+from records.results import publish
+from records.intake.receive import check_pin
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.files import CHUNK
 from records.resources.portal import Portal

@@ -2,7 +2,7 @@
 from pyramid.view import view_config
 
 from records import clock
-from records.reports import figures, month_bounds
+from records.reports.figures import figures, month_bounds
 from records.resources.portal import Portal
 from records.security import visible_units
 

@@ -12,11 +12,11 @@ from records.i18n import _, joined, message_of
 from records.jobs import READ_FILE, enqueue
 from records.resources.dossiers import Dossier, Dossiers
 from records.corrections import fields_view
-from records.reuse import ReuseError, attach, candidates, reference_status
+from records.results.reuse import ReuseError, attach, candidates, reference_status
 from records.schemas import Action, messages_of
 from records.security import can_see_dossier
 from records.textnorm import fold
-from records.uploads import UploadError, store_upload
+from records.intake.uploads import UploadError, store_upload
 from records.views import archive as archive_views
 from records.views.common import calendar, check_content_length, upload_limits
 

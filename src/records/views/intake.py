@@ -7,12 +7,12 @@ from pyramid.view import view_config
 
 from records import clock
 from records.i18n import _, message_of
-from records.intake import IntakeError, receive
+from records.intake.receive import IntakeError, receive
 from records.jobs import READ_FILE, enqueue
-from records.receipt import render_receipt
+from records.printing.receipt import render_receipt
 from records.resources.portal import Portal
 from records.schemas import CHANNELS
-from records.uploads import UploadError, store_upload
+from records.intake.uploads import UploadError, store_upload
 from records.views.common import (InputError, calendar, check_content_length, intake_data,
                                   upload_limits, uploads_from)
 
@@ -63,7 +63,7 @@ def intake_submit(request):
 
 
 def receive_and_queue(request, data, uploads):
-    """Receive (see records.intake), keep the receipt, queue reading of each file."""
+    """Receive (see records.intake.receive), keep the receipt, queue reading of each file."""
     portal = request.root
     allowed, limit = upload_limits(request)
     now = clock.now()

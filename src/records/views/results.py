@@ -20,7 +20,8 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from records import clock, publish
+from records import clock
+from records.results import publish
 from records.i18n import _, english, joined, message_of
 from records.jobs import enqueue
 from records.resources.dossiers import Dossier

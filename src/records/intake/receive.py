@@ -9,7 +9,7 @@ import argon2
 
 from records.i18n import _
 from records.resources.dossiers import Component, Dossier
-from records.uploads import store_upload
+from records.intake.uploads import store_upload
 from records.workflow import WorkflowError
 
 PIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by hand

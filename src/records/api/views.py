@@ -11,14 +11,14 @@ from pyramid.view import view_config, view_defaults
 
 from records import clock, workflow
 from records.i18n import translate
-from records.intake import IntakeError
-from records.openapi import OPENAPI
+from records.intake.receive import IntakeError
+from records.api.openapi import OPENAPI
 from records.schemas import errors_of
 from records.security import check_password
-from records.uploads import UploadError
+from records.intake.uploads import UploadError
 from records.views.common import (check_content_length, intake_data, json_object,
                                   uploads_from)
-from records.reuse import ReuseError, attach, reference_status
+from records.results.reuse import ReuseError, attach, reference_status
 from records.views.dossiers import (add_version, download, file_of, fire_action,
                                     page_of, visible_dossiers)
 from records.views.dossiers import reuse_offers as dossier_reuse_offers

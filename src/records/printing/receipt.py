@@ -1,7 +1,7 @@
 """The receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), printed at intake as a PDF."""
 import pymupdf
 
-from records.printing import qr_png, text, text_box
+from records.printing.pdf import qr_png, text, text_box
 
 A4 = pymupdf.paper_rect("a4")
 

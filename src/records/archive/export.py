@@ -21,7 +21,7 @@ import re
 import unicodedata
 import zipfile
 
-from records import archive as records_archive
+from records.archive import records as records_archive
 from records.resources.files import CHUNK
 
 BAGIT_VERSION = "1.0"

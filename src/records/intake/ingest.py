@@ -17,9 +17,9 @@ from pathlib import Path
 import colander
 
 from records import clock
-from records.intake import IntakeError, receive
+from records.intake.receive import IntakeError, receive
 from records.schemas import Intake, errors_of
-from records.uploads import UploadError
+from records.intake.uploads import UploadError
 from records.workflow import Actor
 
 COLUMNS = ("dossier", "procedure", "unit", "received", "channel", "kind", "name", "id_number",

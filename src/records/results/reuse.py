@@ -6,7 +6,7 @@ one stores a *reference* pinned to one immutable file version: no copy is made.
 """
 import datetime
 
-from records.archive import file_disposed, is_disposed
+from records.archive.records import file_disposed, is_disposed
 from records.i18n import Translatable, _
 
 NOT_REUSABLE_KINDS = frozenset({"application-form", "receipt", ""})

@@ -29,11 +29,11 @@ import pymupdf
 
 from records import workflow
 from records.i18n import _
-from records.printing import font_file, qr_png
+from records.printing.pdf import font_file, qr_png
 from records.resources.dossiers import Result
 from records.resources.files import CHUNK, FileVersion
 from records.textnorm import fold
-from records.uploads import UploadError, store_upload
+from records.intake.uploads import UploadError, store_upload
 
 PDF = "application/pdf"
 QR_SIZE = 64        # points: about 22 mm, readable by a phone from a printed page

@@ -6,7 +6,7 @@ temp file. The body waitress hands us is already a seekable file on disk, so thi
 parses it once with ``multipart`` (block-wise, ``bytes.find`` for the boundary): text fields
 are kept in memory, and each file part is streamed into its own temp file while it is hashed
 (SHA-256) and counted, then fsynced. A file field becomes a :class:`FilePart` whose ``file``
-is a :class:`SpooledFile` over that temp file: :func:`records.uploads.store_upload` adopts
+is a :class:`SpooledFile` over that temp file: :func:`records.intake.uploads.store_upload` adopts
 those bytes into a blob by renaming a hard link of it (no second copy, no second hash).
 
 The temp files live in the directory where ZODB puts the file of a new blob
@@ -34,7 +34,7 @@ from records.resources.files import staging_dir
 CHUNK = 1 << 20
 MAX_FIELD = 1 << 20  # text fields are kept in memory
 HEAD = 8192          # bytes kept in memory for media-type detection
-SPOOL_KEY = "records.forms.spooled"  # environ key: the SpooledFiles of the parsed body
+SPOOL_KEY = "records.intake.multipart.spooled"  # environ key: the SpooledFiles of the parsed body
 PREFIX = "records-upload-"
 WRITEBACK = 8 << 20  # start writing a spooled part out to disk every so many bytes
 
@@ -298,5 +298,5 @@ def includeme(config):
     previous = config.maybe_dotted(settings.get("retry.activate_hook"))
     settings["retry.activate_hook"] = _retry_activate_hook(previous)
     # NB: over pyramid_tm, so that a conflict at commit passes through this tween (see above).
-    config.add_tween("records.forms.form_tween_factory",
+    config.add_tween("records.intake.multipart.form_tween_factory",
                      over=("pyramid_tm.tm_tween_factory", MAIN))

@@ -58,7 +58,7 @@ def safe_filename(name):
 
 def _spooled(stream):
     """True for a file whose bytes were already spooled, hashed and fsynced while received
-    (:class:`records.forms.SpooledFile`): it can be adopted instead of copied."""
+    (:class:`records.intake.multipart.SpooledFile`): it can be adopted instead of copied."""
     return all(getattr(stream, a, None) is not None for a in ("path", "size", "sha256", "head"))
 
 

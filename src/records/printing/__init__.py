@@ -1,0 +1,1 @@
+"""The PDFs the portal prints: shared pieces (font, QR codes) and the receipt."""

@@ -1,0 +1,1 @@
+"""The figures a centre reports, and where dossiers are held up."""

@@ -1,0 +1,1 @@
+"""Results (kết quả): attaching, publishing and revoking e-results, and reuse of earlier ones."""
