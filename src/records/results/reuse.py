@@ -6,13 +6,15 @@ one stores a *reference* pinned to one immutable file version: no copy is made.
 """
 import datetime
 
+from records import clock
 from records.archive.records import file_disposed, is_disposed
-from records.i18n import Translatable, _
+from records.errors import UserError
+from records.i18n import _
 
 NOT_REUSABLE_KINDS = frozenset({"application-form", "receipt", ""})
 
 
-class ReuseError(Translatable, ValueError):
+class ReuseError(UserError):
     """The reference cannot be attached (shown to the officer as a 4xx)."""
 
 
@@ -80,6 +82,13 @@ def _recency(when, today):
     return max(0.0, 10.0 - (today - day).days / 365.0)
 
 
+def offers_for(portal, dossier, today):
+    """{component key: offers} for the components still without a file that have offers."""
+    found = {c.key: candidates(portal, dossier, c, today)
+             for c in dossier.ordered_components() if not c.versions and not c.reference}
+    return {key: offers for key, offers in found.items() if offers}
+
+
 def attach(portal, dossier, component_key, source, actor, now):
     """Make ``component_key`` refer to the offer ``source``; returns the reference dict."""
     component = dossier.components.get(component_key)
@@ -98,8 +107,6 @@ def attach(portal, dossier, component_key, source, actor, now):
         "title": offer["title"], "file_id": version.file_id, "sha256": version.sha256,
         "by": actor.login, "at": now,
     }
-    dossier.reuse_count += 1
-    portal.count("reuses")
     dossier.record("reuse", actor.login, now, actor.unit, dossier.state, dossier.state,
                    f"{component.name}: {offer['title']} ({offer['dossier']})")
     return component.reference
@@ -119,6 +126,6 @@ def reference_status(portal, reference):
         return "missing"
     if result.status in ("revoked", "superseded"):
         return result.status
-    if result.valid_until is not None and _as_date(result.valid_until) < datetime.date.today():
+    if result.valid_until is not None and _as_date(result.valid_until) < clock.today():
         return "expired"
     return "valid"
