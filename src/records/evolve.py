@@ -9,9 +9,11 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
+from records import clock
 from records.archive.records import Archive
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
+from records.resources.submissions import Submissions
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +59,31 @@ def _archive(portal):
         portal.archive = Archive()
 
 
+def _one_place(portal):
+    """Generation 5: form tokens kept a day (Submissions) instead of for ever; write-only
+    state dropped: the rating counters, the portal's counters, ``original_due_at``,
+    ``reuse_count``."""
+    old = portal.submissions
+    if not isinstance(old, Submissions):
+        portal.submissions = Submissions()
+        now = clock.now()
+        for token, code in old.items():
+            portal.submissions.add(token, code, now)
+    for name, owner in (("ratings", portal.dossiers), ("counters", portal)):
+        if name in owner.__dict__:
+            delattr(owner, name)
+    for dossier in portal.dossiers.values():
+        for name in ("original_due_at", "reuse_count"):  # reuses: read from the history
+            if name in dossier.__dict__:
+                delattr(dossier, name)
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
+    ("one-place", _one_place),
 )
 
 
