@@ -12,7 +12,8 @@ from records import clock, evolve
 from records.resources.dossiers import Dossier
 from records.resources.files import FileTooLarge, FileVersion
 from records.resources.submissions import Submissions
-from records.store import get_portal
+from records.store import StoreNotReady, current_portal, get_portal
+from records.workers import storage
 
 pytestmark = pytest.mark.foundation
 
@@ -152,3 +153,24 @@ def test_form_tokens_are_kept_a_day_then_forgotten():
     utc = datetime.timezone.utc
     assert tokens.forget_before((start + datetime.timedelta(hours=24)).astimezone(utc)) == 1
     assert tokens.get("b") is None and tokens.get("c") == "D-3"
+
+
+@pytest.mark.house
+def test_workers_and_commands_check_the_generation_and_never_evolve(monkeypatch):
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        with pytest.raises(StoreNotReady, match="no portal"):
+            current_portal(conn.root())
+        assert "portal" not in conn.root()  # nothing created
+        get_portal(conn.root()).generation = len(evolve.STEPS) - 1  # an older store
+    monkeypatch.setattr(storage, "database", lambda settings: db)
+    with pytest.raises(StoreNotReady, match=f"expects {len(evolve.STEPS)}"):
+        storage.read({}, lambda portal: portal)
+    with pytest.raises(StoreNotReady):
+        storage.write({}, lambda portal, txn: setattr(portal, "touched", True))
+    with db.transaction() as conn:
+        portal = conn.root()["portal"]
+        assert portal.generation == len(evolve.STEPS) - 1 and not hasattr(portal, "touched")
+        portal.generation = len(evolve.STEPS)
+    assert storage.read({}, lambda portal: portal.generation) == len(evolve.STEPS)
+    db.close()
