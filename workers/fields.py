@@ -682,6 +682,19 @@ def _page_fields(text):
             "summary": (summary, summary_conf)}
 
 
+def _read_confidence(name, value, page):
+    """How far a header field rests on blanks re-read from crops (the page's ``reads``):
+    the number's confidence is its digits', the date's its day's and month's."""
+    reads = page.get("reads") or {}
+    if name == "number_symbol" and "number" in reads:
+        read, confidence = reads["number"]
+        return confidence if value.split("/")[0] == read else min(confidence, 0.5)
+    if name in ("issue_date", "place"):
+        found = [reads[k][1] for k in ("day", "month") if k in reads]
+        return min(found) if found else 1.0
+    return 1.0
+
+
 def extract_fields(pages):
     """The fields of a document from its page dicts (see module docstring).
 
@@ -702,6 +715,7 @@ def extract_fields(pages):
         if not header_read:
             for name, (value, confidence) in _page_fields(text).items():
                 if fields[name] is None and value:
+                    confidence = min(confidence, _read_confidence(name, value, page))
                     fields[name] = _field(value, confidence * weight, number)
             header_read = has_header(text)
         ids, taxes = find_ids(text)

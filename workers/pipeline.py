@@ -18,7 +18,8 @@ from records.archive import file_disposed
 from records.resources.files import FileVersion
 
 from . import storage
-from .reading import ReadError, count_pages, extract_fields, make_searchable_pdf, read_page
+from .reading import (MAX_PAGES, ReadError, count_pages, extract_fields, make_searchable_pdf,
+                      read_page)
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def _version(portal, file_id):
 
 
 def _max_pages(settings):
-    return int(settings.get("records.max_pages", 500))
+    return int(settings.get("records.max_pages", MAX_PAGES))
 
 
 def fail(settings, file_id, reason):

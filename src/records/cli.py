@@ -25,7 +25,7 @@ from records.export import write_bag
 from records.fixity import run as check_fixity
 from records.security import hash_password
 from records.seed import seed as seed_store
-from records.settings import apply_environment
+from records.settings import DEFAULTS, apply_environment
 from records.store import bootstrap, open_database
 from records.workers.app import make_app
 from records.workers.indexing import deliver as deliver_outbox
@@ -193,7 +193,7 @@ def seed(env):
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="print JSON (the stable shape)")
-@click.option("--max-pages", default=500, show_default=True)
+@click.option("--max-pages", default=int(DEFAULTS["records.max_pages"]), show_default=True)
 def extract(path, as_json, max_pages):
     """Read one file in-process (no portal, store or broker): pages, text and fields."""
     # NB: imported here, not at the top: PyMuPDF takes ~0.7 s to import and every other
