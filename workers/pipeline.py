@@ -19,7 +19,8 @@ from records.resources.files import FileVersion
 from records.settings import max_pages
 
 from . import storage
-from .reading import ReadError, count_pages, extract_fields, make_searchable_pdf, read_page
+from .reading import (ReadError, count_pages, extract_fields, make_searchable_pdf,
+                      read_page)
 
 log = logging.getLogger(__name__)
 

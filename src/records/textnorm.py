@@ -4,6 +4,7 @@ Every input boundary (forms, API, OCR output, search queries) passes text throug
 :func:`nfc`; search keys use :func:`fold`, which strips diacritics (đ/Đ → d included) and
 case, so that "nguyen van an" matches "Nguyễn Văn An".
 """
+import functools
 import re
 import unicodedata
 
@@ -111,3 +112,16 @@ def lower(text):
     if not text:
         return ""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _shadow_char(ch):
+    base = strip_marks(ch)
+    return base if len(base) == 1 else ch
+
+
+def shadow(text):
+    """``text`` without diacritics, character for character, case kept: same length, so an
+    index found in the shadow is valid in ``text`` (matchers search the shadow of OCR text
+    and take values back from the original)."""
+    return "".join(_shadow_char(ch) for ch in text)
