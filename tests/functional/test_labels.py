@@ -7,7 +7,7 @@ from records.resources.dossiers import RATING_LEVELS
 from records.resources.files import READING_STATES
 from records.schemas import CORRECTABLE
 from tests.conftest import login
-from tests.functional.helpers import receive
+from tests.functional.helpers import mark_read, receive
 
 pytestmark = pytest.mark.house
 
@@ -45,10 +45,7 @@ def test_a_state_has_the_same_name_for_officers_and_citizens(web, officers, port
 def test_the_fields_read_are_named_in_the_pages_language(web, officers, portal):
     login(web, "recv1")
     _, code, _ = receive(web)
-    with portal() as p:
-        version = p.dossiers[code].components["application"].current
-        version.reading.state = "done"
-        version.reading.fields = {"summary": {"value": "Về việc cấp phép", "confidence": 0.9}}
-        file_id = version.file_id
+    file_id = mark_read(portal, code, {"summary": {"value": "Về việc cấp phép",
+                                                   "confidence": 0.9}})
     table = web.get(f"/dossiers/{code}").html.find(id=f"fields-{file_id}").text
     assert "Trích yếu" in table and "Số, ký hiệu" in table and "number_symbol" not in table
