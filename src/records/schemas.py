@@ -1,4 +1,5 @@
 """Validation of what officers and citizens send (forms and API share these schemas)."""
+import json
 import re
 
 import colander
@@ -108,6 +109,39 @@ class Correction(colander.MappingSchema):
     def validator(self, node, value):
         if value["field"] == "issue_date":
             colander.Date().deserialize(node["value"], value["value"])
+
+
+class ProcedureEdit(colander.MappingSchema):
+    """An administrator's edit of a procedure (kept as data)."""
+    name = colander.SchemaNode(colander.String(), preparer=clean_text,
+                               validator=colander.Length(min=3, max=500))
+    field = colander.SchemaNode(colander.String(), preparer=clean_text)
+    days = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 365))
+    result_kind = colander.SchemaNode(colander.String(), missing="")
+    components = colander.SchemaNode(colander.String(), missing="[]")
+    active = colander.SchemaNode(colander.Boolean(), missing=False)
+
+    def validator(self, node, value):
+        try:
+            comps = json.loads(value["components"])
+            if not isinstance(comps, list) or not all(
+                    isinstance(c, dict) and c.get("key") and c.get("name") for c in comps):
+                raise ValueError
+        except ValueError:
+            raise colander.Invalid(node["components"],
+                                   _('a JSON list of {"key", "name", "required", "kind"}')) from None
+        value["components"] = comps
+
+
+class UserCreate(colander.MappingSchema):
+    """A new officer account."""
+    login = colander.SchemaNode(colander.String(),
+                                validator=colander.Regex(r"^[a-z0-9._-]{3,40}$",
+                                                         _("3-40 of a-z 0-9 . _ -")))
+    name = colander.SchemaNode(colander.String(), preparer=clean_text)
+    password = colander.SchemaNode(colander.String(), validator=colander.Length(min=10))
+    unit = colander.SchemaNode(colander.String())
+    roles = colander.SchemaNode(colander.Set(), validator=colander.Length(min=1))
 
 
 def messages_of(invalid):

@@ -6,7 +6,7 @@ fire it and the unit the officer must belong to (the receiving or the processing
 """
 from dataclasses import dataclass
 
-from records import clock, errors
+from records import clock, errors, labels
 from records.i18n import _
 
 STATES = ("received", "in_processing", "supplement_requested", "result_ready", "returned",
@@ -63,19 +63,9 @@ TRANSITIONS = {t.name: t for t in (
 )}
 
 
-# In messages ("cannot ${action} a dossier in state ${state}"): English text is the same as
-# before (the action name with spaces, the state's code); pages show them translated.
-ACTION_VERBS = {
-    "transfer": _("transfer"), "request_supplement": _("request supplement"),
-    "receive_supplement": _("receive supplement"), "approve": _("approve"),
-    "return": _("return"), "reject": _("reject"), "withdraw": _("withdraw"),
-    "reschedule": _("reschedule"),
-}
-STATE_LABELS = {
-    "received": _("received"), "in_processing": _("in_processing"),
-    "supplement_requested": _("supplement_requested"), "result_ready": _("result_ready"),
-    "returned": _("returned"), "rejected": _("rejected"), "withdrawn": _("withdrawn"),
-}
+# In messages ("cannot ${action} a dossier in state ${state}"), from records.labels.
+ACTION_VERBS = labels.ACTIONS
+STATE_LABELS = labels.STATES_IN_TEXT
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,16 @@ def receive(app, procedure="1.001193", files=None, status=201, **overrides):
     return response, code, pin
 
 
+def mark_read(portal, code, fields, component="application"):
+    """Store ``fields`` as a worker does for the current file of ``component``, its reading
+    done; returns the file id."""
+    with portal() as p:
+        version = p.dossiers[code].components[component].current
+        version.reading.state = "done"
+        version.reading.fields = fields
+        return version.file_id
+
+
 def api_login(app, login, password):
     reply = app.post_json("/api/v1/session", {"login": login, "password": password})
     app.extra_environ = {}

@@ -71,3 +71,21 @@ def test_create_admin_command(tmp_path):
     assert result.exit_code == 0 and "users exist" in result.output
     result = runner.invoke(cli, ["-c", str(ini), "seed"])
     assert result.exit_code == 0 and "0 entries added" in result.output
+
+
+@pytest.mark.house
+def test_a_refused_account_is_shown_on_the_form_and_nothing_is_kept(web, officers, portal):
+    login(web, "admin")
+    form = web.get("/users/").forms["user-form"]
+    form["login"], form["name"], form["password"] = "recv1", "Trùng tên", "mat-khau-rat-dai"
+    form["unit"] = "000.00.03.H26"
+    form.get("roles", index=0).checked = True
+    page = form.submit(status=400)
+    assert "login: tên đăng nhập này đã tồn tại" in page.text
+    form = web.get("/users/").forms["user-form"]
+    form["login"], form["password"], form["unit"] = "moi1", "mat-khau-rat-dai", "000.00.03.H26"
+    form.get("roles", index=0).checked = True
+    page = form.submit(status=400)  # no name
+    assert "name:" in page.text
+    with portal() as p:
+        assert "moi1" not in p.users and p.users["recv1"].name == "Recv1"

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import PASSWORD, login
-from tests.functional.helpers import api_login, new_dossier, offers, receive
+from tests.functional.helpers import api_login, mark_read, new_dossier, offers, receive
 
 pytestmark = pytest.mark.digitization
 
@@ -12,13 +12,9 @@ def read_file(web, officers, portal):
     """A dossier whose first file has been read (fields as a worker stores them)."""
     login(web, "recv1")
     _, code, _ = receive(web)
-    with portal() as p:
-        version = p.dossiers[code].components["application"].current
-        version.reading.state = "done"
-        version.reading.fields = {
-            "number_symbol": {"value": "15/QĐ-UBND", "confidence": 0.62, "page": 1},
-            "issue_date": {"value": "2026-02-05", "confidence": 0.9, "page": 1}}
-        file_id = version.file_id
+    file_id = mark_read(portal, code, {
+        "number_symbol": {"value": "15/QĐ-UBND", "confidence": 0.62, "page": 1},
+        "issue_date": {"value": "2026-02-05", "confidence": 0.9, "page": 1}})
     web.reset()
     return code, file_id
 

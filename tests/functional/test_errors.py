@@ -27,14 +27,6 @@ def queued(wsgi):
     return sorted(names)
 
 
-@pytest.fixture
-def received(web, officers):
-    login(web, "recv1")
-    _, code, _ = receive(web)
-    web.reset()
-    return code
-
-
 def test_a_workflow_refusal_has_one_status_on_the_page_and_in_the_api(web, received):
     code = received
     csrf = login(web, "recv1")

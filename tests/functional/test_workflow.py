@@ -3,23 +3,10 @@ import datetime
 
 import pytest
 
-from tests.conftest import ECONOMY, JUSTICE, PASSWORD, login
-from tests.functional.helpers import act, api_login, receive
+from tests.conftest import ECONOMY, JUSTICE, login
+from tests.functional.helpers import act, as_
 
 pytestmark = pytest.mark.foundation
-
-
-@pytest.fixture
-def received(web, officers):
-    login(web, "recv1")
-    _, code, _ = receive(web)
-    web.reset()
-    return code
-
-
-def as_(web, name):
-    web.reset()
-    return api_login(web, name, PASSWORD)
 
 
 def test_full_path_received_to_returned_with_history(web, received, portal):

@@ -90,16 +90,20 @@ def test_file_version_refuses_more_than_the_limit(tmp_path):
     db.close()
 
 
+def _stored_dossier(portal):
+    """One dossier in ``portal``, as an old generation would have stored it."""
+    dossier = Dossier("U-260302-0001", "1.001193", {"name": "A", "id_number": "001203004567"},
+                      "in_person", "U", datetime.datetime(2026, 3, 2), "x",
+                      datetime.date(2026, 3, 3), "h")
+    portal.dossiers.add(dossier.code, dossier)
+    return dossier
+
+
 def test_evolve_step_3_builds_the_outbox_and_applicant_index():
-    import datetime
-    from records.resources.dossiers import Dossier
     db = ZODB.DB(None)
     with db.transaction() as conn:
         portal = get_portal(conn.root())
-        dossier = Dossier("U-260302-0001", "1.001193", {"name": "A", "id_number": "001203004567"},
-                          "in_person", "U", datetime.datetime(2026, 3, 2), "x",
-                          datetime.date(2026, 3, 3), "h")
-        portal.dossiers.add(dossier.code, dossier)
+        _stored_dossier(portal)
         for name in ("outbox", "applicants"):
             delattr(portal, name)
         portal.generation = 2  # as stored before the step existed
@@ -116,12 +120,9 @@ def test_evolve_step_5_bounds_form_tokens_and_drops_write_only_state():
     db = ZODB.DB(None)
     with db.transaction() as conn:
         portal = get_portal(conn.root())
-        dossier = Dossier("U-260302-0001", "1.001193", {"name": "A", "id_number": "1"},
-                          "in_person", "U", datetime.datetime(2026, 3, 2), "x",
-                          datetime.date(2026, 3, 3), "h")
+        dossier = _stored_dossier(portal)
         dossier.original_due_at = dossier.due_at
         dossier.reuse_count = 2
-        portal.dossiers.add(dossier.code, dossier)
         portal.submissions = OOBTree({"tok-1": dossier.code})  # as stored before the step
         portal.counters = OOBTree({"reuses": Length(3)})
         portal.dossiers.ratings = OOBTree({"satisfied": Length(1)})

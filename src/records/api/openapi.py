@@ -109,7 +109,8 @@ OPENAPI = {
                 _CODE, {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-            "responses": {"201": _json("FileVersion"), "400": _ERROR, "413": _ERROR, "415": _ERROR}}},
+            "responses": {"201": _json("FileVersion"), "400": _ERROR, "404": _ERROR,
+                          "413": _ERROR, "415": _ERROR}}},
         "/dossiers/{code}/files/{file_id}": {"get": {
             "summary": "Download a file version", "parameters": [
                 _CODE, {"name": "file_id", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -27,7 +27,7 @@ import tempfile
 
 import pymupdf
 
-from records import workflow
+from records import labels, workflow
 from records.errors import UserError
 from records.i18n import _
 from records.printing.pdf import font_file, qr_png
@@ -48,9 +48,8 @@ class ResultError(UserError):
 
 
 # In messages: the English text is the code itself; pages show it translated.
-LEADER_ACTIONS = {"publish": _("publish"), "revoke": _("revoke"), "supersede": _("supersede")}
-RESULT_STATUSES = {"draft": _("draft"), "approved": _("approved"), "published": _("published"),
-                   "revoked": _("revoked"), "superseded": _("superseded")}
+LEADER_ACTIONS = labels.RESULT_ACTIONS
+RESULT_STATUSES = labels.RESULT_STATUSES
 
 
 def _status(result):

@@ -11,6 +11,8 @@ def includeme(config):
                            "size = records.views.format:size_filter\n"
                            "state = records.views.format:state_filter\n"
                            "action = records.views.format:action_filter\n"
+                           "field = records.views.format:field_filter\n"
+                           "reading = records.views.format:reading_filter\n"
                            "tr = records.i18n:tr_filter"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })

@@ -1,47 +1,16 @@
 """Administration: procedures (kept as data, editable) and officer accounts."""
 import json
 
-import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
+from records.errors import InputError
+from records.i18n import _
 from records.resources.procedures import Procedures
 from records.resources.users import ROLES, User, Users
-from records.i18n import _
-from records.schemas import messages_of
+from records.schemas import ProcedureEdit, UserCreate, validate
 from records.security import hash_password
-from records.textnorm import clean
-
-
-class ProcedureEdit(colander.MappingSchema):
-    name = colander.SchemaNode(colander.String(), preparer=clean,
-                               validator=colander.Length(min=3, max=500))
-    field = colander.SchemaNode(colander.String(), preparer=clean)
-    days = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 365))
-    result_kind = colander.SchemaNode(colander.String(), missing="")
-    components = colander.SchemaNode(colander.String(), missing="[]")
-    active = colander.SchemaNode(colander.Boolean(), missing=False)
-
-    def validator(self, node, value):
-        try:
-            comps = json.loads(value["components"])
-            if not isinstance(comps, list) or not all(
-                    isinstance(c, dict) and c.get("key") and c.get("name") for c in comps):
-                raise ValueError
-        except ValueError:
-            raise colander.Invalid(node["components"],
-                                   _('a JSON list of {"key", "name", "required", "kind"}')) from None
-        value["components"] = comps
-
-
-class UserCreate(colander.MappingSchema):
-    login = colander.SchemaNode(colander.String(),
-                                validator=colander.Regex(r"^[a-z0-9._-]{3,40}$",
-                                                         _("3-40 of a-z 0-9 . _ -")))
-    name = colander.SchemaNode(colander.String(), preparer=clean)
-    password = colander.SchemaNode(colander.String(), validator=colander.Length(min=10))
-    unit = colander.SchemaNode(colander.String())
-    roles = colander.SchemaNode(colander.Set(), validator=colander.Length(min=1))
+from records.views.errors import error_page
 
 
 @view_config(context=Procedures, permission="officer", renderer="procedures.jinja2")
@@ -54,36 +23,46 @@ def procedure_edit(request):
     procedure = request.context.get(request.params.get("code", ""))
     if procedure is None:
         return HTTPSeeOther(request.resource_url(request.context))
-    errors = {}
     if request.method == "POST":
-        try:
-            procedure.update(**ProcedureEdit().deserialize(dict(request.POST)))
-            return HTTPSeeOther(request.resource_url(request.context))
-        except colander.Invalid as e:
-            request.response.status = 400
-            errors = messages_of(e)
-    return {"procedure": procedure, "errors": errors,
+        procedure.update(**validate(ProcedureEdit(), dict(request.POST)))
+        return HTTPSeeOther(request.resource_url(request.context))
+    return _procedure_values(procedure)
+
+
+def _procedure_values(procedure, errors=None):
+    return {"procedure": procedure, "errors": errors or {},
             "components_json": json.dumps(list(procedure.components), ensure_ascii=False, indent=1)}
+
+
+@error_page(Procedures, "edit")
+def procedure_edit_with_errors(request, error):
+    procedure = request.context.get(request.params.get("code", ""))
+    return "procedure_edit.jinja2", _procedure_values(procedure, error.fields or {
+        "form": error.message})
 
 
 @view_config(context=Users, permission="admin", renderer="users.jinja2")
 def users(request):
-    errors = {}
     if request.method == "POST":
         values = dict(request.POST)
         values["roles"] = request.POST.getall("roles")
-        try:
-            data = UserCreate().deserialize(values)
-            if data["login"] in request.context:
-                raise colander.Invalid(UserCreate()["login"], _("this login exists"))
-            if data["unit"] not in request.root.units:
-                raise colander.Invalid(UserCreate()["unit"], _("unknown unit"))
-            request.context.add(data["login"], User(
-                data["login"], data["name"], hash_password(data["password"]),
-                set(data["roles"]) & set(ROLES), data["unit"]))
-            return HTTPSeeOther(request.resource_url(request.context))
-        except colander.Invalid as e:
-            request.response.status = 400
-            errors = messages_of(e)
+        data = validate(UserCreate(), values)
+        if data["login"] in request.context:
+            raise InputError({"login": _("this login exists")})
+        if data["unit"] not in request.root.units:
+            raise InputError({"unit": _("unknown unit")})
+        request.context.add(data["login"], User(
+            data["login"], data["name"], hash_password(data["password"]),
+            set(data["roles"]) & set(ROLES), data["unit"]))
+        return HTTPSeeOther(request.resource_url(request.context))
+    return _users_values(request)
+
+
+def _users_values(request, errors=None):
     return {"users": list(request.context.values()), "roles": ROLES,
-            "units": list(request.root.units.values()), "errors": errors}
+            "units": list(request.root.units.values()), "errors": errors or {}}
+
+
+@error_page(Users)
+def users_with_errors(request, error):
+    return "users.jinja2", _users_values(request, error.fields or {"form": error.message})

@@ -24,7 +24,9 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from records import clock, ratelimit, workflow
+from records import clock, labels, ratelimit, workflow
+from records.errors import Conflict, UserError
+from records.i18n import _, translate
 from records.results import publish
 from records.intake.receive import check_pin
 from records.resources.dossiers import RATING_LEVELS
@@ -32,7 +34,7 @@ from records.resources.files import FileTooLarge, copy_hashed
 from records.resources.portal import Portal
 from records.textnorm import clean
 from records.views.common import download
-from records.views.errors import wants_json
+from records.views.errors import error_page, wants_json
 
 log = logging.getLogger(__name__)
 
@@ -41,67 +43,38 @@ DEFAULT_SESSION_SECONDS = 900
 MAX_COMMENT = 1000
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
+# NB: message ids (translated by the catalog like every page); ``${minutes}`` is filled in.
 MESSAGES = {
-    "wrong": ("Mã hồ sơ hoặc mã tra cứu không đúng.", "The dossier code or the PIN is wrong."),
-    "empty": ("Nhập mã hồ sơ và mã tra cứu (PIN) in trên giấy tiếp nhận.",
-              "Enter the dossier code and the PIN printed on your receipt."),
-    "refused": ("Quá nhiều lần tra cứu không thành công. Vui lòng thử lại sau {minutes} phút.",
-                "Too many failed lookups. Please try again in {minutes} minutes."),
-    "expired": ("Phiên tra cứu đã hết hạn. Vui lòng tra cứu lại.",
-                "Your lookup has expired. Please look the dossier up again."),
-    "not_returned": ("Chỉ đánh giá được sau khi đã nhận kết quả.",
-                     "You can rate the service once the result has been returned."),
-    "rated": ("Hồ sơ này đã được đánh giá. Cảm ơn bạn!",
-              "This dossier has already been rated. Thank you!"),
-    "bad_level": ("Chọn một mức đánh giá.", "Choose one of the ratings."),
-    "long_comment": ("Góp ý tối đa 1000 ký tự.", "The comment may have at most 1000 characters."),
-    "no_result": ("Không có kết quả điện tử này trong hồ sơ.",
-                  "This e-result is not available for your dossier."),
-    "unknown_token": ("Không tìm thấy kết quả nào với mã xác thực này.",
-                      "No result has this verification code."),
-    "no_file": ("Chọn tệp cần kiểm tra.", "Choose the file to check."),
-    "too_large": ("Tệp lớn hơn bản điện tử đã phát hành nên không thể trùng khớp.",
-                  "The file is larger than the published e-result, so it cannot be identical."),
-    "no_length": ("Thiếu độ dài nội dung (Content-Length).", "Content-Length is required."),
+    "wrong": _("The dossier code or the PIN is wrong."),
+    "empty": _("Enter the dossier code and the PIN printed on your receipt."),
+    "refused": _("Too many failed lookups. Please try again in ${minutes} minutes."),
+    "expired": _("Your lookup has expired. Please look the dossier up again."),
+    "not_returned": _("You can rate the service once the result has been returned."),
+    "rated": _("This dossier has already been rated. Thank you!"),
+    "bad_level": _("Choose one of the ratings."),
+    "long_comment": _("The comment may have at most 1000 characters."),
+    "no_result": _("This e-result is not available for your dossier."),
+    "unknown_token": _("No result has this verification code."),
+    "no_file": _("Choose the file to check."),
+    "too_large": _("The file is larger than the published e-result, so it cannot be "
+                   "identical."),
+    "no_length": _("Content-Length is required."),
 }
 
-STATE_NAMES = {
-    "received": ("Đã tiếp nhận", "Received"),
-    "in_processing": ("Đang xử lý", "In processing"),
-    "supplement_requested": ("Chờ bổ sung hồ sơ", "Supplement requested"),
-    "result_ready": ("Đã có kết quả", "Result ready"),
-    "returned": ("Đã trả kết quả", "Result returned"),
-    "rejected": ("Không giải quyết", "Rejected"),
-    "withdrawn": ("Đã rút hồ sơ", "Withdrawn"),
-}
-
-# The history entries a citizen sees, and whether their note is meant for the citizen.
-# Everything else (uploads, internal notes, who did it) stays inside.
-STEPS = {
-    "receive": (("Đã tiếp nhận hồ sơ", "Dossier received"), False),
-    "transfer": (("Chuyển đến đơn vị xử lý", "Sent to the processing unit"), False),
-    "request_supplement": (("Yêu cầu bổ sung hồ sơ", "Supplement requested"), True),
-    "receive_supplement": (("Đã nhận hồ sơ bổ sung", "Supplement received"), False),
-    "reschedule": (("Hẹn lại ngày trả kết quả (xin lỗi vì sự chậm trễ)",
-                    "Return date rescheduled (we apologise for the delay)"), False),
-    "approve": (("Đã có kết quả", "Result ready"), False),
-    "publish_result": (("Đã phát hành kết quả điện tử", "E-result published"), False),
-    "supersede_result": (("Kết quả được thay thế bằng bản đính chính",
-                          "Result replaced by a corrected one"), False),
-    "return": (("Đã trả kết quả", "Result returned"), False),
-    "reject": (("Hồ sơ không được giải quyết", "Dossier rejected"), True),
-    "withdraw": (("Hồ sơ đã được rút", "Dossier withdrawn"), False),
-}
-
-RATING_NAMES = {
-    "very_satisfied": ("Rất hài lòng", "Very satisfied"),
-    "satisfied": ("Hài lòng", "Satisfied"),
-    "not_satisfied": ("Không hài lòng", "Not satisfied"),
-}
+# The history entries a citizen sees (named in records.labels.CITIZEN_STEPS), and whether
+# their note is meant for the citizen. Everything else (uploads, internal notes, who did
+# it) stays inside.
+CITIZEN_NOTES = {"receive": False, "transfer": False, "request_supplement": True,
+                 "receive_supplement": False, "reschedule": False, "approve": False,
+                 "publish_result": False, "supersede_result": False, "return": False,
+                 "reject": True, "withdraw": False}
 
 
 def pick(request, pair):
-    """The Vietnamese or English member of ``pair`` for this request's language."""
+    """The Vietnamese or English member of ``pair`` for this request's language.
+
+    NB: only the verify page still carries its words as (vi, en) pairs; the other citizen
+    pages use the message catalog (records.labels, ``_``) like every page."""
     return pair[1] if request.locale_name == "en" else pair[0]
 
 
@@ -123,7 +96,10 @@ def _render(request, template, status=200, headers=None, **values):
 
 
 def _message(request, key, **values):
-    return pick(request, MESSAGES[key]).format(**values)
+    message = MESSAGES[key]
+    if values:
+        message = _(str(message), mapping=values)
+    return translate(request, message)
 
 
 def _client(request):
@@ -209,7 +185,7 @@ def status_values(request, dossier):
     units = portal.units
     return {
         "dossier": dossier,
-        "state": pick(request, STATE_NAMES.get(dossier.state, (dossier.state,) * 2)),
+        "state": translate(request, labels.label(labels.STATES, dossier.state)),
         "procedure": procedure.name if procedure is not None else dossier.procedure_code,
         "receiving_unit": _unit_name(units, dossier.receiving_unit),
         "processing_unit": _unit_name(units, dossier.processing_unit),
@@ -217,8 +193,9 @@ def status_values(request, dossier):
         "timeliness": timeliness(dossier, clock.today()),
         "results": [r for r in reversed(dossier.results) if r.published is not None],
         "public_url": request.registry.settings["records.public_url"].rstrip("/"),
-        "ratings": [(level, pick(request, RATING_NAMES[level])) for level in RATING_LEVELS],
-        "rating_name": pick(request, RATING_NAMES[dossier.rating["level"]])
+        "ratings": [(level, translate(request, labels.RATINGS[level]))
+                    for level in RATING_LEVELS],
+        "rating_name": translate(request, labels.RATINGS[dossier.rating["level"]])
         if dossier.rating else None,
     }
 
@@ -233,15 +210,15 @@ def timeline(request, dossier):
     (what to supplement, why rejected). No officer names, no internal notes."""
     steps = []
     for entry in dossier.history:
-        known = STEPS.get(entry["action"])
-        if known is None:
+        citizen_note = CITIZEN_NOTES.get(entry["action"])
+        if citizen_note is None:
             continue
-        label, citizen_note = known
         note = entry["note"] if citizen_note else ""
         if entry["action"] == "reschedule" and dossier.rescheduled:
-            note = pick(request, ("Ngày hẹn trả mới: ", "New return date: ")) + \
-                dossier.due_at.strftime("%d/%m/%Y")
-        steps.append({"at": entry["at"], "label": pick(request, label), "note": note})
+            note = translate(request, _("New return date: ${date}", mapping={
+                "date": dossier.due_at.strftime("%d/%m/%Y")}))
+        steps.append({"at": entry["at"], "note": note,
+                      "label": translate(request, labels.CITIZEN_STEPS[entry["action"]])})
     return steps
 
 
@@ -266,8 +243,8 @@ def download_result(request):
     result_id = request.subpath[-1]
     found = [r for r in dossier.results if r.result_id == result_id and r.status == "published"]
     if not found:
-        return _render(request, "message.jinja2", status=404, title=MESSAGES["no_result"],
-                       error=_message(request, "no_result"))
+        return _render(request, "message.jinja2", status=404,
+                       title=_message(request, "no_result"), error=_message(request, "no_result"))
     version = found[0].published
     dossier.downloads.append({"at": clock.now(), "file_id": version.file_id,
                               "result_id": result_id})
@@ -283,21 +260,24 @@ def rate(request):
         return _expired(request)
     level = request.POST.get("level", "")
     comment = clean(request.POST.get("comment", ""))
-    problem = None
     if dossier.state != "returned":
-        problem = ("not_returned", 409)
-    elif dossier.rating is not None:
-        problem = ("rated", 409)
-    elif level not in RATING_LEVELS:
-        problem = ("bad_level", 400)
-    elif len(comment) > MAX_COMMENT:
-        problem = ("long_comment", 400)
-    if problem is not None:
-        request.tm.doom()
-        return _render(request, "status.jinja2", status=problem[1],
-                       error=_message(request, problem[0]), **status_values(request, dossier))
+        raise Conflict(MESSAGES["not_returned"])
+    if dossier.rating is not None:
+        raise Conflict(MESSAGES["rated"])
+    if level not in RATING_LEVELS:
+        raise UserError(MESSAGES["bad_level"])
+    if len(comment) > MAX_COMMENT:
+        raise UserError(MESSAGES["long_comment"])
     dossier.rate(level, comment, clock.now())
     return HTTPSeeOther(request.application_url + "/lookup/status#rating")
+
+
+@error_page(Portal, "lookup")
+def status_page_with_error(request, error):
+    """A refused rating: the status page again, saying why (translated there)."""
+    return _render(request, "status.jinja2", status=error.status,
+                   error=translate(request, error.message),
+                   **status_values(request, authorised_dossier(request)))
 
 
 # -- verification --------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from records import clock, workflow
+from records import clock, labels, workflow
 from records.errors import UserError
-from records.i18n import _
+from records.i18n import _, translate
 from records.resources.dossiers import Dossier, Dossiers
 from records.results.reuse import attach, offers_for, reference_status
 from records.services.corrections import fields_view
@@ -48,6 +48,8 @@ def dossier_page(request):
         "error": None,
         "offers": reuse_offers(request, dossier),
         "fields_of": fields_view,
+        "reading_labels": {state: translate(request, name)
+                           for state, name in labels.READING_STATES.items()},
         "reference_status": lambda ref: reference_status(portal, ref),
     }
 

@@ -26,8 +26,9 @@ _ERROR_PAGES = {}
 
 
 def error_page(context, name=None):
-    """Register ``page(request, error) -> (template, values)``: how to show a UserError
-    raised by a view named ``name`` (None: any view) on a ``context`` of that class."""
+    """Register ``page(request, error) -> (template, values)`` (or a response whose status
+    is the error's): how to show a UserError raised by a view named ``name`` (None: any
+    view) on a ``context`` of that class."""
     def register(page):
         _ERROR_PAGES[(context, name)] = page
         return page
@@ -67,7 +68,10 @@ def user_error(exc, request):
             or _ERROR_PAGES.get((type(context), None)))
     if page is None:
         return _page(request, exc.status, shown(exc))
-    template, values = page(request, exc)
+    shown_page = page(request, exc)
+    if isinstance(shown_page, Response):
+        return shown_page
+    template, values = shown_page
     response = render_to_response(template, values, request=request)
     response.status = exc.status
     return response

@@ -1,27 +1,8 @@
 """Template filters: dates, sizes and state names as officers read them."""
-from records.i18n import _
+from records import labels
 
-STATE_NAMES = {
-    "received": _("Received"),
-    "in_processing": _("In processing"),
-    "supplement_requested": _("Supplement requested"),
-    "result_ready": _("Result ready"),
-    "returned": _("Returned"),
-    "rejected": _("Rejected"),
-    "withdrawn": _("Withdrawn"),
-}
-
-
-ACTION_NAMES = {
-    "receive": _("received"), "transfer": _("transferred for processing"),
-    "request_supplement": _("supplement requested"), "receive_supplement": _("supplement received"),
-    "approve": _("result approved"), "return": _("result returned"), "reject": _("rejected"),
-    "withdraw": _("withdrawn"), "reschedule": _("rescheduled"), "upload": _("new version uploaded"),
-    "reuse": _("earlier result reused"), "correct_field": _("field corrected"),
-    "attach_result": _("result attached"), "publish_result": _("e-result published"),
-    "revoke_result": _("result revoked"), "supersede_result": _("result superseded"),
-    "dispose": _("disposed"),
-}
+STATE_NAMES = labels.STATES
+ACTION_NAMES = labels.HISTORY
 
 
 def action_filter(value):
@@ -46,3 +27,13 @@ def size_filter(value):
 
 def state_filter(value):
     return STATE_NAMES.get(value, value)
+
+
+def field_filter(value):
+    """The name of a field read from a file (``{{ f.field|field }}``)."""
+    return labels.label(labels.FIELDS, value)
+
+
+def reading_filter(value):
+    """Where the reading of a file is (``{{ v.reading.state|reading }}``)."""
+    return labels.label(labels.READING_STATES, value)

@@ -1,0 +1,90 @@
+"""The names people read for the codes the portal stores: one table per kind, here only.
+
+Values are message ids (records.i18n): officer pages, citizen pages and PDFs show them in
+the reader's language (``translate``, the ``tr`` filter), the JSON API keeps the codes
+and, where it gives a name, the English text (``english``).
+"""
+from records.i18n import _
+
+#: A dossier's state, as a heading or a badge.
+STATES = {
+    "received": _("Received"),
+    "in_processing": _("In processing"),
+    "supplement_requested": _("Supplement requested"),
+    "result_ready": _("Result ready"),
+    "returned": _("Result returned"),
+    "rejected": _("Rejected"),
+    "withdrawn": _("Withdrawn"),
+}
+
+#: A state inside a sentence ("cannot return a dossier in state received"): the English
+#: text is the state's code, so that the API's messages stay what clients know.
+STATES_IN_TEXT = {
+    "received": _("received"), "in_processing": _("in_processing"),
+    "supplement_requested": _("supplement_requested"), "result_ready": _("result_ready"),
+    "returned": _("returned"), "rejected": _("rejected"), "withdrawn": _("withdrawn"),
+}
+
+#: A workflow action inside a sentence ("your role may not approve").
+ACTIONS = {
+    "transfer": _("transfer"), "request_supplement": _("request supplement"),
+    "receive_supplement": _("receive supplement"), "approve": _("approve"),
+    "return": _("return"), "reject": _("reject"), "withdraw": _("withdraw"),
+    "reschedule": _("reschedule"),
+}
+
+#: A line of a dossier's history, as officers read it.
+HISTORY = {
+    "receive": _("received"), "transfer": _("transferred for processing"),
+    "request_supplement": _("supplement requested"), "receive_supplement": _("supplement received"),
+    "approve": _("result approved"), "return": _("result returned"), "reject": _("rejected"),
+    "withdraw": _("withdrawn"), "reschedule": _("rescheduled"), "upload": _("new version uploaded"),
+    "reuse": _("earlier result reused"), "correct_field": _("field corrected"),
+    "attach_result": _("result attached"), "publish_result": _("e-result published"),
+    "revoke_result": _("result revoked"), "supersede_result": _("result superseded"),
+    "dispose": _("disposed"),
+}
+
+#: The steps of a dossier its citizen sees (records.views.citizen says which, and whose
+#: notes they may read).
+CITIZEN_STEPS = {
+    "receive": _("Dossier received"),
+    "transfer": _("Sent to the processing unit"),
+    "request_supplement": _("A supplement was requested"),  # an event, not the state
+    "receive_supplement": _("Supplement received"),
+    "reschedule": _("Return date rescheduled (we apologise for the delay)"),
+    "approve": _("Result ready"),
+    "publish_result": _("E-result published"),
+    "supersede_result": _("Result replaced by a corrected one"),
+    "return": _("Result returned"),
+    "reject": _("Dossier rejected"),
+    "withdraw": _("Dossier withdrawn"),
+}
+
+#: The citizen's satisfaction rating.
+RATINGS = {
+    "very_satisfied": _("Very satisfied"),
+    "satisfied": _("Satisfied"),
+    "not_satisfied": _("Not satisfied"),
+}
+
+#: A result's status, and the leaders' actions on it, inside sentences.
+RESULT_STATUSES = {"draft": _("draft"), "approved": _("approved"), "published": _("published"),
+                   "revoked": _("revoked"), "superseded": _("superseded")}
+RESULT_ACTIONS = {"publish": _("publish"), "revoke": _("revoke"), "supersede": _("supersede")}
+
+#: The fields read from a file that officers may correct.
+FIELDS = {
+    "number_symbol": _("Number and symbol"), "doc_type": _("Document type"),
+    "issuer": _("Issuer"), "issue_date": _("Issue date"), "place": _("Place"),
+    "summary": _("Summary"),
+}
+
+#: Where the reading of a file is.
+READING_STATES = {"queued": _("queued"), "running": _("reading"), "done": _("read"),
+                  "failed": _("failed")}
+
+
+def label(table, code):
+    """The name of ``code`` in ``table``; the code itself when it has none."""
+    return table.get(code, code)

@@ -1,0 +1,51 @@
+"""The layout keeps one place for each concern: checked on the source, so a shortcut
+back (the API calling page views, a test importing another test) fails here."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.house
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src" / "records"
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_the_api_calls_services_not_page_views():
+    shared = {"records.views.common", "records.views.errors"}
+    for path in (SRC / "api").glob("*.py"):
+        found = {m for m in imported_modules(path) if m.startswith("records.views")}
+        assert found <= shared, (path.name, found - shared)
+        assert "request.context =" not in path.read_text(encoding="utf-8")
+
+
+def test_services_know_nothing_of_requests():
+    for path in (SRC / "services").glob("*.py"):
+        modules = set(imported_modules(path))
+        assert not {m for m in modules if m.startswith(("pyramid", "records.views"))}, path
+        assert not re.search(r"\brequest\b", path.read_text(encoding="utf-8")), path
+
+
+def test_no_view_dooms_the_transaction_or_tests_for_api_paths_itself():
+    for path in list((SRC / "views").glob("*.py")) + list((SRC / "api").glob("*.py")):
+        if path.name == "errors.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "tm.doom()" not in text, path.name
+        assert 'startswith("/api/")' not in text, path.name
+
+
+def test_tests_do_not_import_other_test_modules():
+    for path in (ROOT / "tests").rglob("*.py"):
+        for module in imported_modules(path):
+            assert not module.split(".")[-1].startswith("test_"), (path.name, module)
