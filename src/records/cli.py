@@ -26,6 +26,9 @@ from records.archive.fixity import run as check_fixity
 from records.security import hash_password
 from records.seed import seed as seed_store
 from records.settings import apply_environment
+from records.signing.keys import SigningConfigError, load_config as signing_config
+from records.signing.keys import make_trial_certificate
+from records.signing.verify import SignatureReadError, verify_pdf
 from records.store import bootstrap, open_database
 from records.workers.app import make_app
 from records.workers.indexing import deliver as deliver_outbox
@@ -361,6 +364,56 @@ def ingest(env, manifest):
     click.echo(f"records: {len(groups) - failed} dossiers received, {failed} refused")
     if failed:
         sys.exit(1)
+
+
+MAX_VERIFY_BYTES = 512 * 1024 * 1024
+
+
+@main.command("verify-pdf")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="print JSON (the stable shape)")
+@click.pass_obj
+def verify_pdf_command(env, path, as_json):
+    """List the signatures of a PDF: signer, issuer, time, intact, coverage, trust."""
+    if os.path.getsize(path) > MAX_VERIFY_BYTES:
+        raise click.ClickException(f"{path} is larger than {MAX_VERIFY_BYTES} bytes")
+    try:
+        config = signing_config(env.settings)
+        with open(path, "rb") as f:
+            report = verify_pdf(f.read(), config.trust_roots, config.chain)
+    except (SignatureReadError, SigningConfigError) as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    if not report["signatures"]:
+        click.echo("no signatures")
+    for number, sig in enumerate(report["signatures"], start=1):
+        state = ("valid" if sig["valid"] else "intact" if sig["intact"] else "BROKEN")
+        click.echo(f"{number}. {sig['signer']} ({sig['organisation']}), issued by "
+                   f"{sig['issuer']}: {state}, {'trusted' if sig['trusted'] else 'not trusted'}")
+        click.echo(f"   signed at {sig['signed_at']}, timestamp {sig['timestamp']}; "
+                   f"covers the whole file: {sig['covers_whole_file']}; added after: "
+                   f"{sig['added_after']}; revocation: {sig['revocation']}")
+        for problem in sig["problems"]:
+            click.echo(f"   - {problem}")
+
+
+@main.command("make-trial-certificate")
+@click.option("--dir", "directory", default=None,
+              help="where to write signing-key.pem and signing-cert.pem (default var/signing)")
+@click.option("--centre", default="Trung tâm Phục vụ hành chính công (thử nghiệm)",
+              show_default=True, help="the organisation name in the certificate")
+@click.option("--if-none", is_flag=True, help="do nothing when the key already exists")
+@click.pass_obj
+def make_trial_certificate_command(env, directory, centre, if_none):
+    """A self-signed signing certificate for a trial install (nobody else trusts it)."""
+    directory = directory or os.path.join(env.settings["records.var_dir"], "signing")
+    if if_none and os.path.exists(os.path.join(directory, "signing-key.pem")):
+        click.echo(f"records: {directory}/signing-key.pem exists; nothing done")
+        return
+    key, cert = make_trial_certificate(directory, centre)
+    click.echo(f"records.signing.key = {key}\nrecords.signing.cert = {cert}")
 
 
 if __name__ == "__main__":
