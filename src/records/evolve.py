@@ -11,6 +11,7 @@ from persistent.list import PersistentList
 
 from records.archive.records import Archive
 from records.resources.dossiers import RATING_LEVELS
+from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -57,11 +58,20 @@ def _archive(portal):
         portal.archive = Archive()
 
 
+def _signature_checks(portal):
+    """Generation 5: every file version gets its (unchecked) signature status; `records
+    check-signatures` checks the PDFs among them."""
+    for version in portal.files.values():
+        if getattr(version, "signatures", None) is None:
+            version.signatures = SignatureCheck()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
+    ("signature-checks", _signature_checks),
 )
 
 

@@ -110,6 +110,14 @@ def _load_signer(settings, key):
     return signer
 
 
+def _fit(text, limit):
+    """``text`` cut to ``limit`` UTF-8 bytes. NB: X.520 bounds these names (64), and
+    cryptography counts bytes; a Vietnamese centre's name often runs longer."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text
+
+
 def make_trial_certificate(directory, centre, days=TRIAL_DAYS, now=None):
     """Write a new RSA key (``signing-key.pem``, mode 0600) and a self-signed certificate
     (``signing-cert.pem``) for ``centre`` into ``directory``; return both paths. For a trial
@@ -119,8 +127,8 @@ def make_trial_certificate(directory, centre, days=TRIAL_DAYS, now=None):
     now = now or datetime.datetime.now(datetime.timezone.utc)
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, centre),
-                      x509.NameAttribute(NameOID.COMMON_NAME, f"{centre} (trial)")])
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(centre, 64)),
+                      x509.NameAttribute(NameOID.COMMON_NAME, _fit(centre, 56) + " (trial)")])
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5))
