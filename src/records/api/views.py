@@ -14,6 +14,7 @@ from records.i18n import translate
 from records.intake.receive import IntakeError
 from records.api.openapi import OPENAPI
 from records.schemas import errors_of
+from records.signing.status import summary as signature_summary
 from records.security import check_password
 from records.intake.uploads import UploadError
 from records.views.common import (check_content_length, intake_data, json_object,
@@ -46,6 +47,7 @@ def version_json(request, version):
         "number": version.number, "uploaded_by": version.uploaded_by,
         "uploaded_at": version.uploaded_at.isoformat(), "derivation": version.derivation,
         "reading": reading_json(request, version.reading),
+        "signatures": signature_summary(version.signatures),
         "href": request.route_url("api.file", code=_code_of(request), file_id=version.file_id),
     }
 

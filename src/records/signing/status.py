@@ -8,28 +8,44 @@ received file is checked by a worker after the request commits
 (:data:`records.jobs.CHECK_SIGNATURES`), and only a published e-result (one signature,
 ours) is checked in the request that publishes it.
 """
+from dataclasses import dataclass
+
 from records.i18n import english
 from records.signing.verify import SignatureReadError, verify_pdf
 
 PDF = "application/pdf"
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """A verification's result before it is stored: the report, or why there is none."""
+    report: dict = None
+    reason: str = None
+
+    def record_on(self, check, at):
+        if self.report is not None:
+            check.record(self.report, at)
+        else:
+            check.refuse(self.reason, at)
+
+
+def check_bytes(data, config):
+    """Verify the PDF ``data`` with ``config``'s trust roots (no store involved)."""
+    try:
+        return Outcome(report=verify_pdf(data, config.trust_roots, config.chain))
+    except SignatureReadError as e:
+        return Outcome(reason=english(e.message))
+
+
 def check_version(version, config, now):
-    """Verify ``version``'s signatures and record the report (or why it could not be
-    examined) in ``version.signatures``. Returns the report or None."""
-    if version.media_type != PDF:
-        return None
-    if version.signatures is None:  # NB: evolve gives every version one; be safe anyway
+    """Verify ``version``'s signatures now and record the outcome in
+    ``version.signatures``. Returns the report or None."""
+    if version.media_type != PDF or version.signatures is None:
         return None
     with version.open() as f:
-        data = f.read()
-    try:
-        report = verify_pdf(data, config.trust_roots, config.chain)
-    except SignatureReadError as e:
-        version.signatures.refuse(english(e.message), now)
-        return None
-    version.signatures.record(report, now)
-    return report
+        outcome = check_bytes(f.read(), config)
+    outcome.record_on(version.signatures, now)
+    return outcome.report
 
 
 def summary(check):
@@ -46,6 +62,13 @@ def summary(check):
             "intact": bool(signatures) and all(s["intact"] for s in signatures),
             "trusted": bool(signatures) and all(s["trusted"] for s in signatures),
             "signatures": signatures}
+
+
+def is_signed(version):
+    """True when the recorded check of ``version`` found at least one signature."""
+    check = version.signatures
+    return (check is not None and check.state == "done"
+            and bool(check.report["signatures"]))
 
 
 def intact_now(version):

@@ -11,7 +11,8 @@ def includeme(config):
                            "size = records.views.format:size_filter\n"
                            "state = records.views.format:state_filter\n"
                            "action = records.views.format:action_filter\n"
-                           "tr = records.i18n:tr_filter"),
+                           "tr = records.i18n:tr_filter\n"
+                           "signature_summary = records.signing.status:summary"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")
