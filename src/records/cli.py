@@ -15,7 +15,7 @@ from pyramid.paster import get_app, get_appsettings, setup_logging
 
 from records.calendar import default_calendar
 from records.intake.ingest import ManifestError, ingest_one, manifest_base, read_manifest
-from records.jobs import READ_FILE, enqueue_after_commit
+from records.jobs import CHECK_SIGNATURES, READ_FILE, enqueue_after_commit
 from records.resources.users import User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
@@ -397,6 +397,26 @@ def verify_pdf_command(env, path, as_json):
                    f"{sig['added_after']}; revocation: {sig['revocation']}")
         for problem in sig["problems"]:
             click.echo(f"   - {problem}")
+
+
+@main.command("check-signatures")
+@click.option("--all", "everything", is_flag=True, help="check again those already checked")
+@click.pass_obj
+def check_signatures(env, everything):
+    """Queue the signature check of stored PDFs not checked yet (e.g. after an upgrade)."""
+    settings = env.settings
+    app = make_app(settings)
+    with open_portal(settings) as conn:
+        for attempt in conn.transaction_manager.attempts():
+            with attempt as txn:
+                queued = 0
+                for version in conn.root()["portal"].files.values():
+                    check = version.signatures
+                    if version.media_type == "application/pdf" and check is not None and (
+                            everything or check.state == "unchecked"):
+                        enqueue_after_commit(txn, app, CHECK_SIGNATURES, version.file_id)
+                        queued += 1
+    click.echo(f"records: {queued} PDF files queued for a signature check")
 
 
 @main.command("make-trial-certificate")

@@ -12,9 +12,8 @@ from records.workers.app import make_app
 from records.jobs import CHECK_SIGNATURES
 from tests.conftest import app_settings, login
 from tests.functional.helpers import api_login, receive
-from tests.functional.test_results import as_, published_dossier
+from tests.functional.test_results import published_dossier
 from tests.functional.test_reuse import new_dossier, offers
-from tests.functional.test_signing import trial_settings  # noqa: F401 (a fixture)
 from tests.unit.test_signing_verify import realdoc
 from tests.samples import pdf_bytes
 
@@ -25,7 +24,7 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def settings(tmp_path, trial_settings):  # noqa: F811
+def settings(tmp_path, trial_settings):
     return app_settings(tmp_path / "var", **trial_settings)
 
 

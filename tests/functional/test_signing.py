@@ -9,7 +9,7 @@ import ZODB
 
 from records import evolve
 from records.resources.files import FileVersion, SignatureCheck
-from records.signing.keys import load_config, make_trial_certificate
+from records.signing.keys import load_config
 from records.signing.verify import verify_pdf
 from records.store import get_portal
 from tests.conftest import app_settings
@@ -18,6 +18,7 @@ from tests.functional.test_results import as_, attach, in_processing, result_act
 from tests.rig import ServiceUnavailable, unavailable
 from tests.rig.pki import CENTRE, PkiRig
 from tests.samples import page_text, pdf_bytes
+from tests.unit.test_signing_verify import realdoc
 
 pytestmark = pytest.mark.signing
 
@@ -70,14 +71,6 @@ def settings(request, tmp_path):
     if "pki_settings" in request.fixturenames:
         return request.getfixturevalue("pki_settings")
     return app_settings(tmp_path / "var", **request.getfixturevalue("trial_settings"))
-
-
-@pytest.fixture
-def trial_settings(tmp_path):
-    key, cert = make_trial_certificate(tmp_path / "trial", "Trung tâm Phục vụ hành chính "
-                                                          "công tỉnh Thử nghiệm")
-    return {"records.signing.key": str(key), "records.signing.cert": str(cert),
-            "records.signing.trust_roots": str(tmp_path / "no-roots")}
 
 
 def test_publication_signs_the_stamped_e_result_as_pades_b_lt(web, officers, pki,
@@ -169,3 +162,18 @@ def test_evolve_gives_existing_file_versions_a_signature_status():
         assert isinstance(check, SignatureCheck) and check.state == "unchecked"
     db.close()
     transaction.abort()
+
+
+def test_stamping_and_signing_a_signed_result_keeps_its_earlier_signature_intact(
+        web, officers, trial_settings):
+    original = realdoc("sA13_ttg_999-QD-TTg_2024.pdf")
+    code, draft, reply = publish(web, pdf=original)
+    signed = web.get(reply.json["published"]["href"]).body
+    assert signed.startswith(original)
+    config = load_config(trial_settings)
+    earlier, ours = verify_pdf(signed, config.trust_roots)["signatures"]
+    assert earlier["signer"] == "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ"
+    assert earlier["intact"] and earlier["valid"]
+    # the stamp changed the page after that signature, and the report says so
+    assert earlier["added_after"] == "other changes" and not earlier["covers_whole_file"]
+    assert ours["intact"] and ours["trusted"] and ours["covers_whole_file"]

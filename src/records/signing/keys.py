@@ -94,16 +94,22 @@ def _load_signer(settings, key):
         if not Path(path).is_file():
             raise SigningConfigError(f"records.signing.chain: no such file: {path}")
     passphrase = _passphrase(settings)
-    if key.lower().endswith((".p12", ".pfx")):
-        signer = signers.SimpleSigner.load_pkcs12(key, ca_chain_files=chain or None,
-                                                  passphrase=passphrase)
-    else:
-        cert = (settings.get("records.signing.cert") or "").strip()
-        if not cert or not Path(cert).is_file():
-            raise SigningConfigError("records.signing.cert: a PEM key needs its certificate "
-                                     f"file (got {cert!r})")
-        signer = signers.SimpleSigner.load(key, cert, ca_chain_files=chain or None,
-                                           key_passphrase=passphrase)
+    try:
+        if key.lower().endswith((".p12", ".pfx")):
+            signer = signers.SimpleSigner.load_pkcs12(key, ca_chain_files=chain or None,
+                                                      passphrase=passphrase)
+        else:
+            cert = (settings.get("records.signing.cert") or "").strip()
+            if not cert or not Path(cert).is_file():
+                raise SigningConfigError("records.signing.cert: a PEM key needs its certificate "
+                                         f"file (got {cert!r})")
+            signer = signers.SimpleSigner.load(key, cert, ca_chain_files=chain or None,
+                                               key_passphrase=passphrase)
+    except SigningConfigError:
+        raise
+    except Exception as e:  # NB: a wrong passphrase or a damaged file, in several kinds
+        raise SigningConfigError(f"records.signing.key: {key} could not be loaded: "
+                                 f"{type(e).__name__}") from None
     if signer is None:  # NB: pyHanko logs why and returns None (wrong passphrase, bad file)
         raise SigningConfigError(f"records.signing.key: {key} could not be loaded (wrong "
                                  "passphrase, or not a key and certificate)")

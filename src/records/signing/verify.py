@@ -143,7 +143,8 @@ def _context_factory(reader, trust_roots, own_certs):
 
 
 def _blank(sig):
-    return {"field": _field_name(sig) if sig is not None else None, "signer": None, "organisation": None, "issuer": None,
+    return {"field": _field_name(sig) if sig is not None else None, "signer": None,
+            "organisation": None, "issuer": None,
             "signed_at": None, "timestamp": None, "intact": False, "covers_whole_file": False,
             "valid": False, "added_after": None, "trusted": False, "revocation": "not checked",
             "problems": []}
