@@ -51,6 +51,8 @@ def test_a_received_signed_file_shows_its_signature_status_on_the_dossier_page(
     assert status["data-signed"] == "1" and status["data-intact"] == "true"
     assert "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ" in status.text
     assert "CA phục vụ các cơ quan Nhà nước G2" in status.text
+    assert "1 chữ ký nguyên vẹn" in status.text  # Vietnamese by default
+    assert "chữ ký nguyên vẹn, người ký chưa được tin cậy tại đây" in status.text
     # the original bytes are never altered
     assert web.get(f"/dossiers/{code}/file/{file_id}").body == data
     with portal() as p:

@@ -143,6 +143,12 @@ def test_a_trial_certificate_signs_pades_b_b_and_the_qr_page_says_valid(web, off
     page = web.get(f"/verify/{token}")
     assert "Signed by Trung tâm Phục vụ hành chính công tỉnh Thử nghiệm on" in page.text
     assert 'data-valid="true"' in page.text
+    checked = web.post(f"/verify/{token}", upload_files=[("file", "kq.pdf", signed)])
+    listed = checked.html.find(class_="signatures")
+    assert listed["data-count"] == "1" and "valid, signer trusted" in listed.text
+    other = web.post(f"/verify/{token}", upload_files=[("file", "x.pdf", b"not a pdf")])
+    assert 'data-identical="false"' in other.text
+    assert other.html.find(id="signature-error").text == "the file is not a PDF"
 
 
 def test_evolve_gives_existing_file_versions_a_signature_status():
