@@ -115,6 +115,22 @@ def test_api_verify_pdf(web, officers):
                        headers=headers, status=422).json
     assert refused["error"] == "the file is not a PDF"
     web.post("/api/v1/verify-pdf", {"nothing": "x"}, headers=headers, status=400)
+    # a malformed signature dictionary: an answer about that signature, never a 500
+    broken = data.replace(b"/ByteRange", b"/ByteRangX", 1)
+    sig, = web.post("/api/v1/verify-pdf", upload_files=[("file", "d.pdf", broken)],
+                    headers=headers).json["signatures"]
+    assert sig["intact"] is False and sig["problems"]
+
+
+def test_the_openapi_document_describes_verify_pdf(web):
+    spec = web.get("/api/v1/openapi.json").json
+    operation = spec["paths"]["/verify-pdf"]["post"]
+    assert set(operation["responses"]) >= {"200", "401", "413", "422"}
+    signature = spec["components"]["schemas"]["Signature"]
+    assert set(signature["required"]) == {"signer", "organisation", "issuer", "signed_at",
+                                          "intact", "covers_whole_file", "trusted", "problems"}
+    version = spec["components"]["schemas"]["FileVersion"]["properties"]
+    assert "signatures" in version
 
 
 def test_reuse_offers_a_signed_result_only_while_its_signature_is_intact(web, officers,
