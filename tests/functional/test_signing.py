@@ -6,10 +6,12 @@ import hashlib
 import pytest
 import transaction
 import ZODB
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from records import evolve
 from records.resources.files import FileVersion, SignatureCheck
 from records.signing.keys import load_config
+from records.signing.sign import sign_file
 from records.signing.verify import verify_pdf
 from records.store import get_portal
 from tests.conftest import app_settings
@@ -183,3 +185,17 @@ def test_stamping_and_signing_a_signed_result_keeps_its_earlier_signature_intact
     # the stamp changed the page after that signature, and the report says so
     assert earlier["added_after"] == "other changes" and not earlier["covers_whole_file"]
     assert ours["intact"] and ours["trusted"] and ours["covers_whole_file"]
+
+
+def test_a_revoked_signer_is_reported_from_the_revocation_data_in_the_file(pki, tmp_path):
+    config = load_config(signing_settings(tmp_path, pki, label="revoked", tsa=False,
+                                          lt=False))
+    path = tmp_path / "revoked.pdf"
+    path.write_bytes(pdf_bytes("QUYẾT ĐỊNH THU HỒI"))
+    sign_file(str(path), config, reason="test")
+    with open(path, "r+b") as f:  # the CRL that lists the certificate, embedded (DSS)
+        DocumentSecurityStore.add_dss(f, None, crls=[pki.arch.service_registry.get_crl(
+            "root")], certs=[pki.cert("root")])
+    sig, = verify_pdf(path.read_bytes(), trust_roots=[pki.cert("root")])["signatures"]
+    assert sig["intact"] and sig["revocation"] == "revoked" and sig["trusted"] is False
+    assert "the signer's certificate was revoked" in sig["problems"]
