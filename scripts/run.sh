@@ -13,5 +13,12 @@ fi
 .venv/bin/records -c config/development.ini evolve
 RECORDS_PASSWORD=${RECORDS_PASSWORD:-$(cat var/admin-password)} \
   .venv/bin/records -c config/development.ini create-admin --if-none
+# A trial install signs its e-results with a self-signed certificate (made once); a centre
+# names its own key and certificate in the ini (records.signing.*) or these variables.
+if [ -z "${RECORDS_SIGNING_KEY:-}" ] && ! grep -q '^records.signing.key' config/development.ini; then
+  .venv/bin/records -c config/development.ini make-trial-certificate --if-none --dir var/signing
+  export RECORDS_SIGNING_KEY="$here/var/signing/signing-key.pem"
+  export RECORDS_SIGNING_CERT="$here/var/signing/signing-cert.pem"
+fi
 [ -f var/admin-password ] && echo "records: first admin login 'admin', password in var/admin-password"
 exec .venv/bin/records -c config/development.ini run --listen "${RECORDS_LISTEN:-127.0.0.1:6543}"

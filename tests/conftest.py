@@ -9,6 +9,7 @@ from webtest import TestApp
 from records import main
 from records.resources.users import User
 from records.security import hash_password
+from records.signing.keys import make_trial_certificate
 from records.store import get_portal
 from tests.rig import ServiceUnavailable, unavailable
 from tests.rig.redis import RedisServer
@@ -120,3 +121,12 @@ def redis_server(tmp_path_factory):
         unavailable("Redis", e)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def trial_settings(tmp_path):
+    """Signing settings with a fresh self-signed trial certificate (records.signing)."""
+    key, cert = make_trial_certificate(tmp_path / "trial", "Trung tâm Phục vụ hành chính "
+                                                          "công tỉnh Thử nghiệm")
+    return {"records.signing.key": str(key), "records.signing.cert": str(cert),
+            "records.signing.trust_roots": str(tmp_path / "no-roots")}

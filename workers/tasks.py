@@ -7,10 +7,10 @@ import logging
 from celery import shared_task
 
 from records.i18n import _
-from records.jobs import DELIVER_INDEX, FINISH_FILE, READ_FILE, READ_PAGE
+from records.jobs import CHECK_SIGNATURES, DELIVER_INDEX, FINISH_FILE, READ_FILE, READ_PAGE
 from records.search.interfaces import SearchUnavailable
 
-from . import indexing, pipeline
+from . import indexing, pipeline, signatures
 from .reading import ReadError
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ def read_file(self, file_id):
     settings = _settings(self)
 
     def run():
+        self.app.send_task(CHECK_SIGNATURES, args=[file_id])  # NB: beside the reading
         started = pipeline.begin(settings, file_id)
         if started is None:
             return
@@ -82,3 +83,11 @@ def deliver_index(self):
         log.warning("search index unavailable (%s); retrying in %ss", e, delay)
         raise self.retry(countdown=delay) from None
 
+
+@shared_task(name=CHECK_SIGNATURES, bind=True, acks_late=True)
+def check_signatures(self, file_id):
+    """The digital signatures of a received PDF (records.signing): derived data beside it."""
+    try:
+        signatures.check(_settings(self), file_id)
+    except pipeline.Gone:
+        log.info("file %s is gone; no signatures to check", file_id)

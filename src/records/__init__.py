@@ -16,6 +16,7 @@ def main(global_config, **settings):
         config.include("records.queue")
         config.include("records.indexing")
         config.include("records.intake")
+        config.include("records.signing")
         config.include("records.views")
         config.include("records.views.results")
         config.include("records.api")

@@ -12,6 +12,7 @@ from persistent.list import PersistentList
 from records import clock
 from records.archive.records import Archive
 from records.resources.dossiers import RATING_LEVELS
+from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
 from records.resources.submissions import Submissions
 
@@ -76,6 +77,12 @@ def _one_place(portal):
         for name in ("original_due_at", "reuse_count"):  # reuses: read from the history
             if name in dossier.__dict__:
                 delattr(dossier, name)
+def _signature_checks(portal):
+    """Generation 6: every file version gets its (unchecked) signature status; `records
+    check-signatures` checks the PDFs among them."""
+    for version in portal.files.values():
+        if getattr(version, "signatures", None) is None:
+            version.signatures = SignatureCheck()
 
 
 STEPS = (
@@ -84,6 +91,7 @@ STEPS = (
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
     ("one-place", _one_place),
+    ("signature-checks", _signature_checks),
 )
 
 

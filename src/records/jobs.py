@@ -12,6 +12,7 @@ READ_FILE = "records.read_file"
 READ_PAGE = "records.read_page"
 FINISH_FILE = "records.finish_file"
 DELIVER_INDEX = "records.deliver_index"
+CHECK_SIGNATURES = "records.check_signatures"
 
 
 def enqueue(request, task_name, *ids):

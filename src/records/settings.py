@@ -18,6 +18,9 @@ ENVIRONMENT = {
     "SEARCH_BACKEND": "search.backend",
     "SEARCH_URL": "search.url",
     "SEARCH_PREFIX": "search.prefix",
+    "RECORDS_SIGNING_KEY": "records.signing.key",
+    "RECORDS_SIGNING_CERT": "records.signing.cert",
+    "RECORDS_SIGNING_TSA_URL": "records.signing.tsa_url",
 }
 
 # NB: the one default for the page limit of a file that is read (uploads, results, the

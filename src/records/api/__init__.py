@@ -23,3 +23,4 @@ def includeme(config):
     config.add_route("api.session", "/api/v1/session")
     config.add_route("api.search", "/api/v1/search")
     config.add_route("api.dashboard", "/api/v1/dashboard")
+    config.add_route("api.verify_pdf", "/api/v1/verify-pdf")

@@ -119,3 +119,43 @@ OPENAPI = {
                 "404": _ERROR}}},
     },
 }
+
+# -- signatures (records.signing) -------------------------------------------------------
+
+_SIGNATURE = {"type": "object", "required": [
+    "signer", "organisation", "issuer", "signed_at", "intact", "covers_whole_file", "trusted",
+    "problems"], "properties": {
+    "field": {"type": ["string", "null"]},
+    "signer": {"type": ["string", "null"], "description": "the certificate's common name"},
+    "organisation": {"type": ["string", "null"]},
+    "issuer": {"type": ["string", "null"], "description": "the issuing CA's name"},
+    "signed_at": {"type": ["string", "null"], "description": "the signer's clock"},
+    "timestamp": {"type": ["string", "null"], "description": "a timestamp server's time"},
+    "intact": {"type": "boolean", "description": "the signed bytes are unchanged"},
+    "valid": {"type": "boolean", "description": "intact, and the signature value checks out"},
+    "covers_whole_file": {"type": "boolean"},
+    "added_after": {"type": ["string", "null"], "enum": [
+        None, "none", "validation data", "form filling or later signatures", "annotations",
+        "other changes"]},
+    "trusted": {"type": "boolean", "description": "the chain reaches a trust root here"},
+    "revocation": {"enum": ["good", "revoked", "not checked"],
+                   "description": "from the data embedded in the file only"},
+    "problems": {"type": "array", "items": {"type": "string"}}}}
+OPENAPI["components"]["schemas"]["Signature"] = _SIGNATURE
+OPENAPI["components"]["schemas"]["SignatureReport"] = {
+    "type": "object", "required": ["signatures"], "properties": {
+        "signatures": {"type": "array", "items": {"$ref": "#/components/schemas/Signature"}}}}
+OPENAPI["components"]["schemas"]["FileVersion"]["properties"]["signatures"] = {
+    "description": "null until a worker has checked the PDF (or not a PDF)",
+    "oneOf": [{"type": "null"}, {"type": "object", "properties": {
+        "state": {"enum": ["done", "failed"]}, "reason": {"type": ["string", "null"]},
+        "signed": {"type": "integer"}, "intact": {"type": "boolean"},
+        "trusted": {"type": "boolean"},
+        "signatures": {"type": "array", "items": {"$ref": "#/components/schemas/Signature"}}}}]}
+OPENAPI["paths"]["/verify-pdf"] = {"post": {
+    "summary": "The digital signatures of a PDF, checked against the trust roots here",
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+    "responses": {"200": _json("SignatureReport"), "400": _ERROR, "401": _ERROR,
+                  "403": _ERROR, "413": _ERROR, "422": _ERROR}}}

@@ -12,6 +12,7 @@ from records.api.openapi import OPENAPI
 from records.errors import UserError
 from records.i18n import translate
 from records.results.reuse import attach, offers_for, reference_status
+from records.signing.status import summary as signature_summary
 from records.security import check_password
 from records.services.dossiers import (add_version, file_of, fire_action, list_dossiers,
                                        page_of)
@@ -41,6 +42,7 @@ def version_json(request, version, code):
         "number": version.number, "uploaded_by": version.uploaded_by,
         "uploaded_at": version.uploaded_at.isoformat(), "derivation": version.derivation,
         "reading": reading_json(request, version.reading),
+        "signatures": signature_summary(version.signatures),
         "href": request.route_url("api.file", code=code, file_id=version.file_id),
     }
 

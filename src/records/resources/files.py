@@ -65,6 +65,8 @@ class FileVersion(Persistent):
     ``file_id`` is a stable random id: tasks and URLs name versions by it, never by object.
     """
 
+    signatures = None  # NB: a class default for versions stored before signature checks
+
     def __init__(self, filename, media_type, uploaded_by, uploaded_at, unit_id=None,
                  owner=None):
         self.file_id = uuid.uuid4().hex
@@ -81,6 +83,7 @@ class FileVersion(Persistent):
         self.derived_from = None  # file_id of the original for derived files (stamped, OCR PDF)
         self.derivation = None    # e.g. "searchable-pdf", "e-result"
         self.reading = Reading()
+        self.signatures = SignatureCheck()
 
     def write_from(self, stream, limit=None):
         """Stream ``stream`` into the blob, hashing as it goes; never holds it whole in memory.
@@ -193,3 +196,22 @@ class Reading(Persistent):
         if isinstance(found, dict):
             return found.get("value")
         return found
+
+
+class SignatureCheck(Persistent):
+    """What the digital signatures of a PDF version say (derived data, rewritable; see
+    :mod:`records.signing.status`). ``report`` is the JSON-ready report of
+    :func:`records.signing.verify.verify_pdf` once ``state`` is "done"; ``reason`` says in
+    English why the file could not be examined when ``state`` is "failed"."""
+
+    def __init__(self):
+        self.state = "unchecked"
+        self.report = None
+        self.reason = None
+        self.checked_at = None
+
+    def record(self, report, at):
+        self.state, self.report, self.reason, self.checked_at = "done", report, None, at
+
+    def refuse(self, reason, at):
+        self.state, self.report, self.reason, self.checked_at = "failed", None, reason, at

@@ -17,6 +17,9 @@ derived :class:`FileVersion`; the original is never changed. The stamp is append
 incremental update when the PDF allows it, so the original bytes (and any digital signature
 over them) are kept intact inside the e-result.
 
+When the centre's key is configured (:mod:`records.signing`), the stamped copy is then
+signed (PAdES), so the signature covers the stamp too.
+
 Functions here take the portal, dossier, actor and time; no request, no web imports. The
 caller's transaction commits or aborts them whole.
 """
@@ -33,6 +36,8 @@ from records.i18n import _
 from records.printing.pdf import font_file, qr_png
 from records.resources.dossiers import Result
 from records.resources.files import CHUNK, FileVersion
+from records.signing.sign import SigningError, sign_file
+from records.signing.status import check_version
 from records.textnorm import fold
 from records.intake.uploads import UploadError, store_upload
 
@@ -152,8 +157,10 @@ def attach(portal, dossier, stream, filename, meta, actor, now, limit, max_pages
 
 # -- publish ---------------------------------------------------------------------------
 
-def publish(portal, dossier, result, actor, now, public_url):
-    """Stamp the approved result and publish it as the e-result. Returns the new version."""
+def publish(portal, dossier, result, actor, now, public_url, signing=None):
+    """Stamp the approved result, sign it when ``signing`` (a
+    :class:`records.signing.keys.SigningConfig`) has the centre's key, and publish it as
+    the e-result. Returns the new version."""
     _require_leader(actor, dossier, "publish")
     if result.status != "approved":
         raise ResultError(_("only an approved result can be published (this one is ${status})",
@@ -161,13 +168,13 @@ def publish(portal, dossier, result, actor, now, public_url):
     if dossier.state != "result_ready":
         raise ResultError(_("results are published when the result is ready, not in state "
                             "${state}", mapping={"state": _state(dossier)}), status=409)
-    _publish(portal, dossier, result, actor, now, public_url)
+    _publish(portal, dossier, result, actor, now, public_url, signing)
     dossier.record("publish_result", actor.login, now, actor.unit, dossier.state,
                    dossier.state, f"{result.doc_type} {result.number_symbol}")
     return result.published
 
 
-def _publish(portal, dossier, result, actor, now, public_url):
+def _publish(portal, dossier, result, actor, now, public_url, signing=None):
     original = result.original
     url = verify_url(public_url, result.verify_token)
     caption = (f"Bản điện tử của kết quả số {result.number_symbol}. "
@@ -177,6 +184,13 @@ def _publish(portal, dossier, result, actor, now, public_url):
         with original.open() as src, open(path, "wb") as dst:
             shutil.copyfileobj(src, dst, CHUNK)
         stamp_file(path, url, caption)
+        if signing is not None and signing.signer is not None:
+            # NB: after the stamp, so that the signature covers the QR code and the line.
+            try:
+                sign_file(path, signing, reason=f"{result.doc_type} {result.number_symbol}",
+                          location=url)
+            except SigningError as e:
+                raise ResultError(e.message, status=503) from None
         version = FileVersion(e_result_filename(result), PDF, actor.login, now,
                               unit_id=dossier.processing_unit, owner=dossier.code)
         with open(path, "rb") as f:
@@ -184,6 +198,8 @@ def _publish(portal, dossier, result, actor, now, public_url):
     version.derivation = "e-result"
     version.derived_from = original.file_id
     version.reading.state = "done"  # NB: the same text as the original; nothing new to read
+    if signing is not None:
+        check_version(version, signing, now)
     result.published = portal.register_file(version)
     result.status = "published"
     result.published_at = now
@@ -273,7 +289,7 @@ def revoke(dossier, result, reason, actor, now):
 
 
 def supersede(portal, dossier, old, stream, filename, meta, reason, actor, now, limit,
-              max_pages, public_url):
+              max_pages, public_url, signing=None):
     """Replace a published result with a corrected one (approved and published at once by
     the leader who supersedes). Returns the new :class:`Result`."""
     _require_leader(actor, dossier, "supersede")
@@ -290,7 +306,7 @@ def supersede(portal, dossier, old, stream, filename, meta, reason, actor, now, 
     new.status = "approved"
     new.approved_by, new.approved_at = actor.login, now
     new.supersedes = old.result_id
-    _publish(portal, dossier, new, actor, now, public_url)
+    _publish(portal, dossier, new, actor, now, public_url, signing)
     old.status = "superseded"
     old.superseded_by = new.result_id
     old.status_reason = reason

@@ -10,6 +10,7 @@ from records import clock
 from records.archive.records import file_disposed, is_disposed
 from records.errors import UserError
 from records.i18n import _
+from records.signing.status import intact_now, is_signed
 
 NOT_REUSABLE_KINDS = frozenset({"application-form", "receipt", ""})
 
@@ -21,7 +22,12 @@ class ReuseError(UserError):
 def _valid(result, today):
     if not result.usable:
         return False
-    return result.valid_until is None or _as_date(result.valid_until) >= today
+    if result.valid_until is not None and _as_date(result.valid_until) < today:
+        return False
+    # NB: a signed e-result is offered only while its signature still verifies over the
+    # stored bytes (checked now, not taken from what was recorded at publication).
+    version = result.published
+    return version is None or not is_signed(version) or intact_now(version)
 
 
 def _as_date(value):
@@ -38,7 +44,7 @@ def candidates(portal, dossier, component, today):
     """Offers for ``component``: dicts with ``source`` ("result:<id>" / "file:<id>"),
     ``kind``, ``dossier``, ``title``, ``number_symbol``, ``issuer``, ``issue_date``,
     ``file_id``, ``score``; best first. Revoked, superseded or expired results are never
-    offered."""
+    offered, nor a signed one whose signature no longer verifies."""
     kind = component.kind
     if kind in NOT_REUSABLE_KINDS:
         return []

@@ -13,7 +13,8 @@ def includeme(config):
                            "action = records.views.format:action_filter\n"
                            "field = records.views.format:field_filter\n"
                            "reading = records.views.format:reading_filter\n"
-                           "tr = records.i18n:tr_filter"),
+                           "tr = records.i18n:tr_filter\n"
+                           "signature_summary = records.signing.status:summary"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")

@@ -27,11 +27,14 @@ from pyramid.view import view_config
 from records import clock, labels, ratelimit, workflow
 from records.errors import Conflict, UserError
 from records.i18n import _, translate
+from records.i18n import english
 from records.results import publish
 from records.intake.receive import check_pin
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.files import FileTooLarge, copy_hashed
 from records.resources.portal import Portal
+from records.signing.status import centre_signature
+from records.signing.verify import SignatureReadError, verify_pdf
 from records.textnorm import clean
 from records.views.common import download
 from records.views.errors import error_page, wants_json
@@ -314,6 +317,8 @@ def verification(request, dossier, result):
         "status_changed_at": _iso(result.status_at),
         "sha256": result.published.sha256 if result.published else None,
         "size": result.published.size if result.published else None,
+        "signature": centre_signature(result.published.signatures, result.issuer)
+        if result.published is not None else None,
         "superseded_by": {
             "number_symbol": superseding.number_symbol,
             "issue_date": _iso(superseding.issue_date),
@@ -386,4 +391,17 @@ def verify_file(request):
         size, digest = e.size, e.sha256
     check = {"identical": size == published.size and digest == published.sha256,
              "sha256": digest, "size": size}
+    check.update(uploaded_signatures(request, upload.file, size))
     return _verify_reply(request, info, check=check)
+
+
+def uploaded_signatures(request, stream, size):
+    """The signatures of the uploaded file (it was bounded by the e-result's size above):
+    ``{"signatures": [...]}``, or ``{"signatures": [], "signature_error": why}``."""
+    stream.seek(0)
+    signing = request.registry.signing
+    try:
+        return verify_pdf(stream.read(size), signing.trust_roots, signing.chain)
+    except SignatureReadError as e:
+        return {"signatures": [], "signature_error": english(e.message)}
+

@@ -140,7 +140,8 @@ def _attach(request, dossier):
 def _act(request, dossier, result, action):
     actor, now = request.actor, clock.now()
     if action == "publish":
-        publish.publish(request.root, dossier, result, actor, now, _public_url(request))
+        publish.publish(request.root, dossier, result, actor, now, _public_url(request),
+                        request.registry.signing)
         return _done(request, dossier, result)
     if action == "revoke":
         publish.revoke(dossier, result, request.POST.get("reason"), actor, now)
@@ -153,7 +154,8 @@ def _act(request, dossier, result, action):
     limit = upload_limits(request)[1]
     new = publish.supersede(request.root, dossier, result, upload.file, upload.filename, meta,
                             request.POST.get("reason"), actor, now, limit,
-                            max_pages(request.registry.settings), _public_url(request))
+                            max_pages(request.registry.settings), _public_url(request),
+                            request.registry.signing)
     queue_reading(request, [new.original])
     return _done(request, dossier, new, status=201)
 
