@@ -23,6 +23,8 @@ from records.search.verify import repair as repair_index
 from records.search.verify import verify as verify_index
 from records.archive.export import write_bag
 from records.archive.fixity import run as check_fixity
+from records.archive.holds import refuse_pack
+from records import audit as audit_trail
 from records.security import hash_password
 from records.seed import seed as seed_store
 from records.settings import apply_environment
@@ -320,6 +322,12 @@ def pack(env, days):
     """Remove old revisions (and the bytes of disposed files) from the store."""
     db = open_database(env.settings)
     try:
+        with db.transaction() as conn:
+            held = refuse_pack(conn.root()["portal"])
+        if held:
+            raise click.ClickException(
+                f"{len(held)} dossiers are on legal hold ({', '.join(held[:10])}): their old "
+                "revisions must be kept; lift the holds before packing")
         db.pack(days=days)
     finally:
         db.close()
@@ -361,6 +369,32 @@ def ingest(env, manifest):
     click.echo(f"records: {len(groups) - failed} dossiers received, {failed} refused")
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--verify", is_flag=True, help="check the chain; exit 1 on any problem")
+@click.option("--no-seal", is_flag=True, help="do not seal pending entries first")
+@click.pass_obj
+def audit(env, verify, no_seal):
+    """Seal the pending audit entries into the chain; with --verify, check the chain and
+    report every entry edited, inserted or removed."""
+    with open_portal(env.settings) as conn:
+        sealed = 0
+        if not no_seal:
+            for attempt in transaction.manager.attempts():
+                with attempt:
+                    sealed = audit_trail.seal(conn.root()["portal"].audit)
+        log = conn.root()["portal"].audit
+        click.echo(f"records: {sealed} entries sealed; the chain has {log.head_seq} entries, "
+                   f"head {log.head_hash}")
+        if verify:
+            problems = audit_trail.verify(log)
+            for problem in problems:
+                click.echo(f"  {problem}")
+            click.echo(f"records: audit trail {'BROKEN: ' + str(len(problems)) + ' problems' if problems else 'intact'}")
+            transaction.abort()
+            if problems:
+                sys.exit(1)
 
 
 if __name__ == "__main__":

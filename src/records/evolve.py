@@ -10,6 +10,7 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
 from records.archive.records import Archive
+from records.audit.log import AuditLog
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
 
@@ -57,11 +58,22 @@ def _archive(portal):
         portal.archive = Archive()
 
 
+def _holds_and_audit_trail(portal):
+    """Legal holds, fixity failures kept until acknowledged, and the audit trail."""
+    archive = portal.archive
+    for name in ("holds", "lifted_holds", "fixity_failures"):
+        if not hasattr(archive, name):
+            setattr(archive, name, OOBTree())
+    if not hasattr(portal, "audit"):
+        portal.audit = AuditLog()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
+    ("holds-and-audit-trail", _holds_and_audit_trail),
 )
 
 

@@ -23,3 +23,8 @@ def includeme(config):
     config.add_route("api.session", "/api/v1/session")
     config.add_route("api.search", "/api/v1/search")
     config.add_route("api.dashboard", "/api/v1/dashboard")
+    # the archivists' part (records.api.archive)
+    config.add_route("api.audit", "/api/v1/audit")
+    config.add_route("api.holds", "/api/v1/archive/holds")
+    config.add_route("api.dossier_hold", "/api/v1/dossiers/{code}/hold",
+                     traverse="/dossiers/{code}")

@@ -118,3 +118,44 @@ OPENAPI = {
                 "404": _ERROR}}},
     },
 }
+
+# -- the archivists' part (records.api.archive) ------------------------------------------------
+_SCHEMAS = OPENAPI["components"]["schemas"]
+_SCHEMAS["Hold"] = {"type": "object", "properties": {
+    "code": {"type": "string"}, "by": {"type": "string"}, "unit": {"type": ["string", "null"]},
+    "reason": {"type": "string"}, "since": {"type": "string", "format": "date-time"},
+    "lifted_by": {"type": "string"}, "lifted_at": {"type": "string", "format": "date-time"},
+    "lift_reason": {"type": "string"}}}
+_SCHEMAS["AuditEntry"] = {"type": "object", "description": "one entry; further keys carry "
+                          "the action's details (file_id, query, note…)", "properties": {
+    "seq": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+    "user": {"type": "string"}, "unit": {"type": "string"}, "action": {"type": "string"},
+    "code": {"type": "string"}, "prev": {"type": "string"}, "hash": {"type": "string"},
+    "sealed": {"type": "boolean", "description": "false: not chained yet (recent)"}}}
+_REASON = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}}
+_HOLD_REPLY = {"description": "ok", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"hold": {"$ref": "#/components/schemas/Hold"}}}}}}
+OPENAPI["paths"]["/audit"] = {"get": {
+    "summary": "Search the audit trail (permission archive), newest first",
+    "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                   for n in ("user", "code", "action", "since", "until", "limit")]
+    + [{"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}}],
+    "responses": {"200": {"description": "entries", "content": {
+        "application/json": {"schema": {"type": "object", "properties": {
+            "entries": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
+            "pending": {"type": "integer"}}}},
+        "text/csv": {"schema": {"type": "string"}}}}, "400": _ERROR, "403": _ERROR}}}
+OPENAPI["paths"]["/archive/holds"] = {"get": {
+    "summary": "Dossiers on legal hold", "responses": {"200": {"description": "ok", "content": {
+        "application/json": {"schema": {"type": "object", "properties": {"holds": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Hold"}}}}}}},
+        "403": _ERROR}}}
+OPENAPI["paths"]["/dossiers/{code}/hold"] = {
+    "post": {"summary": "Place a legal hold (blocks disposition and packing)",
+             "parameters": [_CODE], "requestBody": _REASON,
+             "responses": {"201": _HOLD_REPLY, "400": _ERROR, "403": _ERROR, "404": _ERROR,
+                           "409": _ERROR}},
+    "delete": {"summary": "Lift the legal hold, with a reason", "parameters": [_CODE],
+               "requestBody": _REASON,
+               "responses": {"200": _HOLD_REPLY, "400": _ERROR, "403": _ERROR, "409": _ERROR}}}

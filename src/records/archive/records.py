@@ -128,6 +128,9 @@ class Archive(Persistent):
         # downloading at once touch different keys, and a download never conflicts with
         # work on the dossier itself.
         self.downloads = OOBTree()
+        self.holds = OOBTree()               # dossier code -> active legal hold (dict)
+        self.lifted_holds = OOBTree()        # (code, time_ns) -> a lifted hold (dict)
+        self.fixity_failures = OOBTree()     # (file id, found at) -> failure, until acknowledged
 
     # fixity
     def add_run(self, run, keep=KEEP_RUNS):
@@ -194,6 +197,12 @@ class DispositionError(ValueError):
         self.status = status
 
 
+def _check_not_held(archive, code):
+    # NB: a hold placed after the proposal still stops its approval.
+    if code in archive.holds:
+        raise DispositionError(N_("${code} is on legal hold"), status=409, code=code)
+
+
 def due_for_disposition(portal, dossiers, today, table=None):
     """Closed dossiers among ``dossiers`` whose retention ended, not yet disposed of nor
     proposed; each as ``(dossier, retention end)``, oldest end first."""
@@ -230,6 +239,7 @@ def propose(portal, codes, reason, login, now, may_see=lambda dossier: True):
         if code in pending:
             raise DispositionError(N_("${code} is already proposed for disposition"), status=409,
                                    code=code)
+        _check_not_held(archive, code)
         if not retention_ended(portal, dossier, now.date()):
             raise DispositionError(N_("the retention of ${code} has not ended"), status=409,
                                    code=code)
@@ -265,6 +275,7 @@ def approve(portal, proposal_id, login, now, unit=None, note="", may_see=lambda 
     """Approve a pending proposal (by a second person) and dispose of its dossiers."""
     proposal = _pending(portal, proposal_id, login, may_see)
     for code in proposal.codes:
+        _check_not_held(portal.archive, code)
         if not retention_ended(portal, portal.dossiers[code], now.date()):
             raise DispositionError(N_("the retention of ${code} has not ended"), status=409,
                                    code=code)

@@ -11,6 +11,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 
+from records import audit
 from records.resources.base import Folder
 
 
@@ -128,19 +129,24 @@ class Dossier(Persistent):
         """Append one line to the history (who, when, at which unit, from, to, note).
 
         Every change to a dossier is recorded here, so this is also where the change is
-        queued for the search index (in the same transaction).
+        queued for the search index and appended to the audit trail (in the same
+        transaction).
         """
         self.history.append({
             "action": action, "user": user, "at": at, "unit": unit,
             "from": from_state, "to": to_state, "note": note or "",
         })
+        audit.record(self._portal(), action, user, unit, self.code, at=at,
+                     from_state=from_state, to_state=to_state, note=note or "")
         self.changed()
+
+    def _portal(self):
+        folder = getattr(self, "__parent__", None)
+        return folder.__parent__ if folder is not None else None
 
     def changed(self):
         """Queue this dossier for (re)indexing; a no-op until it is in a portal."""
-        folder = self.__parent__
-        portal = folder.__parent__ if folder is not None else None
-        outbox = getattr(portal, "outbox", None)
+        outbox = getattr(self._portal(), "outbox", None)
         if outbox is not None:
             outbox.add(self.code)
 

@@ -5,6 +5,7 @@ import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
+from records import audit
 from records.resources.procedures import Procedures
 from records.resources.users import ROLES, User, Users
 from records.i18n import _
@@ -58,6 +59,7 @@ def procedure_edit(request):
     if request.method == "POST":
         try:
             procedure.update(**ProcedureEdit().deserialize(dict(request.POST)))
+            audit.record_request(request, "admin_edit_procedure", procedure=procedure.code)
             return HTTPSeeOther(request.resource_url(request.context))
         except colander.Invalid as e:
             request.response.status = 400
@@ -81,6 +83,9 @@ def users(request):
             request.context.add(data["login"], User(
                 data["login"], data["name"], hash_password(data["password"]),
                 set(data["roles"]) & set(ROLES), data["unit"]))
+            audit.record_request(request, "admin_create_user", account=data["login"],
+                                 roles=",".join(sorted(set(data["roles"]) & set(ROLES))),
+                                 account_unit=data["unit"])
             return HTTPSeeOther(request.resource_url(request.context))
         except colander.Invalid as e:
             request.response.status = 400

@@ -18,8 +18,8 @@ from pyramid.renderers import render_to_response
 from pyramid.response import FileIter, Response
 from pyramid.view import exception_view_config, view_config
 
+from records import audit, clock
 from records.archive import records as records_archive
-from records import clock
 from records.archive.export import write_bag
 from records.i18n import _
 from records.resources.dossiers import Dossier
@@ -55,6 +55,8 @@ def served(request, version):
         raise FileDisposed(request.localizer.translate(DISPOSED_MESSAGE))
     if request.actor is not None:
         via = request.context.code if isinstance(request.context, Dossier) else None
+        audit.record_request(request, "download", version.owner or via,
+                             file_id=version.file_id, via=via)
         portal.archive.record_download(version.owner or via, version.file_id,
                                        request.actor.login, request.actor.unit, clock.now(),
                                        kind="file" if via in (None, version.owner)
@@ -66,7 +68,7 @@ def _may_see(request):
     return lambda dossier: can_see_dossier(actor, dossier)
 
 
-def _translated(request, error):
+def translated(request, error):
     return request.localizer.translate(_(error.message, mapping=error.mapping))
 
 
@@ -85,6 +87,11 @@ def archive_values(request, error=None):
         "retention_of": lambda d: records_archive.retention_of(portal, d),
         "pending": sorted(archive.pending(), key=lambda p: p.proposed_at, reverse=True),
         "dispositions": dispositions,
+        "holds": sorted((h for h in archive.holds.values()
+                         if h["code"] not in portal.dossiers
+                         or may_see(portal.dossiers[h["code"]])),
+                        key=lambda h: h["since"], reverse=True),
+        "held": set(archive.holds.keys()),
         "error": error,
         "reason": request.POST.get("reason", "") if request.method == "POST" else "",
     }
@@ -112,7 +119,7 @@ def propose(request):
                                 clock.now(), may_see=_may_see(request))
     except records_archive.DispositionError as e:
         return _error_page(request, "archive.jinja2",
-                           archive_values(request, _translated(request, e)), e.status)
+                           archive_values(request, translated(request, e)), e.status)
     return HTTPSeeOther(request.application_url + "/archive#proposals")
 
 
@@ -146,7 +153,7 @@ def decide(request):
                  **extra)
     except records_archive.DispositionError as e:
         return _error_page(request, "archive_proposals.jinja2",
-                           proposals_values(request, _translated(request, e)), e.status)
+                           proposals_values(request, translated(request, e)), e.status)
     return HTTPSeeOther(request.application_url + "/archive/proposals")
 
 
@@ -174,6 +181,10 @@ def audit_page(request):
         "officer_downloads": portal.archive.downloads_of(dossier.code),
         "public_downloads": list(dossier.downloads),
         "files": {v.file_id: v for v in records_archive.versions_of(dossier)},
+        "hold": portal.archive.holds.get(dossier.code),
+        "lifted_holds": list(portal.archive.lifted_holds.values(
+            min=(dossier.code,), max=(dossier.code, float("inf")))),
+        "hold_error": None,
     }
 
 
@@ -192,6 +203,7 @@ def export(request):
         raise
     request.root.archive.record_download(dossier.code, None, request.actor.login,
                                          request.actor.unit, clock.now(), kind="export")
+    audit.record_request(request, "export", dossier.code)
     response = Response(app_iter=FileIter(out), content_type="application/zip",
                         content_length=size)
     response.content_disposition = f'attachment; filename="{dossier.code}.zip"'

@@ -7,7 +7,8 @@ from pyramid.renderers import render_to_response
 from pyramid.response import FileResponse
 from pyramid.view import view_config
 
-from records import clock, workflow
+from records import audit, clock, workflow
+from records.archive import holds
 from records.i18n import _, joined, message_of
 from records.jobs import READ_FILE, enqueue
 from records.resources.dossiers import Dossier, Dossiers
@@ -82,6 +83,8 @@ def dossier_list(request):
 def dossier_page(request):
     dossier = request.context
     portal = request.root
+    if request.method == "GET":  # NB: not again when _back() shows the page after a refusal
+        audit.record_request(request, "view_dossier", dossier.code)
     return {
         "dossier": dossier,
         "procedure": portal.procedures.get(dossier.procedure_code),
@@ -95,6 +98,7 @@ def dossier_page(request):
         "offers": reuse_offers(request, dossier),
         "fields_of": fields_view,
         "reference_status": lambda ref: reference_status(portal, ref),
+        "hold": holds.hold_of(portal, dossier.code),
     }
 
 

@@ -7,6 +7,8 @@ import datetime
 
 from pyramid.view import view_config
 
+from records import audit
+
 from records.i18n import Translatable, _, english, message_of
 from records.resources.portal import Portal
 from records.search.interfaces import SearchError, SearchUnavailable
@@ -64,8 +66,18 @@ def build_query(actor, params):
         raise BadQuery(str(e)) from None
 
 
+def _audit_search(request, params):
+    """The search in the audit trail: the text without personal identifiers, which
+    filters were used, never the applicant's identifier itself."""
+    filters = sorted(k for k in ("state", "procedure", "unit", "kind", "date_from", "date_to",
+                                 "overdue", "applicant_id") if params.get(k))
+    audit.record_request(request, "search", query=audit.scrub(str(params.get("q") or "")),
+                         filters=",".join(filters))
+
+
 def run_search(request, params):
     """(results, error message, status) for the officer's query."""
+    _audit_search(request, params)
     try:
         query = build_query(request.actor, params)
         return request.registry.search.search(query), None, 200

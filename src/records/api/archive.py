@@ -1,0 +1,57 @@
+"""The archivists' part of the JSON API: the audit trail, legal holds (the same operations
+as :mod:`records.views.audit` and :mod:`records.views.holds`)."""
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from records.archive import holds
+from records.i18n import english
+from records.views.audit import TrailQueryError, csv_bytes, find
+from records.views.common import json_object
+from records.views.holds import change_hold
+
+
+def _error(request, status, message):
+    request.tm.doom()
+    request.response.status = status
+    return {"error": message}
+
+
+def hold_json(hold):
+    if hold is None:
+        return None
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in hold.items()}
+
+
+@view_config(route_name="api.audit", renderer="json", permission="archive",
+             request_method="GET")
+def audit_trail(request):
+    """Entries newest first; ``format=csv`` for the CSV export."""
+    as_csv = request.GET.get("format") == "csv"
+    try:
+        _, entries = find(request, request.GET, limit=None if as_csv else
+                          min(int(request.GET.get("limit") or 1000), 1000))
+    except (TrailQueryError, ValueError) as e:
+        return _error(request, 400, english(e.args[0]))
+    if as_csv:
+        return Response(csv_bytes(entries), content_type="text/csv", charset="utf-8")
+    return {"entries": entries, "pending": len(request.root.audit.pending)}
+
+
+@view_config(route_name="api.holds", renderer="json", permission="archive",
+             request_method="GET")
+def hold_list(request):
+    return {"holds": [hold_json(h) for h in request.root.archive.holds.values()]}
+
+
+@view_config(route_name="api.dossier_hold", renderer="json", permission="archive",
+             request_method=("POST", "DELETE"))
+def dossier_hold(request):
+    """POST places a hold, DELETE lifts it; both take ``{"reason": …}``."""
+    body = json_object(request)
+    try:
+        hold = change_hold(request, request.context, request.method == "DELETE",
+                           str(body.get("reason", "")))
+    except holds.HoldError as e:
+        return _error(request, e.status, str(e))
+    request.response.status = 201 if request.method == "POST" else 200
+    return {"hold": hold_json(hold)}
