@@ -1,6 +1,6 @@
 """The audit trail: one append-only, hash-chained log of what logged-in users did.
 
-Entries are first *appended* to ``pending`` (a BTree keyed by ``(time_ns, token)``), then
+Entries are first *appended* to ``pending`` (a BTree keyed by ``(random token, time_ns)``), then
 *sealed* by :func:`seal` into ``entries`` (sequence number → entry), each sealed entry
 carrying ``prev`` (the hash of the one before) and ``hash`` (SHA-256 over ``prev`` and the
 entry's canonical JSON). :func:`verify` walks the chain and reports every entry that was
@@ -47,16 +47,26 @@ class AuditLog(Persistent):
     entry: the only operations are :meth:`append` and :func:`seal`."""
 
     def __init__(self):
-        self.pending = OOBTree()   # (time_ns, token) -> entry dict, not yet chained
+        self.pending = OOBTree()   # (token, time_ns) -> entry JSON, not yet chained
         self.entries = IOBTree()   # seq (1, 2, ...) -> sealed entry dict
         self.head_seq = 0
         self.head_hash = GENESIS
         self.index = OOBTree({name: OOBTree() for name in INDEXES})  # name -> value -> seqs
 
     def append(self, entry):
-        key = (time.time_ns(), secrets.token_hex(4))
-        self.pending[key] = dict(entry)
+        # NB: the random part comes first: keys that all grow with time would be inserted
+        # at the same end of the same bucket, which BTrees cannot merge; random keys land
+        # at different places (the sealer orders by the time part).
+        # NB: and the value is the entry's JSON text, not a dict: merging compares values
+        # with "<", which dicts do not support, so a dict would make every merge fail.
+        key = (secrets.token_hex(8), time.time_ns())
+        self.pending[key] = json.dumps(entry, sort_keys=True, ensure_ascii=False)
         return key
+
+    def pending_entries(self):
+        """The entries not sealed yet, newest first."""
+        items = sorted(self.pending.items(), key=lambda item: item[0][1], reverse=True)
+        return [json.loads(text) for _, text in items]
 
     def __len__(self):
         return self.head_seq + len(self.pending)
@@ -64,12 +74,12 @@ class AuditLog(Persistent):
 
 def seal(log, limit=None):
     """Chain the pending entries, oldest first; returns how many were sealed."""
-    keys = list(log.pending.keys())
+    keys = sorted(log.pending.keys(), key=lambda k: (k[1], k[0]))  # in order of time
     if limit is not None:
         keys = keys[:limit]
     seq, prev = log.head_seq, log.head_hash
     for key in keys:
-        entry = dict(log.pending[key])
+        entry = json.loads(log.pending[key])
         seq += 1
         entry["seq"] = seq
         entry["prev"] = prev
@@ -129,7 +139,7 @@ def search(log, user=None, code=None, action=None, since=None, until=None, limit
                 and (until is None or day <= until.isoformat())
                 and (where is None or where(entry)))
 
-    found = [dict(e, sealed=False) for e in reversed(list(log.pending.values())) if wanted(e)]
+    found = [dict(e, sealed=False) for e in log.pending_entries() if wanted(e)]
     sets = []
     for name, value in (("user", user), ("code", code), ("action", action)):
         if value is not None:
