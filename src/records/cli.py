@@ -13,6 +13,7 @@ import transaction
 import waitress
 from pyramid.paster import get_app, get_appsettings, setup_logging
 
+from records import clock
 from records.calendar import default_calendar
 from records.intake.ingest import ManifestError, ingest_one, manifest_base, read_manifest
 from records.jobs import READ_FILE, enqueue_after_commit
@@ -21,6 +22,7 @@ from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
 from records.search.verify import repair as repair_index
 from records.search.verify import verify as verify_index
+from records.archive.bagimport import BagRefused, import_bag
 from records.archive.export import write_bag
 from records.archive.fixity import run as check_fixity
 from records.archive.holds import refuse_pack
@@ -395,6 +397,36 @@ def audit(env, verify, no_seal):
             transaction.abort()
             if problems:
                 sys.exit(1)
+
+
+@main.command("import-bag")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--by", "login", default="import", show_default=True,
+              help="the login recorded in the dossier's history")
+@click.pass_obj
+def import_bag_command(env, path, login):
+    """Import a dossier from a BagIt ZIP exported by another portal (refused whole, with
+    the reason, when anything is wrong)."""
+    settings = env.settings
+    app = make_app(settings)
+    limit = int(settings["records.max_upload_bytes"])
+    total = int(settings["records.max_bag_bytes"])
+    with open_portal(settings) as conn:
+        tm = conn.transaction_manager
+        try:
+            for attempt in tm.attempts():
+                with attempt as txn:
+                    portal = conn.root()["portal"]
+                    with open(path, "rb") as f:
+                        dossier, file_ids = import_bag(portal, f, login, None,
+                                                       clock.now(), limit=limit,
+                                                       total_limit=total)
+                    code = dossier.code
+                    for file_id in file_ids:
+                        enqueue_after_commit(txn, app, READ_FILE, file_id)
+        except BagRefused as e:
+            raise click.ClickException(f"{path}: refused, nothing imported: {e}") from None
+    click.echo(f"records: dossier {code} imported ({len(file_ids)} files queued for reading)")
 
 
 if __name__ == "__main__":

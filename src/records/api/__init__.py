@@ -28,3 +28,4 @@ def includeme(config):
     config.add_route("api.holds", "/api/v1/archive/holds")
     config.add_route("api.dossier_hold", "/api/v1/dossiers/{code}/hold",
                      traverse="/dossiers/{code}")
+    config.add_route("api.bags", "/api/v1/archive/bags")

@@ -4,9 +4,11 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from records.archive import holds
+from records.archive.bagimport import BagRefused
 from records.i18n import english
 from records.views.audit import TrailQueryError, csv_bytes, find
 from records.views.common import json_object
+from records.views.bags import import_upload
 from records.views.holds import change_hold
 
 
@@ -55,3 +57,20 @@ def dossier_hold(request):
         return _error(request, e.status, str(e))
     request.response.status = 201 if request.method == "POST" else 200
     return {"hold": hold_json(hold)}
+
+
+@view_config(route_name="api.bags", renderer="json", permission="archive",
+             request_method="POST")
+def import_bag(request):
+    """Import a bag ZIP sent as the multipart field ``bag``."""
+    upload = request.POST.get("bag")
+    if not hasattr(upload, "file"):
+        return _error(request, 400, "send the bag as multipart field 'bag'")
+    try:
+        dossier = import_upload(request, upload.file)
+    except BagRefused as e:
+        return _error(request, e.status, str(e))
+    request.response.status = 201
+    request.response.location = request.route_url("api.dossier", code=dossier.code)
+    return {"code": dossier.code, "state": dossier.state,
+            "files": sum(1 for _ in dossier.file_versions())}

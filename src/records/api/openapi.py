@@ -159,3 +159,14 @@ OPENAPI["paths"]["/dossiers/{code}/hold"] = {
     "delete": {"summary": "Lift the legal hold, with a reason", "parameters": [_CODE],
                "requestBody": _REASON,
                "responses": {"200": _HOLD_REPLY, "400": _ERROR, "403": _ERROR, "409": _ERROR}}}
+OPENAPI["paths"]["/archive/bags"] = {"post": {
+    "summary": "Import a dossier from a BagIt ZIP exported by another portal; a bag with any "
+               "problem is refused whole, with the reason",
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["bag"], "properties": {
+            "bag": {"type": "string", "format": "binary"}}}}}},
+    "responses": {"201": {"description": "imported", "content": {"application/json": {
+        "schema": {"type": "object", "properties": {
+            "code": {"type": "string"}, "state": {"type": "string"},
+            "files": {"type": "integer"}}}}}},
+        "400": _ERROR, "403": _ERROR, "409": _ERROR, "413": _ERROR}}}
