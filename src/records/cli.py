@@ -100,13 +100,20 @@ def serve(env, listen):
 @main.command()
 @click.option("--concurrency", "-n", default=2, show_default=True, help="worker processes")
 @click.option("--loglevel", default="INFO")
+@click.option("--beat", is_flag=True,
+              help="also run the periodic tasks (fixity slices, audit sealing)")
 @click.pass_obj
-def worker(env, concurrency, loglevel):
+def worker(env, concurrency, loglevel, beat):
     """Run a Celery worker for reading (OCR) and indexing tasks."""
     app = make_app(env.settings)
-    app.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
-                     "--pool=prefork", "--without-gossip", "--without-mingle",
-                     "--queues=records"])
+    argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
+            "--pool=prefork", "--without-gossip", "--without-mingle", "--queues=records"]
+    if beat:
+        # NB: one beat per deployment: `records run` (one machine) embeds it in its worker;
+        # at scale run `celery beat` once, or one worker with --beat.
+        argv += ["--beat", "--schedule=" + os.path.join(env.settings["records.var_dir"],
+                                                         "celerybeat-schedule")]
+    app.worker_main(argv)
 
 
 @main.command()
@@ -117,7 +124,7 @@ def run(ctx, listen, workers):
     """The embedded default: the portal and its workers in one command."""
     env = ctx.obj
     child = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", env.config,
-                              "worker", "-n", str(workers), "--loglevel=WARNING"])
+                              "worker", "-n", str(workers), "--loglevel=WARNING", "--beat"])
     click.echo(f"records: portal on http://{listen} (worker pid {child.pid})")
     # NB: SIGTERM would end this process without running `finally`, leaving the workers
     # behind; turn it into SystemExit so they are stopped with the portal.

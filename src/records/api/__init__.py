@@ -29,3 +29,5 @@ def includeme(config):
     config.add_route("api.dossier_hold", "/api/v1/dossiers/{code}/hold",
                      traverse="/dossiers/{code}")
     config.add_route("api.bags", "/api/v1/archive/bags")
+    config.add_route("api.fixity", "/api/v1/archive/fixity")
+    config.add_route("api.fixity_ack", "/api/v1/archive/fixity/acknowledge")

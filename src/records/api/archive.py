@@ -5,9 +5,11 @@ from pyramid.view import view_config
 
 from records.archive import holds
 from records.archive.bagimport import BagRefused
+from records.archive.fixity import FailureError
 from records.i18n import english
 from records.views.audit import TrailQueryError, csv_bytes, find
 from records.views.common import json_object
+from records.views import fixity as fixity_views
 from records.views.bags import import_upload
 from records.views.holds import change_hold
 
@@ -74,3 +76,30 @@ def import_bag(request):
     request.response.location = request.route_url("api.dossier", code=dossier.code)
     return {"code": dossier.code, "state": dossier.state,
             "files": sum(1 for _ in dossier.file_versions())}
+
+
+def failure_json(failure):
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in failure.items()}
+
+
+@view_config(route_name="api.fixity", renderer="json", permission="archive",
+             request_method="GET")
+def fixity_failures(request):
+    """Every fixity failure (unacknowledged first) and the last runs."""
+    runs = [{"started_at": r["started_at"].isoformat(), "finished_at": r["finished_at"].isoformat(),
+             "checked": r["checked"], "failures": len(r["failures"]), "limit": r.get("limit")}
+            for r in request.root.archive.last_runs(10)]
+    return {"failures": [failure_json(f) for f in fixity_views.failures(request.root)],
+            "runs": runs}
+
+
+@view_config(route_name="api.fixity_ack", renderer="json", permission="archive",
+             request_method="POST")
+def fixity_acknowledge(request):
+    body = json_object(request)
+    try:
+        failure = fixity_views.acknowledge(request, str(body.get("failure", "")),
+                                           str(body.get("note", "")))
+    except FailureError as e:
+        return _error(request, e.status, str(e))
+    return {"failure": failure_json(failure)}

@@ -170,3 +170,26 @@ OPENAPI["paths"]["/archive/bags"] = {"post": {
             "code": {"type": "string"}, "state": {"type": "string"},
             "files": {"type": "integer"}}}}}},
         "400": _ERROR, "403": _ERROR, "409": _ERROR, "413": _ERROR}}}
+_SCHEMAS["FixityFailure"] = {"type": "object", "properties": {
+    "key": {"type": "string", "description": "<file id>@<found at>: names it to acknowledge"},
+    "file_id": {"type": "string"}, "owner": {"type": ["string", "null"]},
+    "filename": {"type": "string"}, "problem": {"enum": ["missing", "mismatch"]},
+    "expected": {"type": "string"}, "actual": {"type": ["string", "null"]},
+    "found_at": {"type": "string"}, "last_seen": {"type": "string"},
+    "acknowledged_by": {"type": ["string", "null"]},
+    "acknowledged_at": {"type": ["string", "null"]}, "note": {"type": "string"}}}
+OPENAPI["paths"]["/archive/fixity"] = {"get": {
+    "summary": "Fixity failures (never repaired; unacknowledged first) and the last runs",
+    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {
+            "failures": {"type": "array", "items": {"$ref": "#/components/schemas/FixityFailure"}},
+            "runs": {"type": "array", "items": {"type": "object"}}}}}}}, "403": _ERROR}}}
+OPENAPI["paths"]["/archive/fixity/acknowledge"] = {"post": {
+    "summary": "Acknowledge one fixity failure (it stays on record)",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["failure"], "properties": {
+            "failure": {"type": "string"}, "note": {"type": "string"}}}}}},
+    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"failure": {
+            "$ref": "#/components/schemas/FixityFailure"}}}}}},
+        "403": _ERROR, "404": _ERROR, "409": _ERROR}}}

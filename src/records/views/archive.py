@@ -92,6 +92,7 @@ def archive_values(request, error=None):
                          or may_see(portal.dossiers[h["code"]])),
                         key=lambda h: h["since"], reverse=True),
         "held": set(archive.holds.keys()),
+        "fixity_days": request.registry.settings.get("records.fixity_days", "30"),
         "error": error,
         "reason": request.POST.get("reason", "") if request.method == "POST" else "",
     }
