@@ -15,7 +15,8 @@ from pyramid.paster import get_app, get_appsettings, setup_logging
 
 from records import clock
 from records.calendar import default_calendar
-from records.intake.ingest import ManifestError, ingest_one, manifest_base, read_manifest
+from records.intake.ingest import ManifestError, ingest_one, read_manifest, unmapped
+from records.intake.ingest import source as ingest_source
 from records.jobs import READ_FILE, enqueue_after_commit
 from records.resources.users import User
 from records.search import documents as search_documents
@@ -344,24 +345,33 @@ def pack(env, days):
 
 
 @main.command()
-@click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="for a folder of scans: its CSV mapping (default: FOLDER/mapping.csv)")
 @click.pass_obj
-def ingest(env, manifest):
-    """Receive a paper archive's scans listed in a CSV manifest (see records.intake.ingest)."""
+def ingest(env, path, mapping):
+    """Receive a paper archive's scans as closed records: a CSV manifest, or a folder of
+    scans with its CSV mapping (see records.intake.ingest). Run it again after an
+    interruption: what was received is skipped, the rest is taken."""
     settings = env.settings
     try:
+        manifest, base = ingest_source(path, mapping)
         groups = read_manifest(manifest)
     except ManifestError as e:
         raise click.ClickException(str(e)) from None
-    base = manifest_base(manifest)
+    if os.path.isdir(path):
+        forgotten = unmapped(base, manifest, groups)
+        if forgotten:
+            click.echo(f"records: {len(forgotten)} files in the folder are not in the mapping",
+                       err=True)
     app = make_app(settings)
     allowed = set(settings["records.allowed_types"].split())
     limit = int(settings["records.max_upload_bytes"])
-    failed = 0
+    failed = skipped = 0
     with open_portal(settings) as conn:
         tm = conn.transaction_manager
         with click.progressbar(list(groups.items()), label="records: ingesting dossiers",
-                               file=sys.stderr) as bar:
+                               file=sys.stderr, show_pos=True) as bar:
             for key, rows in bar:
                 try:
                     for attempt in tm.attempts():
@@ -372,10 +382,14 @@ def ingest(env, manifest):
                                 raise Refused(outcome.error)  # aborts: nothing half-stored
                             for file_id in outcome.file_ids:
                                 enqueue_after_commit(txn, app, READ_FILE, file_id)
+                    skipped += outcome.skipped
                 except Refused as e:
                     failed += 1
                     click.echo(f"\nrecords: {key}: {e}", err=True)
-    click.echo(f"records: {len(groups) - failed} dossiers received, {failed} refused")
+                conn.cacheGC()
+    received = len(groups) - failed - skipped
+    click.echo(f"records: {received} dossiers received, {skipped} already ingested, "
+               f"{failed} refused")
     if failed:
         sys.exit(1)
 

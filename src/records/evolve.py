@@ -68,12 +68,19 @@ def _holds_and_audit_trail(portal):
         portal.audit = AuditLog()
 
 
+def _backlog_ingest(portal):
+    """The paper archive references already ingested (``records ingest`` resumes)."""
+    if not hasattr(portal, "ingested"):
+        portal.ingested = OOBTree()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
     ("holds-and-audit-trail", _holds_and_audit_trail),
+    ("backlog-ingest", _backlog_ingest),
 )
 
 

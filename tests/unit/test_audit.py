@@ -59,3 +59,15 @@ def test_evolve_adds_the_audit_log_and_holds_to_an_older_portal():
         assert isinstance(portal.audit, AuditLog)
         assert len(portal.archive.holds) == len(portal.archive.fixity_failures) == 0
     db.close()
+
+
+def test_evolve_adds_the_ingest_index_to_an_older_portal():
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        del portal.ingested
+        portal.generation = [n for n, _ in evolve.STEPS].index("backlog-ingest")
+    with db.transaction() as conn:
+        portal = conn.root()["portal"]
+        assert evolve.evolve(portal) == 1 and len(portal.ingested) == 0
+    db.close()
