@@ -31,3 +31,4 @@ def includeme(config):
     config.add_route("api.bags", "/api/v1/archive/bags")
     config.add_route("api.fixity", "/api/v1/archive/fixity")
     config.add_route("api.fixity_ack", "/api/v1/archive/fixity/acknowledge")
+    config.add_route("api.records", "/api/v1/archive/records")

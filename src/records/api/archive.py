@@ -11,7 +11,9 @@ from records.views.audit import TrailQueryError, csv_bytes, find
 from records.views.common import json_object
 from records.views import fixity as fixity_views
 from records.views.bags import import_upload
+from records.views.dossiers import page_of
 from records.views.holds import change_hold
+from records.views.records import BadFilter, find_records
 
 
 def _error(request, status, message):
@@ -103,3 +105,20 @@ def fixity_acknowledge(request):
     except FailureError as e:
         return _error(request, e.status, str(e))
     return {"failure": failure_json(failure)}
+
+
+@view_config(route_name="api.records", renderer="json", permission="archive",
+             request_method="GET")
+def records_list(request):
+    """Closed dossiers as records (filters: field, unit, procedure, year; page)."""
+    try:
+        rows = find_records(request, request.GET)
+    except BadFilter as e:
+        return _error(request, 400, english(e.args[0]))
+    items, page, pages = page_of(rows, request.GET)
+    return {"total": len(rows), "page": page, "pages": pages, "records": [{
+        "code": r.code, "procedure": r.procedure, "field": r.field, "units": list(r.units),
+        "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+        "retention_years": r.retention["years"],
+        "retention_end": r.retention_end.isoformat() if r.retention_end else None,
+        "hold": hold_json(r.hold), "disposed": r.disposed} for r in items]}

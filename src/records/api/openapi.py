@@ -193,3 +193,22 @@ OPENAPI["paths"]["/archive/fixity/acknowledge"] = {"post": {
         "type": "object", "properties": {"failure": {
             "$ref": "#/components/schemas/FixityFailure"}}}}}},
         "403": _ERROR, "404": _ERROR, "409": _ERROR}}}
+OPENAPI["paths"]["/archive/records"] = {"get": {
+    "summary": "Closed dossiers as records, with the retention end and the hold status",
+    "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                   for n in ("field", "unit", "procedure", "year", "page")],
+    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {
+            "total": {"type": "integer"}, "page": {"type": "integer"},
+            "pages": {"type": "integer"}, "records": {"type": "array", "items": {
+                "type": "object", "properties": {
+                    "code": {"type": "string"}, "procedure": {"type": "string"},
+                    "field": {"type": "string"}, "units": {"type": "array",
+                                                            "items": {"type": "string"}},
+                    "closed_at": {"type": ["string", "null"]},
+                    "retention_years": {"type": ["integer", "string"]},
+                    "retention_end": {"type": ["string", "null"], "format": "date"},
+                    "hold": {"oneOf": [{"$ref": "#/components/schemas/Hold"},
+                                       {"type": "null"}]},
+                    "disposed": {"type": "boolean"}}}}}}}}},
+        "400": _ERROR, "403": _ERROR}}}
