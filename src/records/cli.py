@@ -319,6 +319,11 @@ def export(env, codes, out_dir):
                                f"{', '.join(summary['mismatches'])}", err=True)
                 conn.cacheGC()
         transaction.abort()
+        for attempt in transaction.manager.attempts():
+            with attempt:
+                for code in codes:
+                    audit_trail.record(conn.root()["portal"], "export", "cli", code=code,
+                                       via="records export")
     click.echo(f"records: {len(codes)} dossiers exported to {out_dir}")
     if failed:
         sys.exit(1)

@@ -10,7 +10,7 @@ import transaction
 from click.testing import CliRunner
 from webtest import Upload
 
-from records import clock
+from records import audit, clock
 from records.archive.export import metadata
 from records.cli import main as cli
 from records.resources.files import FileVersion
@@ -77,6 +77,8 @@ def _plain(value):
 def test_round_trip_into_a_fresh_portal(web, officers, portal, ini, tmp_path):
     code = rich_dossier(web, portal)
     bag = export_bag(ini, code, tmp_path)
+    with portal() as p:  # the command's export is in the audit trail
+        assert [e["user"] for e in audit.search(p.audit, code=code, action="export")] == ["cli"]
     other_ini, other = fresh_ini(tmp_path)
     result = CliRunner().invoke(cli, ["-c", other_ini, "import-bag", str(bag), "--by", "arch"])
     assert result.exit_code == 0, result.output

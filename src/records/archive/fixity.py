@@ -16,6 +16,7 @@ import math
 import transaction
 
 from records import clock
+from records.i18n import Translatable, _
 from records.resources.files import CHUNK
 
 GC_EVERY = 200  # file versions between cache collections / snapshot refreshes
@@ -130,8 +131,8 @@ def unacknowledged(archive):
             if not v.get("acknowledged_at")]
 
 
-class FailureError(ValueError):
-    """An acknowledgement that cannot be recorded (English message, ``status``)."""
+class FailureError(Translatable, ValueError):
+    """An acknowledgement that cannot be recorded; the message says why."""
 
     def __init__(self, message, status=400):
         super().__init__(message)
@@ -142,7 +143,7 @@ def failure_key(text):
     """``(file id, found at)`` from its text form ``<file id>@<found at>``."""
     file_id, sep, found = (text or "").partition("@")
     if not sep:
-        raise FailureError("no such failure", status=404)
+        raise FailureError(_("no such failure"), status=404)
     return (file_id, found)
 
 
@@ -150,9 +151,9 @@ def acknowledge(archive, key, login, now, note=""):
     """Mark a failure as seen by an archivist (with a note); the failure itself stays."""
     failure = archive.fixity_failures.get(key)
     if failure is None:
-        raise FailureError("no such failure", status=404)
+        raise FailureError(_("no such failure"), status=404)
     if failure.get("acknowledged_at"):
-        raise FailureError("this failure was already acknowledged", status=409)
+        raise FailureError(_("this failure was already acknowledged"), status=409)
     archive.fixity_failures[key] = dict(failure, acknowledged_by=login, acknowledged_at=now,
                                         note=(note or "").strip())
     return archive.fixity_failures[key]

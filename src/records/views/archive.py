@@ -173,6 +173,8 @@ def audit_lookup(request):
 def audit_page(request):
     dossier = request.context
     portal = request.root
+    if request.method == "GET":
+        audit.record_request(request, "view_dossier_audit", dossier.code)
     return {
         "dossier": dossier,
         "procedure": portal.procedures.get(dossier.procedure_code),
