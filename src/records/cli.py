@@ -24,6 +24,7 @@ from records.search.factory import backend_from_settings as search_backend
 from records.search.verify import repair as repair_index
 from records.search.verify import verify as verify_index
 from records.archive.bagimport import BagRefused, import_bag
+from records.archive.bagimport import limits as bag_limits
 from records.archive.export import write_bag
 from records.archive.fixity import run as check_fixity
 from records.archive.holds import refuse_pack
@@ -419,7 +420,8 @@ def audit(env, verify, no_seal):
             problems = audit_trail.verify(log)
             for problem in problems:
                 click.echo(f"  {problem}")
-            click.echo(f"records: audit trail {'BROKEN: ' + str(len(problems)) + ' problems' if problems else 'intact'}")
+            state = f"BROKEN: {len(problems)} problems" if problems else "intact"
+            click.echo(f"records: audit trail {state}")
             transaction.abort()
             if problems:
                 sys.exit(1)
@@ -435,8 +437,7 @@ def import_bag_command(env, path, login):
     the reason, when anything is wrong)."""
     settings = env.settings
     app = make_app(settings)
-    limit = int(settings["records.max_upload_bytes"])
-    total = int(settings["records.max_bag_bytes"])
+    limit, total = bag_limits(settings)
     with open_portal(settings) as conn:
         tm = conn.transaction_manager
         try:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from records import audit, clock
 from records.archive import records as records_archive
 from records.cli import main as cli
-from tests.conftest import JUSTICE, PASSWORD
+from tests.conftest import JUSTICE
 from tests.functional.helpers import act, receive
 from tests.functional.test_archive import (as_, closed_dossier, ini, login_as,  # noqa: F401
                                            set_closed)
@@ -154,8 +154,8 @@ def test_archivist_searches_and_exports_the_trail(web, officers, portal, ini):
     assert web.get("/archive/trail", params={"until": str(today - datetime.timedelta(days=1))}
                    ).html.find(id="trail").find("tr", attrs={"data-action": True}) is None
     web.get("/archive/trail", params={"since": "01/12/2026"}, status=400)
-    web.get("/archive/trail", params={"since": str(today), "until": str(today - datetime.timedelta(days=2))},
-            status=400)
+    backwards = {"since": str(today), "until": str(today - datetime.timedelta(days=2))}
+    web.get("/archive/trail", params=backwards, status=400)
     reply = web.get("/archive/trail.csv", params={"code": first, "since": str(today)})
     assert reply.content_type == "text/csv"
     table = list(csv.DictReader(io.StringIO(reply.body.decode("utf-8-sig"))))

@@ -45,7 +45,8 @@ def folder(tmp_path, keys, size=0, extra_rows=()):
 
 def ini_for(tmp_path, settings):
     ini = tmp_path / "t.ini"
-    ini.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {settings['records.var_dir']}\n")
+    var = settings["records.var_dir"]
+    ini.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {var}\n")
     return str(ini)
 
 

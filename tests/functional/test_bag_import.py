@@ -6,7 +6,6 @@ import stat
 import zipfile
 
 import pytest
-import transaction
 from click.testing import CliRunner
 from webtest import Upload
 

@@ -30,7 +30,8 @@ def test_records_by_field_unit_procedure_and_year(web, officers, portal):
     assert table.find(id=f"record-{old}").find(class_="hold") is None
 
     def codes(**params):
-        return {r["code"] for r in web.get("/api/v1/archive/records", params=params).json["records"]}
+        reply = web.get("/api/v1/archive/records", params=params).json
+        return {r["code"] for r in reply["records"]}
 
     assert codes(year=str(old_year)) == {old}
     assert codes(field=field) == {old, recent} and codes(field="không có") == set()

@@ -72,7 +72,8 @@ def test_a_hold_blocks_proposal_approval_and_pack_until_lifted(web, officers, po
                        status=409)
     assert "hold" in refused.text or "giữ" in refused.text
     with portal() as p:
-        assert code not in p.archive.disposed and p.archive.proposals[proposal_id].state == "pending"
+        assert code not in p.archive.disposed
+        assert p.archive.proposals[proposal_id].state == "pending"
         p.archive.proposals[proposal_id].state = "rejected"  # clear it for the next check
     # a new proposal is refused too
     login_as(web, "arch")

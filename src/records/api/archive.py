@@ -22,10 +22,14 @@ def _error(request, status, message):
     return {"error": message}
 
 
-def hold_json(hold):
-    if hold is None:
+def plain(record):
+    """A stored record (hold, fixity failure) as JSON: dates and times in ISO 8601."""
+    if record is None:
         return None
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in hold.items()}
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
+
+
+hold_json = failure_json = plain
 
 
 @view_config(route_name="api.audit", renderer="json", permission="archive",
@@ -78,10 +82,6 @@ def import_bag(request):
     request.response.location = request.route_url("api.dossier", code=dossier.code)
     return {"code": dossier.code, "state": dossier.state,
             "files": sum(1 for _ in dossier.file_versions())}
-
-
-def failure_json(failure):
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in failure.items()}
 
 
 @view_config(route_name="api.fixity", renderer="json", permission="archive",

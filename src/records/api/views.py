@@ -13,6 +13,7 @@ from records import audit, clock, workflow
 from records.i18n import translate
 from records.intake.receive import IntakeError
 from records.api.openapi import OPENAPI
+from records.api.archive import hold_json
 from records.archive.holds import hold_of
 from records.schemas import errors_of
 from records.security import check_password
@@ -85,8 +86,7 @@ def dossier_json(request, dossier):
         "history": [{**h, "at": h["at"].isoformat()} for h in dossier.history],
         "actions": workflow.available(request.actor, dossier),
         "rescheduled": bool(dossier.rescheduled),
-        "hold": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in hold.items()}
-        if (hold := hold_of(request.root, dossier.code)) else None,
+        "hold": hold_json(hold_of(request.root, dossier.code)),
     })
     return out
 

@@ -41,6 +41,11 @@ METADATA_LIMIT = 64 << 20
 FILE_ID = re.compile(r"[0-9a-f]{32}")
 
 
+def limits(settings):
+    """(the limit per file, the limit for the whole bag), in bytes, from the settings."""
+    return int(settings["records.max_upload_bytes"]), int(settings["records.max_bag_bytes"])
+
+
 class BagRefused(Translatable, ValueError):
     """The bag cannot be imported; the message says why (nothing was imported)."""
 

@@ -8,7 +8,9 @@ never a citizen's identifier: a search query is kept through :func:`scrub`.
 import re
 
 from records import clock
-from records.audit.log import AuditLog, search, seal, verify  # noqa: F401
+from records.audit.log import AuditLog, search, seal, verify
+
+__all__ = ("AuditLog", "record", "record_request", "scrub", "search", "seal", "verify")
 
 DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 # Digit runs of 5 or more (CCCD, CMND, tax codes, phone numbers), also written in groups.

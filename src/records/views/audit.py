@@ -84,11 +84,11 @@ def csv_bytes(entries):
              path_info=r"^/archive/trail$", renderer="archive_trail.jinja2")
 def trail_page(request):
     try:
-        filters, entries = find(request, request.GET)
+        _, entries = find(request, request.GET)
         error = None
     except TrailQueryError as e:
         request.response.status = 400
-        filters, entries, error = {}, [], e
+        entries, error = [], e
     return {"entries": entries, "filters": request.GET, "error": error, "limit": LIMIT,
             "details_of": details_of, "pending": len(request.root.audit.pending)}
 

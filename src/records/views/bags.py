@@ -10,22 +10,16 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from records import clock
-from records.archive.bagimport import BagRefused, import_bag
+from records.archive.bagimport import BagRefused, import_bag, limits
 from records.i18n import _, message_of
 from records.jobs import READ_FILE, enqueue
 from records.resources.portal import Portal
-from records.settings import as_int
-
-
-def bag_limits(settings):
-    """(the limit per file, the limit for the whole bag), in bytes."""
-    return as_int(settings, "records.max_upload_bytes"), as_int(settings, "records.max_bag_bytes")
 
 
 def import_upload(request, stream):
     """Import the bag in ``stream`` for the request's user and queue its files for reading;
     returns the dossier. :class:`BagRefused` (the transaction is doomed by the caller)."""
-    limit, total = bag_limits(request.registry.settings)
+    limit, total = limits(request.registry.settings)
     actor = request.actor
     dossier, file_ids = import_bag(request.root, stream, actor.login, actor.unit, clock.now(),
                                    limit=limit, total_limit=total)
