@@ -3,9 +3,12 @@
 JSON serializer only; late acknowledgement so a killed worker's task runs again; one task
 at a time per process (OCR is CPU-bound: concurrency = processes).
 """
+import datetime
 import os
 
 from celery import Celery
+
+from records.jobs import FIXITY_SLICE, SEAL_AUDIT
 
 TASKS_MODULE = "records.workers.tasks"
 
@@ -43,6 +46,18 @@ def make_app(settings):
         # file can take minutes, so keep it well above the longest task.
         conf["broker_transport_options"] = {
             "visibility_timeout": int(settings.get("celery.visibility_timeout", 3600))}
+    conf["beat_schedule"] = beat_schedule(settings)
     app.conf.update(conf)
     app.conf.records_settings = dict(settings)
     return app
+
+
+def beat_schedule(settings):
+    """The periodic tasks, run by ``celery beat`` (or ``records worker --beat``, which
+    ``records run`` uses). Each entry is independent: add new ones beside these."""
+    schedule = {}
+    schedule["fixity-slice"] = {"task": FIXITY_SLICE, "schedule": datetime.timedelta(
+        minutes=float(settings.get("records.fixity_every_minutes", 60)))}
+    schedule["seal-audit"] = {"task": SEAL_AUDIT, "schedule": datetime.timedelta(
+        seconds=float(settings.get("records.audit_seal_seconds", 60)))}
+    return schedule

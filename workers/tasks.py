@@ -7,10 +7,13 @@ import logging
 from celery import shared_task
 
 from records.i18n import _
-from records.jobs import CHECK_SIGNATURES, DELIVER_INDEX, FINISH_FILE, READ_FILE, READ_PAGE
+from records.archive import fixity
+from records.audit import seal
+from records.jobs import (CHECK_SIGNATURES, DELIVER_INDEX, FINISH_FILE, FIXITY_SLICE, READ_FILE,
+                          READ_PAGE, SEAL_AUDIT)
 from records.search.interfaces import SearchUnavailable
 
-from . import indexing, pipeline, signatures
+from . import indexing, pipeline, signatures, storage
 from .reading import ReadError
 
 log = logging.getLogger(__name__)
@@ -91,3 +94,21 @@ def check_signatures(self, file_id):
         signatures.check(_settings(self), file_id)
     except pipeline.Gone:
         log.info("file %s is gone; no signatures to check", file_id)
+
+
+@shared_task(name=FIXITY_SLICE, bind=True, acks_late=True)
+def fixity_slice(self):
+    """One slice of the fixity cycle; failures are kept for the archivists, never repaired."""
+    settings = _settings(self)
+    record = fixity.scheduled(storage.database(settings), settings)
+    if record["failures"]:
+        # NB: file ids and problems only: no file name (it may carry a citizen's name)
+        log.warning("fixity: %d of %d files failed: %s", len(record["failures"]),
+                    record["checked"], ", ".join(f"{f['file_id']} {f['problem']}"
+                                                 for f in record["failures"]))
+
+
+@shared_task(name=SEAL_AUDIT, bind=True, acks_late=True)
+def seal_audit(self):
+    """Chain the audit entries appended since the last seal."""
+    storage.write(_settings(self), lambda portal, txn: seal(portal.audit))

@@ -13,16 +13,22 @@ import transaction
 import waitress
 from pyramid.paster import get_app, get_appsettings, setup_logging
 
+from records import clock
 from records.calendar import default_calendar
-from records.intake.ingest import ManifestError, ingest_one, manifest_base, read_manifest
+from records.intake.ingest import ManifestError, ingest_one, read_manifest, unmapped
+from records.intake.ingest import source as ingest_source
 from records.jobs import CHECK_SIGNATURES, READ_FILE, enqueue_after_commit
 from records.resources.users import User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
 from records.search.verify import repair as repair_index
 from records.search.verify import verify as verify_index
+from records.archive.bagimport import BagRefused, import_bag
+from records.archive.bagimport import limits as bag_limits
 from records.archive.export import write_bag
 from records.archive.fixity import run as check_fixity
+from records.archive.holds import refuse_pack
+from records import audit as audit_trail
 from records.security import hash_password
 from records.seed import seed as seed_store
 from records.settings import MAX_PAGES, apply_environment
@@ -114,13 +120,20 @@ def serve(env, listen):
 @main.command()
 @click.option("--concurrency", "-n", default=2, show_default=True, help="worker processes")
 @click.option("--loglevel", default="INFO")
+@click.option("--beat", is_flag=True,
+              help="also run the periodic tasks (fixity slices, audit sealing)")
 @click.pass_obj
-def worker(env, concurrency, loglevel):
+def worker(env, concurrency, loglevel, beat):
     """Run a Celery worker for reading (OCR) and indexing tasks."""
     app = make_app(env.settings)
-    app.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
-                     "--pool=prefork", "--without-gossip", "--without-mingle",
-                     "--queues=records"])
+    argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
+            "--pool=prefork", "--without-gossip", "--without-mingle", "--queues=records"]
+    if beat:
+        # NB: one beat per deployment: `records run` (one machine) embeds it in its worker;
+        # at scale run `celery beat` once, or one worker with --beat.
+        argv += ["--beat", "--schedule=" + os.path.join(env.settings["records.var_dir"],
+                                                         "celerybeat-schedule")]
+    app.worker_main(argv)
 
 
 @main.command()
@@ -131,7 +144,7 @@ def run(ctx, listen, workers):
     """The embedded default: the portal and its workers in one command."""
     env = ctx.obj
     child = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", env.config,
-                              "worker", "-n", str(workers), "--loglevel=WARNING"])
+                              "worker", "-n", str(workers), "--loglevel=WARNING", "--beat"])
     click.echo(f"records: portal on http://{listen} (worker pid {child.pid})")
     # NB: SIGTERM would end this process without running `finally`, leaving the workers
     # behind; turn it into SystemExit so they are stopped with the portal.
@@ -343,6 +356,11 @@ def export(env, codes, out_dir):
                                f"{', '.join(summary['mismatches'])}", err=True)
                 conn.cacheGC()
         transaction.abort()
+        for attempt in transaction.manager.attempts():
+            with attempt:
+                for code in codes:
+                    audit_trail.record(conn.root()["portal"], "export", "cli", code=code,
+                                       via="records export")
     click.echo(f"records: {len(codes)} dossiers exported to {out_dir}")
     if failed:
         sys.exit(1)
@@ -356,6 +374,12 @@ def pack(env, days):
     """Remove old revisions (and the bytes of disposed files) from the store."""
     db = open_database(env.settings)
     try:
+        with db.transaction() as conn:
+            held = refuse_pack(conn.root()["portal"])
+        if held:
+            raise click.ClickException(
+                f"{len(held)} dossiers are on legal hold ({', '.join(held[:10])}): their old "
+                "revisions must be kept; lift the holds before packing")
         db.pack(days=days)
     finally:
         db.close()
@@ -363,24 +387,33 @@ def pack(env, days):
 
 
 @main.command()
-@click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="for a folder of scans: its CSV mapping (default: FOLDER/mapping.csv)")
 @click.pass_obj
-def ingest(env, manifest):
-    """Receive a paper archive's scans listed in a CSV manifest (see records.intake.ingest)."""
+def ingest(env, path, mapping):
+    """Receive a paper archive's scans as closed records: a CSV manifest, or a folder of
+    scans with its CSV mapping (see records.intake.ingest). Run it again after an
+    interruption: what was received is skipped, the rest is taken."""
     settings = env.settings
     try:
+        manifest, base = ingest_source(path, mapping)
         groups = read_manifest(manifest)
     except ManifestError as e:
         raise click.ClickException(str(e)) from None
-    base = manifest_base(manifest)
+    if os.path.isdir(path):
+        forgotten = unmapped(base, manifest, groups)
+        if forgotten:
+            click.echo(f"records: {len(forgotten)} files in the folder are not in the mapping",
+                       err=True)
     app = make_app(settings)
     allowed = set(settings["records.allowed_types"].split())
     limit = int(settings["records.max_upload_bytes"])
-    failed = 0
+    failed = skipped = 0
     with open_portal(settings) as conn:
         tm = conn.transaction_manager
         with click.progressbar(list(groups.items()), label="records: ingesting dossiers",
-                               file=sys.stderr) as bar:
+                               file=sys.stderr, show_pos=True) as bar:
             for key, rows in bar:
                 try:
                     for attempt in tm.attempts():
@@ -391,10 +424,14 @@ def ingest(env, manifest):
                                 raise Refused(outcome.error)  # aborts: nothing half-stored
                             for file_id in outcome.file_ids:
                                 enqueue_after_commit(txn, app, READ_FILE, file_id)
+                    skipped += outcome.skipped
                 except Refused as e:
                     failed += 1
                     click.echo(f"\nrecords: {key}: {e}", err=True)
-    click.echo(f"records: {len(groups) - failed} dossiers received, {failed} refused")
+                conn.cacheGC()
+    received = len(groups) - failed - skipped
+    click.echo(f"records: {received} dossiers received, {skipped} already ingested, "
+               f"{failed} refused")
     if failed:
         sys.exit(1)
 
@@ -467,6 +504,62 @@ def make_trial_certificate_command(env, directory, centre, if_none):
         return
     key, cert = make_trial_certificate(directory, centre)
     click.echo(f"records.signing.key = {key}\nrecords.signing.cert = {cert}")
+
+
+@main.command()
+@click.option("--verify", is_flag=True, help="check the chain; exit 1 on any problem")
+@click.option("--no-seal", is_flag=True, help="do not seal pending entries first")
+@click.pass_obj
+def audit(env, verify, no_seal):
+    """Seal the pending audit entries into the chain; with --verify, check the chain and
+    report every entry edited, inserted or removed."""
+    with open_portal(env.settings) as conn:
+        sealed = 0
+        if not no_seal:
+            for attempt in transaction.manager.attempts():
+                with attempt:
+                    sealed = audit_trail.seal(conn.root()["portal"].audit)
+        log = conn.root()["portal"].audit
+        click.echo(f"records: {sealed} entries sealed; the chain has {log.head_seq} entries, "
+                   f"head {log.head_hash}")
+        if verify:
+            problems = audit_trail.verify(log)
+            for problem in problems:
+                click.echo(f"  {problem}")
+            state = f"BROKEN: {len(problems)} problems" if problems else "intact"
+            click.echo(f"records: audit trail {state}")
+            transaction.abort()
+            if problems:
+                sys.exit(1)
+
+
+@main.command("import-bag")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--by", "login", default="import", show_default=True,
+              help="the login recorded in the dossier's history")
+@click.pass_obj
+def import_bag_command(env, path, login):
+    """Import a dossier from a BagIt ZIP exported by another portal (refused whole, with
+    the reason, when anything is wrong)."""
+    settings = env.settings
+    app = make_app(settings)
+    limit, total = bag_limits(settings)
+    with open_portal(settings) as conn:
+        tm = conn.transaction_manager
+        try:
+            for attempt in tm.attempts():
+                with attempt as txn:
+                    portal = conn.root()["portal"]
+                    with open(path, "rb") as f:
+                        dossier, file_ids = import_bag(portal, f, login, None,
+                                                       clock.now(), limit=limit,
+                                                       total_limit=total)
+                    code = dossier.code
+                    for file_id in file_ids:
+                        enqueue_after_commit(txn, app, READ_FILE, file_id)
+        except BagRefused as e:
+            raise click.ClickException(f"{path}: refused, nothing imported: {e}") from None
+    click.echo(f"records: dossier {code} imported ({len(file_ids)} files queued for reading)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from persistent.list import PersistentList
 
 from records import clock
 from records.archive.records import Archive
+from records.audit.log import AuditLog
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
@@ -77,12 +78,30 @@ def _one_place(portal):
         for name in ("original_due_at", "reuse_count"):  # reuses: read from the history
             if name in dossier.__dict__:
                 delattr(dossier, name)
+
+
 def _signature_checks(portal):
     """Generation 6: every file version gets its (unchecked) signature status; `records
     check-signatures` checks the PDFs among them."""
     for version in portal.files.values():
         if getattr(version, "signatures", None) is None:
             version.signatures = SignatureCheck()
+
+
+def _holds_and_audit_trail(portal):
+    """Legal holds, fixity failures kept until acknowledged, and the audit trail."""
+    archive = portal.archive
+    for name in ("holds", "lifted_holds", "fixity_failures"):
+        if not hasattr(archive, name):
+            setattr(archive, name, OOBTree())
+    if not hasattr(portal, "audit"):
+        portal.audit = AuditLog()
+
+
+def _backlog_ingest(portal):
+    """The paper archive references already ingested (``records ingest`` resumes)."""
+    if not hasattr(portal, "ingested"):
+        portal.ingested = OOBTree()
 
 
 STEPS = (
@@ -92,6 +111,8 @@ STEPS = (
     ("archive", _archive),
     ("one-place", _one_place),
     ("signature-checks", _signature_checks),
+    ("holds-and-audit-trail", _holds_and_audit_trail),
+    ("backlog-ingest", _backlog_ingest),
 )
 
 

@@ -13,6 +13,8 @@ READ_PAGE = "records.read_page"
 FINISH_FILE = "records.finish_file"
 DELIVER_INDEX = "records.deliver_index"
 CHECK_SIGNATURES = "records.check_signatures"
+FIXITY_SLICE = "records.fixity_slice"   # periodic (beat): one slice of the fixity cycle
+SEAL_AUDIT = "records.seal_audit"       # periodic (beat): chain the pending audit entries
 
 
 def enqueue(request, task_name, *ids):

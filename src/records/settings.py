@@ -35,6 +35,10 @@ DEFAULTS = {
     "records.max_pages": str(MAX_PAGES),
     "celery.broker_url": "",
     "search.backend": "embedded",
+    "records.max_bag_bytes": str(4 * 1024 * 1024 * 1024),  # a bag to import, all files
+    "records.fixity_days": "30",            # the whole store is re-hashed every N days
+    "records.fixity_every_minutes": "60",   # one slice of it this often
+    "records.audit_seal_seconds": "60",     # pending audit entries are chained this often
 }
 
 

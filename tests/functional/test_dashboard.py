@@ -40,6 +40,8 @@ def test_dashboard_counts_received_online_on_time_and_held_up(web, officers, por
 
 def test_on_time_and_electronic_return_shares():
     class D:  # a stand-in with only what the report reads
+        ingested = False
+
         def __init__(self, ready, due, returned_e):
             t = datetime.datetime(2026, 3, ready, 10)
             self.received_at, self.due_at, self.channel = t, datetime.date(2026, 3, due), "online"

@@ -27,7 +27,7 @@ def test_ingest_receives_dossiers_keeps_dates_and_reports_bad_rows(tmp_path, db,
     ini.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {settings['records.var_dir']}\n")
     result = CliRunner().invoke(cli, ["-c", str(ini), "ingest", str(manifest)])
     assert result.exit_code == 1
-    assert "1 dossiers received, 2 refused" in result.output
+    assert "1 dossiers received, 0 already ingested, 2 refused" in result.output
     assert "B1: the file 'b.txt' is text/plain" in result.output
     assert "C1: unknown procedure" in result.output
     with portal_of(db) as p:

@@ -94,17 +94,20 @@ def test_verifier_catches_changed_and_unlisted_payload(store, tmp_path):
     with store.transaction() as conn:
         portal = conn.root()["portal"]
         export.write_bag(portal, portal.dossiers["U-260302-0001"], str(path))
-    damaged = tmp_path / "damaged.zip"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename.endswith("metadata.json"):
-                data = data.replace(b"recv1", b"recv9")
-            dst.writestr(item, data)
-        dst.writestr("U-260302-0001/data/extra.txt", b"?")
-    problems = export.verify_zip(damaged)
-    assert "bad checksum: data/metadata.json" in problems
-    assert "not in the manifest: data/extra.txt" in problems
+    changed, extra = tmp_path / "changed.zip", tmp_path / "extra.zip"
+    for damaged in (changed, extra):
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item)
+                if damaged == changed and item.filename.endswith("metadata.json"):
+                    data = data.replace(b"recv1", b"recv9")
+                dst.writestr(item, data)
+            if damaged == extra:
+                dst.writestr("U-260302-0001/data/extra.txt", b"?")
+    (problem,) = export.verify_zip(changed)
+    assert "checksum mismatch: data/metadata.json" in problem
+    (problem,) = export.verify_zip(extra)
+    assert "payload file not in the manifest: data/extra.txt" in problem
 
 
 def test_safe_names():

@@ -24,3 +24,12 @@ def includeme(config):
     config.add_route("api.search", "/api/v1/search")
     config.add_route("api.dashboard", "/api/v1/dashboard")
     config.add_route("api.verify_pdf", "/api/v1/verify-pdf")
+    # the archivists' part (records.api.archive)
+    config.add_route("api.audit", "/api/v1/audit")
+    config.add_route("api.holds", "/api/v1/archive/holds")
+    config.add_route("api.dossier_hold", "/api/v1/dossiers/{code}/hold",
+                     traverse="/dossiers/{code}")
+    config.add_route("api.bags", "/api/v1/archive/bags")
+    config.add_route("api.fixity", "/api/v1/archive/fixity")
+    config.add_route("api.fixity_ack", "/api/v1/archive/fixity/acknowledge")
+    config.add_route("api.records", "/api/v1/archive/records")

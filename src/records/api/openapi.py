@@ -159,3 +159,96 @@ OPENAPI["paths"]["/verify-pdf"] = {"post": {
         "properties": {"file": {"type": "string", "format": "binary"}}}}}},
     "responses": {"200": _json("SignatureReport"), "400": _ERROR, "401": _ERROR,
                   "403": _ERROR, "413": _ERROR, "422": _ERROR}}}
+# -- the archivists' part (records.api.archive) ------------------------------------------------
+_SCHEMAS = OPENAPI["components"]["schemas"]
+_SCHEMAS["Hold"] = {"type": "object", "properties": {
+    "code": {"type": "string"}, "by": {"type": "string"}, "unit": {"type": ["string", "null"]},
+    "reason": {"type": "string"}, "since": {"type": "string", "format": "date-time"},
+    "lifted_by": {"type": "string"}, "lifted_at": {"type": "string", "format": "date-time"},
+    "lift_reason": {"type": "string"}}}
+_SCHEMAS["AuditEntry"] = {"type": "object", "description": "one entry; further keys carry "
+                          "the action's details (file_id, query, note…)", "properties": {
+    "seq": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+    "user": {"type": "string"}, "unit": {"type": "string"}, "action": {"type": "string"},
+    "code": {"type": "string"}, "prev": {"type": "string"}, "hash": {"type": "string"},
+    "sealed": {"type": "boolean", "description": "false: not chained yet (recent)"}}}
+_REASON = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}}
+_HOLD_REPLY = {"description": "ok", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"hold": {"$ref": "#/components/schemas/Hold"}}}}}}
+OPENAPI["paths"]["/audit"] = {"get": {
+    "summary": "Search the audit trail (permission archive), newest first",
+    "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                   for n in ("user", "code", "action", "since", "until", "limit")]
+    + [{"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}}],
+    "responses": {"200": {"description": "entries", "content": {
+        "application/json": {"schema": {"type": "object", "properties": {
+            "entries": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
+            "pending": {"type": "integer"}}}},
+        "text/csv": {"schema": {"type": "string"}}}}, "400": _ERROR, "403": _ERROR}}}
+OPENAPI["paths"]["/archive/holds"] = {"get": {
+    "summary": "Dossiers on legal hold", "responses": {"200": {"description": "ok", "content": {
+        "application/json": {"schema": {"type": "object", "properties": {"holds": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Hold"}}}}}}},
+        "403": _ERROR}}}
+OPENAPI["paths"]["/dossiers/{code}/hold"] = {
+    "post": {"summary": "Place a legal hold (blocks disposition and packing)",
+             "parameters": [_CODE], "requestBody": _REASON,
+             "responses": {"201": _HOLD_REPLY, "400": _ERROR, "403": _ERROR, "404": _ERROR,
+                           "409": _ERROR}},
+    "delete": {"summary": "Lift the legal hold, with a reason", "parameters": [_CODE],
+               "requestBody": _REASON,
+               "responses": {"200": _HOLD_REPLY, "400": _ERROR, "403": _ERROR, "409": _ERROR}}}
+OPENAPI["paths"]["/archive/bags"] = {"post": {
+    "summary": "Import a dossier from a BagIt ZIP exported by another portal; a bag with any "
+               "problem is refused whole, with the reason",
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["bag"], "properties": {
+            "bag": {"type": "string", "format": "binary"}}}}}},
+    "responses": {"201": {"description": "imported", "content": {"application/json": {
+        "schema": {"type": "object", "properties": {
+            "code": {"type": "string"}, "state": {"type": "string"},
+            "files": {"type": "integer"}}}}}},
+        "400": _ERROR, "403": _ERROR, "409": _ERROR, "413": _ERROR}}}
+_SCHEMAS["FixityFailure"] = {"type": "object", "properties": {
+    "key": {"type": "string", "description": "<file id>@<found at>: names it to acknowledge"},
+    "file_id": {"type": "string"}, "owner": {"type": ["string", "null"]},
+    "filename": {"type": "string"}, "problem": {"enum": ["missing", "mismatch"]},
+    "expected": {"type": "string"}, "actual": {"type": ["string", "null"]},
+    "found_at": {"type": "string"}, "last_seen": {"type": "string"},
+    "acknowledged_by": {"type": ["string", "null"]},
+    "acknowledged_at": {"type": ["string", "null"]}, "note": {"type": "string"}}}
+OPENAPI["paths"]["/archive/fixity"] = {"get": {
+    "summary": "Fixity failures (never repaired; unacknowledged first) and the last runs",
+    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {
+            "failures": {"type": "array", "items": {"$ref": "#/components/schemas/FixityFailure"}},
+            "runs": {"type": "array", "items": {"type": "object"}}}}}}}, "403": _ERROR}}}
+OPENAPI["paths"]["/archive/fixity/acknowledge"] = {"post": {
+    "summary": "Acknowledge one fixity failure (it stays on record)",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["failure"], "properties": {
+            "failure": {"type": "string"}, "note": {"type": "string"}}}}}},
+    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"failure": {
+            "$ref": "#/components/schemas/FixityFailure"}}}}}},
+        "403": _ERROR, "404": _ERROR, "409": _ERROR}}}
+OPENAPI["paths"]["/archive/records"] = {"get": {
+    "summary": "Closed dossiers as records, with the retention end and the hold status",
+    "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                   for n in ("field", "unit", "procedure", "year", "page")],
+    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {
+            "total": {"type": "integer"}, "page": {"type": "integer"},
+            "pages": {"type": "integer"}, "records": {"type": "array", "items": {
+                "type": "object", "properties": {
+                    "code": {"type": "string"}, "procedure": {"type": "string"},
+                    "field": {"type": "string"}, "units": {"type": "array",
+                                                            "items": {"type": "string"}},
+                    "closed_at": {"type": ["string", "null"]},
+                    "retention_years": {"type": ["integer", "string"]},
+                    "retention_end": {"type": ["string", "null"], "format": "date"},
+                    "hold": {"oneOf": [{"$ref": "#/components/schemas/Hold"},
+                                       {"type": "null"}]},
+                    "disposed": {"type": "boolean"}}}}}}}}},
+        "400": _ERROR, "403": _ERROR}}}

@@ -7,8 +7,10 @@ from pyramid.csrf import get_csrf_token
 from pyramid.security import forget, remember
 from pyramid.view import view_config, view_defaults
 
-from records import clock, workflow
+from records import audit, clock, workflow
+from records.api.archive import hold_json
 from records.api.openapi import OPENAPI
+from records.archive.holds import hold_of
 from records.errors import UserError
 from records.i18n import translate
 from records.results.reuse import attach, offers_for, reference_status
@@ -78,6 +80,7 @@ def dossier_json(request, dossier):
         "history": [{**h, "at": h["at"].isoformat()} for h in dossier.history],
         "actions": workflow.available(request.actor, dossier),
         "rescheduled": bool(dossier.rescheduled),
+        "hold": hold_json(hold_of(request.root, dossier.code)),
     })
     return out
 
@@ -102,7 +105,10 @@ class SessionAPI:
         body = json_object(self.request)
         user = self.request.root.users.get(str(body.get("login", "")))
         if not check_password(user, str(body.get("password", ""))):
+            audit.record(self.request.root, "login_failed",
+                         user.login if user is not None else "", via="api")
             return error(self.request, 401, "wrong login or password")
+        audit.record(self.request.root, "login", user.login, user.unit_id, via="api")
         self.request.response.headerlist.extend(remember(self.request, user.login))
         return {"login": user.login, "roles": sorted(user.roles), "unit": user.unit_id,
                 "csrf_token": get_csrf_token(self.request)}
@@ -115,6 +121,7 @@ class SessionAPI:
 
     @view_config(route_name="api.session", request_method="DELETE")
     def logout(self):
+        audit.record_request(self.request, "logout", via="api")
         self.request.response.headerlist.extend(forget(self.request))
         return {"ok": True}
 
@@ -152,6 +159,7 @@ def create_dossier(request):
 @view_config(route_name="api.dossier", renderer="json", permission="view",
              request_method="GET")
 def dossier(request):
+    audit.record_request(request, "view_dossier", request.context.code, via="api")
     return dossier_json(request, request.context)
 
 

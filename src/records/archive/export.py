@@ -21,6 +21,7 @@ import re
 import unicodedata
 import zipfile
 
+from records.archive import bagimport
 from records.archive import records as records_archive
 from records import clock
 from records.resources.files import copy_hashed
@@ -83,7 +84,7 @@ def metadata(portal, dossier):
             "created_by": r.created_by, "created_at": r.created_at,
             "approved_by": r.approved_by, "approved_at": r.approved_at,
             "published_at": r.published_at, "supersedes": r.supersedes,
-            "superseded_by": r.superseded_by,
+            "superseded_by": r.superseded_by, "verify_token": r.verify_token,
             "original": _version(r.original, disposed_ids),
             "published": _version(r.published, disposed_ids) if r.published else None,
         })
@@ -96,6 +97,8 @@ def metadata(portal, dossier):
         "receiving_unit": dossier.receiving_unit, "processing_unit": dossier.processing_unit,
         "received_at": dossier.received_at, "received_by": dossier.received_by,
         "due_at": dossier.due_at, "state": dossier.state, "closed_at": dossier.closed_at,
+        "original_due_at": dossier.original_due_at,
+        "returned_electronically": dossier.returned_electronically,
         "retention": dict(records_archive.retention_of(portal, dossier), ends=end),
         "receipt": _version(dossier.receipt, disposed_ids) if dossier.receipt else None,
         "components": components, "results": results,
@@ -185,26 +188,6 @@ def read_manifest(text):
 
 
 def verify_zip(path_or_file):
-    """Check a bag ZIP against its manifests; returns a list of problems (empty: valid)."""
-    problems = []
-    with zipfile.ZipFile(path_or_file) as zf:
-        names = zf.namelist()
-        roots = {n.split("/", 1)[0] for n in names}
-        if len(roots) != 1:
-            return ["the ZIP must hold one top-level directory"]
-        root = roots.pop()
-        for manifest_name in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
-            listed = read_manifest(zf.read(f"{root}/{manifest_name}").decode("utf-8"))
-            for path, sha in listed.items():
-                try:
-                    with zf.open(f"{root}/{path}") as f:
-                        actual = copy_hashed(f)[1]
-                except KeyError:
-                    problems.append(f"missing: {path}")
-                    continue
-                if actual != sha:
-                    problems.append(f"bad checksum: {path}")
-        payload = {n[len(root) + 1:] for n in names if n.startswith(f"{root}/data/")}
-        listed = set(read_manifest(zf.read(f"{root}/manifest-sha256.txt").decode("utf-8")))
-        problems.extend(f"not in the manifest: {p}" for p in sorted(payload - listed))
-    return problems
+    """Check a bag ZIP with the ``bagit`` package (manifests, checksums, missing and extra
+    payload files, unsafe paths); returns a list of problems (empty: valid)."""
+    return bagimport.problems(path_or_file)

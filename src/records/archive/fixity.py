@@ -3,11 +3,20 @@
 The hashing reads in a connection of its own that never writes (no write transaction is
 held open while gigabytes are read); the outcome is then recorded in one short transaction
 in ``portal.archive.fixity_runs``. Disposed files have no bytes and are skipped.
+
+On a schedule (Celery beat, or the worker that ``records run`` starts), :func:`scheduled`
+checks one slice every ``records.fixity_every_minutes`` so that the whole store is covered
+every ``records.fixity_days`` days. Every failure is kept in ``archive.fixity_failures``
+until an archivist acknowledges it; nothing is ever "repaired": a file whose bytes changed
+stays as found, for people to investigate.
 """
+import math
 
 import transaction
 
 from records import clock
+from records.errors import UserError
+from records.i18n import _
 from records.resources.files import copy_hashed
 
 GC_EVERY = 200  # file versions between cache collections / snapshot refreshes
@@ -90,6 +99,77 @@ def _record(db, record):
     try:
         for attempt in tm.attempts():
             with attempt:
-                conn.root()["portal"].archive.add_run(dict(record))
+                archive = conn.root()["portal"].archive
+                archive.add_run(dict(record))
+                keep_failures(archive, record)
     finally:
         conn.close()
+
+
+def keep_failures(archive, record):
+    """Add the run's failures to ``archive.fixity_failures``; a file already failing and
+    not yet acknowledged gets its ``last_seen`` moved on instead of a second entry."""
+    failures = archive.fixity_failures
+    open_by_file = {k[0]: k for k, v in failures.items() if not v.get("acknowledged_at")}
+    for failure in record["failures"]:
+        key = open_by_file.get(failure["file_id"])
+        if key is not None:
+            failures[key] = dict(failures[key], last_seen=record["finished_at"],
+                                 problem=failure["problem"], actual=failure["actual"])
+            continue
+        key = (failure["file_id"], record["finished_at"].isoformat())
+        failures[key] = dict(failure, found_at=record["finished_at"],
+                             last_seen=record["finished_at"], acknowledged_by=None,
+                             acknowledged_at=None, note="")
+
+
+def unacknowledged(archive):
+    return [dict(v, key=k) for k, v in archive.fixity_failures.items()
+            if not v.get("acknowledged_at")]
+
+
+class FailureError(UserError):
+    """An acknowledgement that cannot be recorded; the message says why."""
+
+
+def failure_key(text):
+    """``(file id, found at)`` from its text form ``<file id>@<found at>``."""
+    file_id, sep, found = (text or "").partition("@")
+    if not sep:
+        raise FailureError(_("no such failure"), status=404)
+    return (file_id, found)
+
+
+def acknowledge(archive, key, login, now, note=""):
+    """Mark a failure as seen by an archivist (with a note); the failure itself stays."""
+    failure = archive.fixity_failures.get(key)
+    if failure is None:
+        raise FailureError(_("no such failure"), status=404)
+    if failure.get("acknowledged_at"):
+        raise FailureError(_("this failure was already acknowledged"), status=409)
+    archive.fixity_failures[key] = dict(failure, acknowledged_by=login, acknowledged_at=now,
+                                        note=(note or "").strip())
+    return archive.fixity_failures[key]
+
+
+def slice_size(total, days, every_minutes):
+    """Files per slice so that ``total`` files are all checked within ``days`` days when
+    one slice runs every ``every_minutes`` minutes (at least one)."""
+    slices = max(1, int(days * 24 * 60 / max(every_minutes, 1e-3)))
+    return max(1, math.ceil(total / slices))
+
+
+def scheduled(db, settings):
+    """One scheduled slice (see the module docstring); returns the run record."""
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        # NB: len() of the files BTree walks its buckets; that is a read of the keys only,
+        # once per slice, and it tracks the store as it grows.
+        total = len(conn.root()["portal"].files)
+        tm.abort()
+    finally:
+        conn.close()
+    limit = slice_size(total, float(settings["records.fixity_days"]),
+                       float(settings["records.fixity_every_minutes"]))
+    return run(db, limit=limit)

@@ -130,6 +130,9 @@ class Archive(Persistent):
         # downloading at once touch different keys, and a download never conflicts with
         # work on the dossier itself.
         self.downloads = OOBTree()
+        self.holds = OOBTree()               # dossier code -> active legal hold (dict)
+        self.lifted_holds = OOBTree()        # (code, time_ns) -> a lifted hold (dict)
+        self.fixity_failures = OOBTree()     # (file id, found at) -> failure, until acknowledged
 
     # fixity
     def add_run(self, run, keep=KEEP_RUNS):
@@ -177,6 +180,13 @@ class DispositionError(UserError):
     """A proposal or decision that is not allowed; the message says why."""
 
 
+def _check_not_held(archive, code):
+    # NB: a hold placed after the proposal still stops its approval.
+    if code in archive.holds:
+        raise DispositionError(_("${code} is on legal hold", mapping={"code": code}),
+                               status=409)
+
+
 def due_for_disposition(portal, dossiers, today, table=None):
     """Closed dossiers among ``dossiers`` whose retention ended, not yet disposed of nor
     proposed; each as ``(dossier, retention end)``, oldest end first."""
@@ -219,6 +229,7 @@ def propose(portal, codes, reason, login, now, *, may_see):
             raise DispositionError(_("${code} is already proposed for disposition",
                                      mapping={"code": code}),
                                    status=409)
+        _check_not_held(archive, code)
         if not retention_ended(portal, dossier, now.date()):
             raise DispositionError(_("the retention of ${code} has not ended",
                                      mapping={"code": code}),
@@ -256,6 +267,7 @@ def approve(portal, proposal_id, login, now, unit=None, note="", *, may_see):
     """Approve a pending proposal (by a second person) and dispose of its dossiers."""
     proposal = _pending(portal, proposal_id, login, may_see)
     for code in proposal.codes:
+        _check_not_held(portal.archive, code)
         if not retention_ended(portal, portal.dossiers[code], now.date()):
             raise DispositionError(_("the retention of ${code} has not ended",
                                      mapping={"code": code}),

@@ -74,6 +74,8 @@ def figures(dossiers, start, end, today, units=None):
     received or processed by those units (None: all)."""
     out = Figures(start, end)
     for dossier in dossiers:
+        if dossier.ingested:  # NB: a backlog record, not work done in the period
+            continue
         if units is not None and not {dossier.receiving_unit, dossier.processing_unit} & units:
             continue
         received = _day(dossier.received_at)

@@ -11,6 +11,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 
+from records import audit
 from records.resources.base import Folder
 
 
@@ -74,6 +75,10 @@ class Result(Persistent):
 class Dossier(Persistent):
     """One dossier as received at a unit for a procedure."""
 
+    # NB: a class default for dossiers stored before it existed: True for a closed record
+    # taken in by `records ingest` (the centre's figures leave those out).
+    ingested = False
+
     def __init__(self, code, procedure_code, applicant, channel, receiving_unit, received_at,
                  received_by, due_at, pin_hash):
         self.code = code
@@ -123,19 +128,24 @@ class Dossier(Persistent):
         """Append one line to the history (who, when, at which unit, from, to, note).
 
         Every change to a dossier is recorded here, so this is also where the change is
-        queued for the search index (in the same transaction).
+        queued for the search index and appended to the audit trail (in the same
+        transaction).
         """
         self.history.append({
             "action": action, "user": user, "at": at, "unit": unit,
             "from": from_state, "to": to_state, "note": note or "",
         })
+        audit.record(self._portal(), action, user, unit, self.code, at=at,
+                     from_state=from_state, to_state=to_state, note=note or "")
         self.changed()
+
+    def _portal(self):
+        folder = getattr(self, "__parent__", None)
+        return folder.__parent__ if folder is not None else None
 
     def changed(self):
         """Queue this dossier for (re)indexing; a no-op until it is in a portal."""
-        folder = getattr(self, "__parent__", None)
-        portal = folder.__parent__ if folder is not None else None
-        outbox = getattr(portal, "outbox", None)
+        outbox = getattr(self._portal(), "outbox", None)
         if outbox is not None:
             outbox.add(self.code)
 

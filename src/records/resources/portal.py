@@ -36,6 +36,7 @@ class Portal(Folder):
         self.sequences = Sequences()
         self.applicants = OOBTree()
         self.outbox = Outbox()
+        self.ingested = OOBTree()   # paper archive reference -> dossier code (records ingest)
         self.generation = 0
 
     @property

@@ -4,6 +4,7 @@ import json
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
+from records import audit
 from records.errors import InputError
 from records.i18n import _
 from records.resources.procedures import Procedures
@@ -25,6 +26,7 @@ def procedure_edit(request):
         return HTTPSeeOther(request.resource_url(request.context))
     if request.method == "POST":
         procedure.update(**validate(ProcedureEdit(), dict(request.POST)))
+        audit.record_request(request, "admin_edit_procedure", procedure=procedure.code)
         return HTTPSeeOther(request.resource_url(request.context))
     return _procedure_values(procedure)
 
@@ -54,6 +56,9 @@ def users(request):
         request.context.add(data["login"], User(
             data["login"], data["name"], hash_password(data["password"]),
             set(data["roles"]) & set(ROLES), data["unit"]))
+        audit.record_request(request, "admin_create_user", account=data["login"],
+                             roles=",".join(sorted(set(data["roles"]) & set(ROLES))),
+                             account_unit=data["unit"])
         return HTTPSeeOther(request.resource_url(request.context))
     return _users_values(request)
 

@@ -17,8 +17,8 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
+from records import audit, clock
 from records.archive import records as records_archive
-from records import clock
 from records.archive.export import write_bag
 from records.errors import NotFound
 from records.i18n import _
@@ -45,6 +45,8 @@ def served(request, version):
         raise FileDisposed(DISPOSED_MESSAGE)
     if request.actor is not None:
         via = request.context.code if isinstance(request.context, Dossier) else None
+        audit.record_request(request, "download", version.owner or via,
+                             file_id=version.file_id, via=via)
         portal.archive.record_download(version.owner or via, version.file_id,
                                        request.actor.login, request.actor.unit, clock.now(),
                                        kind="file" if via in (None, version.owner)
@@ -71,6 +73,12 @@ def archive_values(request, error=None):
         "retention_of": lambda d: records_archive.retention_of(portal, d),
         "pending": sorted(archive.pending(), key=lambda p: p.proposed_at, reverse=True),
         "dispositions": dispositions,
+        "holds": sorted((h for h in archive.holds.values()
+                         if h["code"] not in portal.dossiers
+                         or may_see(portal.dossiers[h["code"]])),
+                        key=lambda h: h["since"], reverse=True),
+        "held": set(archive.holds.keys()),
+        "fixity_days": request.registry.settings.get("records.fixity_days", "30"),
         "error": error,
         "reason": request.POST.get("reason", "") if request.method == "POST" else "",
     }
@@ -144,6 +152,8 @@ def audit_lookup(request):
 def audit_page(request):
     dossier = request.context
     portal = request.root
+    if request.method == "GET":
+        audit.record_request(request, "view_dossier_audit", dossier.code)
     return {
         "dossier": dossier,
         "procedure": portal.procedures.get(dossier.procedure_code),
@@ -153,6 +163,10 @@ def audit_page(request):
         "officer_downloads": portal.archive.downloads_of(dossier.code),
         "public_downloads": list(dossier.downloads),
         "files": {v.file_id: v for v in records_archive.versions_of(dossier)},
+        "hold": portal.archive.holds.get(dossier.code),
+        "lifted_holds": list(portal.archive.lifted_holds.values(
+            min=(dossier.code,), max=(dossier.code, float("inf")))),
+        "hold_error": None,
     }
 
 
@@ -171,6 +185,7 @@ def export(request):
         raise
     request.root.archive.record_download(dossier.code, None, request.actor.login,
                                          request.actor.unit, clock.now(), kind="export")
+    audit.record_request(request, "export", dossier.code)
     response = Response(app_iter=FileIter(out), content_type="application/zip",
                         content_length=size)
     response.content_disposition = f'attachment; filename="{dossier.code}.zip"'

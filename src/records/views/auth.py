@@ -6,6 +6,7 @@ from pyramid.response import Response
 from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
+from records import audit
 from records.i18n import LANGUAGES, _
 from records.resources.portal import Portal
 from records.security import check_password
@@ -30,8 +31,10 @@ def login(request):
     login_name = request.POST.get("login", "").strip()
     user = request.root.users.get(login_name)
     if check_password(user, request.POST.get("password", "")):
+        audit.record(request.root, "login", user.login, user.unit_id)
         headers = remember(request, user.login)
         return HTTPSeeOther(_safe_next(request, request.POST.get("next")), headers=headers)
+    audit.record(request.root, "login_failed", user.login if user is not None else "")
     request.response.status = 400
     return {"next": request.POST.get("next", ""), "login": login_name,
             "error": _("Wrong login or password.")}
@@ -39,6 +42,7 @@ def login(request):
 
 @view_config(context=Portal, name="logout", request_method="POST")
 def logout(request):
+    audit.record_request(request, "logout")
     return HTTPSeeOther(request.application_url + "/login", headers=forget(request))
 
 

@@ -2,7 +2,8 @@
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from records import clock, labels, workflow
+from records import audit, clock, labels, workflow
+from records.archive import holds
 from records.errors import UserError
 from records.i18n import _, translate
 from records.resources.dossiers import Dossier, Dossiers
@@ -36,6 +37,8 @@ def dossier_list(request):
 def dossier_page(request):
     dossier = request.context
     portal = request.root
+    if request.method == "GET":  # NB: not again when _back() shows the page after a refusal
+        audit.record_request(request, "view_dossier", dossier.code)
     return {
         "dossier": dossier,
         "procedure": portal.procedures.get(dossier.procedure_code),
@@ -51,6 +54,7 @@ def dossier_page(request):
         "reading_labels": {state: translate(request, name)
                            for state, name in labels.READING_STATES.items()},
         "reference_status": lambda ref: reference_status(portal, ref),
+        "hold": holds.hold_of(portal, dossier.code),
     }
 
 

@@ -7,6 +7,7 @@ import datetime
 
 from pyramid.view import view_config
 
+from records import audit
 from records.errors import UserError
 from records.i18n import _
 from records.resources.portal import Portal
@@ -72,9 +73,19 @@ def build_query(actor, params):
         raise BadQuery(str(e)) from None
 
 
+def _audit_search(request, params):
+    """The search in the audit trail: the text without personal identifiers, which
+    filters were used, never the applicant's identifier itself."""
+    filters = sorted(k for k in ("state", "procedure", "unit", "kind", "date_from", "date_to",
+                                 "overdue", "applicant_id") if params.get(k))
+    audit.record_request(request, "search", query=audit.scrub(str(params.get("q") or "")),
+                         filters=",".join(filters))
+
+
 def run_search(request, params):
     """The results of the officer's query; :class:`BadQuery` (400) or :class:`SearchDown`
     (503) when it cannot be run."""
+    _audit_search(request, params)
     query = build_query(request.actor, params)
     try:
         return request.registry.search.search(query)

@@ -1,0 +1,40 @@
+"""Legal hold on a dossier or record (permission ``archive``).
+
+    POST /dossiers/{code}/hold        place a hold (reason required)
+    POST /dossiers/{code}/lift-hold   lift it (reason required)
+
+The forms are on the dossier's audit page; the hold is shown on the dossier page and in
+the archive lists.
+"""
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.renderers import render_to_response
+from pyramid.view import view_config
+
+from records import clock
+from records.archive import holds
+from records.resources.dossiers import Dossier
+from records.views.archive import audit_page, translated
+
+
+def change_hold(request, dossier, lifting, reason):
+    """Place or lift the hold of ``dossier`` for the request's user; :class:`HoldError`."""
+    change = holds.lift if lifting else holds.place
+    actor = request.actor
+    return change(request.root, dossier, reason, actor.login, actor.unit, clock.now())
+
+
+@view_config(context=Dossier, name="hold", permission="archive", request_method="POST")
+@view_config(context=Dossier, name="lift-hold", permission="archive", request_method="POST")
+def hold(request):
+    dossier = request.context
+    try:
+        change_hold(request, dossier, request.view_name == "lift-hold",
+                    request.POST.get("reason", ""))
+    except holds.HoldError as e:
+        request.tm.doom()
+        values = audit_page(request)
+        values["hold_error"] = translated(request, e)
+        response = render_to_response("archive_audit.jinja2", values, request=request)
+        response.status = e.status
+        return response
+    return HTTPSeeOther(request.resource_url(dossier, "audit") + "#hold")
