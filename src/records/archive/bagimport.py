@@ -31,7 +31,8 @@ import zipfile
 
 import bagit
 
-from records.i18n import Translatable, _
+from records.errors import UserError
+from records.i18n import _
 from records.intake.receive import hash_pin
 from records.resources.dossiers import Component, Dossier, Result
 from records.resources.files import CHUNK, FileVersion
@@ -46,12 +47,8 @@ def limits(settings):
     return int(settings["records.max_upload_bytes"]), int(settings["records.max_bag_bytes"])
 
 
-class BagRefused(Translatable, ValueError):
+class BagRefused(UserError):
     """The bag cannot be imported; the message says why (nothing was imported)."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
 
 
 def _member_problem(info, limit):
@@ -272,8 +269,9 @@ def build(portal, bag_dir, login, unit, now):
     dossier.processing_unit = meta.get("processing_unit")
     dossier.state = meta.get("state") or dossier.state
     dossier.closed_at = _when(meta.get("closed_at"))
-    dossier.original_due_at = _when(meta.get("original_due_at")) or dossier.due_at
     dossier.returned_electronically = bool(meta.get("returned_electronically"))
+    if meta.get("rescheduled"):  # the legal due date is the one before the reschedule
+        dossier.rescheduled = _dates(meta["rescheduled"], ("at", "previous_due"))
     dossier.receipt = files.version(meta.get("receipt"))
     to_read = []
     for spec in meta["components"]:

@@ -8,7 +8,8 @@ trail).
 """
 import time
 
-from records.archive.records import N_, DispositionError
+from records.archive.records import DispositionError
+from records.i18n import _
 
 
 class HoldError(DispositionError):
@@ -28,12 +29,14 @@ def held_codes(portal):
 def place(portal, dossier, reason, login, unit, now):
     reason = (reason or "").strip()
     if not reason:
-        raise HoldError(N_("a reason is required"))
+        raise HoldError(_("a reason is required"))
     archive = portal.archive
     if dossier.code in archive.disposed:
-        raise HoldError(N_("${code} was already disposed of"), status=409, code=dossier.code)
+        raise HoldError(_("${code} was already disposed of", mapping={"code": dossier.code}),
+                        status=409)
     if dossier.code in archive.holds:
-        raise HoldError(N_("${code} is already on hold"), status=409, code=dossier.code)
+        raise HoldError(_("${code} is already on hold", mapping={"code": dossier.code}),
+                        status=409)
     hold = {"code": dossier.code, "by": login, "unit": unit, "reason": reason, "since": now}
     archive.holds[dossier.code] = hold
     dossier.record("hold", login, now, unit, dossier.state, dossier.state, reason)
@@ -43,11 +46,12 @@ def place(portal, dossier, reason, login, unit, now):
 def lift(portal, dossier, reason, login, unit, now):
     reason = (reason or "").strip()
     if not reason:
-        raise HoldError(N_("a reason is required"))
+        raise HoldError(_("a reason is required"))
     archive = portal.archive
     hold = archive.holds.get(dossier.code)
     if hold is None:
-        raise HoldError(N_("${code} is not on hold"), status=409, code=dossier.code)
+        raise HoldError(_("${code} is not on hold", mapping={"code": dossier.code}),
+                        status=409)
     lifted = dict(hold, lifted_by=login, lifted_at=now, lift_reason=reason)
     archive.lifted_holds[(dossier.code, time.time_ns())] = lifted
     del archive.holds[dossier.code]

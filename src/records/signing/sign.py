@@ -12,15 +12,18 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko_certvalidator import ValidationContext
 
-from records.i18n import Translatable, _
+from records.errors import UserError
+from records.i18n import _
 
 FIELD_NAME = "RecordsCentreSignature"
 TSA_TIMEOUT = 10  # seconds
 
 
-class SigningError(Translatable, RuntimeError):
+class SigningError(UserError):
     """The PDF could not be signed (the timestamp or revocation server did not answer, the
     file cannot take a signature); nothing was published."""
+
+    status = 503
 
 
 def sign_file(path, config, reason, location=""):

@@ -28,7 +28,8 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from records.i18n import Translatable, _, english
+from records.errors import UserError
+from records.i18n import _, english
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ WEAK = _("the signature uses an algorithm that is no longer accepted")
 CERT_PROBLEM = _("the signer's certificate is not valid for signing at the signing time")
 
 
-class SignatureReadError(Translatable, ValueError):
+class SignatureReadError(UserError):
     """The file cannot be examined at all (not a PDF, damaged, password protected)."""
 
 
