@@ -9,7 +9,11 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
+from records import clock
 from records.archive.records import Archive
+from records.process.book import ProcessBook
+from records.process.index import StepIndex
+from records.process.seed import seed_processes
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
 
@@ -57,11 +61,24 @@ def _archive(portal):
         portal.archive = Archive()
 
 
+def _processes(portal):
+    """Generation 5: the process book, the dossiers' runs and the per-step indexes; the seed
+    processes for the procedures already there."""
+    if not hasattr(portal, "processes"):
+        portal.processes = ProcessBook()
+    if not hasattr(portal, "process_runs"):
+        portal.process_runs = OOBTree()
+    if not hasattr(portal, "process_index"):
+        portal.process_index = StepIndex()
+    seed_processes(portal, clock.now())
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
+    ("processes", _processes),
 )
 
 
