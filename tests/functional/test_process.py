@@ -130,3 +130,16 @@ def test_work_page_and_held_up_report_with_exports(web, received, portal):
     assert sheet["A1"].value == "field" and sheet.max_row >= 2
     web.get("/api/v1/reports/steps", {"from": "nonsense"}, status=400)
     web.get("/api/v1/reports/steps", {"table": "x", "format": "csv"}, status=400)
+
+
+def test_forms_as_pdf_through_page_and_api(web, received):
+    web.reset()
+    login(web, "recv1")
+    page = web.get(f"/dossiers/{received}/forms/control")
+    assert page.content_type == "application/pdf" and page.body.startswith(b"%PDF")
+    web.get(f"/dossiers/{received}/forms/apology", status=409)
+    web.get(f"/dossiers/{received}/forms/nonsense", status=404)
+    as_(web, "recv1")
+    assert web.get(f"/api/v1/dossiers/{received}/forms/control").body.startswith(b"%PDF")
+    as_(web, "recv2")
+    web.get(f"/api/v1/dossiers/{received}/forms/control", status=403)

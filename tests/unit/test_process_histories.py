@@ -2,6 +2,7 @@
 holiday and a weekend, late, paused for a supplement, sent back, rescheduled."""
 import datetime
 
+import pymupdf
 import pytest
 import ZODB
 import transaction
@@ -9,6 +10,7 @@ import transaction
 from records.calendar import default_calendar
 from records.clock import TIMEZONE
 from records.intake.receive import receive
+from records.printing.forms import FormError, render_form
 from records.process import engine, service
 from records.process.worktime import default_worktime
 from records.reports import steps as report
@@ -180,3 +182,28 @@ def test_my_work_lists_late_first_and_queues(portal):
         do(portal, c, "recv1", "claim", at(7, 11, 20))
     with pytest.raises(engine.StepForbidden):
         do(portal, fresh, "proc1", "finish", at(7, 11, 20))
+
+
+def test_forms_are_filled_from_the_history(portal):
+    b = paused_and_sent_back(portal)
+    c = late_and_rescheduled(portal)
+    procedure, units = portal.procedures[BIRTH], portal.units
+    unit = units[JUSTICE]
+
+    def text(form, d):
+        pdf = render_form(form, d, procedure, unit, units, portal.process_runs[d.code])
+        with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+            return " ".join(" ".join(page.get_text().split()) for page in doc)
+
+    control = text("control", b)
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Mẫu số 05" in control
+    assert control.count("Thẩm định hồ sơ") == 2 and "Trả lại bước trước" in control
+    assert "Sai tên cha" in control and "lead1 → proc1" in control
+    assert "Thiếu giấy chứng sinh" in text("supplement", b)
+    apology = text("apology", c)
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in apology
+    assert "05/05/2026" in apology and "08/05/2026" in apology and "Chờ xác minh" in apology
+    with pytest.raises(FormError):
+        text("refusal", b)
+    with pytest.raises(FormError):
+        text("apology", b)

@@ -10,5 +10,9 @@ def includeme(config):
     config.add_route("api.work_step", "/api/v1/dossiers/{code}/step",
                      traverse="/dossiers/{code}")
     config.add_route("api.processes", "/api/v1/processes/{procedure}")
+    config.add_route("process.form", "/dossiers/{code}/forms/{form}",
+                     traverse="/dossiers/{code}")
+    config.add_route("api.form", "/api/v1/dossiers/{code}/forms/{form}",
+                     traverse="/dossiers/{code}")
     config.scan("records.process.views")
     config.scan("records.process.api")

@@ -2,11 +2,13 @@
 import json
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock, workflow
 from records.i18n import translate
 from records.process import service
+from records.printing.forms import FORMS, FormError, render_form
 from records.process.definitions import ProcessInvalid
 
 
@@ -62,3 +64,22 @@ def process_edit(request):
                           indent=1) if current else json.dumps({"cases": []})
     return {"procedure": procedure, "history": list(reversed(book.history(code))),
             "text": text, "problems": problems}
+
+
+@view_config(route_name="process.form", permission="view")
+@view_config(route_name="api.form", permission="view")
+def form_pdf(request):
+    """One of the one-stop forms for this dossier as a PDF (409 when its history does not
+    call for it: no supplement asked, not refused, not rescheduled)."""
+    form, dossier, portal = request.matchdict["form"], request.context, request.root
+    if form not in FORMS:
+        raise HTTPNotFound()
+    unit = portal.units[dossier.processing_unit or dossier.receiving_unit]
+    try:
+        body = render_form(form, dossier, portal.procedures[dossier.procedure_code], unit,
+                           portal.units, portal.process_runs.get(dossier.code))
+    except FormError as e:
+        return Response(json_body={"error": str(e)}, status=409)
+    response = Response(body=body, content_type="application/pdf")
+    response.content_disposition = f'inline; filename="{dossier.code}-{form}.pdf"'
+    return response
