@@ -3,6 +3,8 @@ import io
 
 import openpyxl
 import pytest
+from openapi_spec_validator import validate
+from pyramid.interfaces import IRoutesMapper
 
 from tests.conftest import BRANCH1, JUSTICE, PASSWORD, login
 from tests.functional.helpers import api_login, receive
@@ -143,3 +145,13 @@ def test_forms_as_pdf_through_page_and_api(web, received):
     assert web.get(f"/api/v1/dossiers/{received}/forms/control").body.startswith(b"%PDF")
     as_(web, "recv2")
     web.get(f"/api/v1/dossiers/{received}/forms/control", status=403)
+
+
+def test_openapi_describes_every_process_route(web):
+    spec = web.get("/api/v1/openapi.json").json
+    validate(spec)
+    mapper = web.app.registry.getUtility(IRoutesMapper)
+    ours = {r.pattern[len("/api/v1"):] for r in mapper.get_routes()
+            if r.name in ("api.work", "api.work_step", "api.processes", "api.form",
+                          "api.reports_steps", "api.reports_drill")}
+    assert len(ours) == 6 and ours <= set(spec["paths"])
