@@ -100,7 +100,8 @@ class StepIndex(Persistent):
         return list(self.queues.get(unit, ()))
 
     def due_between(self, start=None, end=None):
-        """Codes of open steps due in [start, end) (aware datetimes; None: unbounded)."""
+        """Codes of open steps due in [start, end), soonest first (a lazy iterator; aware
+        datetimes, None: unbounded)."""
         lo = (start.astimezone(TIMEZONE).isoformat(), "") if start is not None else None
         hi = (end.astimezone(TIMEZONE).isoformat(), "") if end is not None else None
-        return [code for (_due, code) in self.by_due.keys(min=lo, max=hi, excludemax=True)]
+        return (code for (_due, code) in self.by_due.keys(min=lo, max=hi, excludemax=True))

@@ -99,9 +99,13 @@ def drill_codes(index, filters, procedure, step, unit, late=False):
     return sorted(codes)
 
 
-def open_rows(index, codes, filters, now, worktime):
+def open_rows(index, codes, filters, now, worktime, limit=None):
+    """Rows for the open steps of ``codes`` (in due order) that pass the filters; at most
+    ``limit`` (the most urgent), so a page stays small however many are late."""
     rows = []
     for code in codes:
+        if limit is not None and len(rows) >= limit:
+            break
         entry = index.open.get(code)
         if entry is None or not filters.keeps(entry["procedure"], entry["unit"],
                                                entry["receiving_unit"]):
@@ -116,15 +120,15 @@ def open_rows(index, codes, filters, now, worktime):
     return rows
 
 
-def overdue(index, filters, now, worktime):
-    """Open steps past their due moment (paused ones are not running late)."""
-    return open_rows(index, index.due_between(None, now), filters, now, worktime)
+def overdue(index, filters, now, worktime, limit=None):
+    """Open steps past their due moment, most late first (paused ones are not late)."""
+    return open_rows(index, index.due_between(None, now), filters, now, worktime, limit)
 
 
-def due_within(index, filters, now, days, worktime):
-    """Open steps due between now and ``days`` working days from now."""
+def due_within(index, filters, now, days, worktime, limit=None):
+    """Open steps due between now and ``days`` working days from now, soonest first."""
     return open_rows(index, index.due_between(now, worktime.add_days(now, days)), filters,
-                     now, worktime)
+                     now, worktime, limit)
 
 
 def trend(index, filters):

@@ -79,8 +79,12 @@ def budgets(request, rows):
     return rows
 
 
+PAGE_ROWS = 200  # open steps shown per list; exports (format=csv/xlsx) give them all
+
+
 def tables(request):
     filters = filters_of(request)
+    limit = None if request.params.get("format") else PAGE_ROWS
     now, worktime, index = clock.now(), default_worktime(), request.root.process_index
     fields = sorted({p.field for p in request.root.procedures.values()})
     if filters.field:
@@ -88,8 +92,8 @@ def tables(request):
     national = report.national_month(index, filters.start, fields, now)
     return filters, {
         "steps": budgets(request, report.step_rows(index, filters)),
-        "overdue": report.overdue(index, filters, now, worktime),
-        "due": report.due_within(index, filters, now, _days(request), worktime),
+        "overdue": report.overdue(index, filters, now, worktime, limit),
+        "due": report.due_within(index, filters, now, _days(request), worktime, limit),
         "national": [{"field": f, **row} for f, row in national.items()],
         "trend": report.trend(index, filters),
     }
