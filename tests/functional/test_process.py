@@ -61,6 +61,31 @@ def test_steps_through_the_api_drive_the_dossier(web, received, portal):
     step(web, code, csrf, "claim", status=403)
 
 
+def test_workflow_actions_on_the_dossier_page_move_the_steps_along(web, received, portal):
+    code = received
+    csrf = as_(web, "recv1")
+
+    def act(action, **body):
+        web.post_json(f"/api/v1/dossiers/{code}/actions", dict(action=action, **body),
+                      headers={"X-CSRF-Token": csrf})
+    act("transfer", processing_unit=JUSTICE)
+    run = web.get(f"/api/v1/dossiers/{code}/step").json
+    assert [(s["key"], s["outcome"]) for s in run["steps"]] == [("receive", "done"),
+                                                                ("review", None)]
+    csrf = as_(web, "proc1")
+    act("request_supplement", note="Thiếu giấy chứng sinh")
+    assert web.get(f"/api/v1/dossiers/{code}/step").json["steps"][-1]["paused"] is True
+    csrf = as_(web, "recv1")
+    act("receive_supplement")
+    step = web.get(f"/api/v1/dossiers/{code}/step").json["steps"][-1]
+    assert step["paused"] is False and step["pauses"][0][1] is not None
+    act("withdraw", note="Công dân rút hồ sơ")
+    run = web.get(f"/api/v1/dossiers/{code}/step").json
+    assert run["closed"] and run["steps"][-1]["outcome"] == "withdrawn"
+    csrf = as_(web, "proc1")
+    assert web.get("/api/v1/work").json["items"] == []
+
+
 def test_process_versions_are_validated_and_pinned(web, received, portal):
     csrf = as_(web, "recv1")
     web.post_json(f"/api/v1/processes/{BIRTH}", {"definition": {}},

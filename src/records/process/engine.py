@@ -169,10 +169,12 @@ def worked_minutes(step, worktime, until=None):
     return max(total, 0)
 
 
-def finish(portal, run, dossier, actor, now, note="", calendar=None):
-    """Finish the open step; fire its transition; open the next step (or close the run)."""
+def finish(portal, run, dossier, actor, now, note="", calendar=None, fired=False):
+    """Finish the open step; fire its transition (unless ``fired``: the workflow has done
+    it already, see :func:`follow`); open the next step (or close the run)."""
     step = _current(run)
-    _require_assignee(actor, step)
+    if not fired:
+        _require_assignee(actor, step)
     if step.paused:
         raise StepError(_("the dossier waits for a supplement"))
     steps = steps_of(portal, run)
@@ -184,8 +186,9 @@ def finish(portal, run, dossier, actor, now, note="", calendar=None):
         if transition == "transfer":
             extra["processing_unit"] = _unit_of(steps[nxt], dossier) if nxt is not None \
                 else dossier.receiving_unit
-        workflow.fire(dossier, transition, actor, now, calendar, note=note, unit=actor.unit,
-                      **extra)
+        if not fired:
+            workflow.fire(dossier, transition, actor, now, calendar, note=note,
+                          unit=actor.unit, **extra)
         run.fired.append(transition)
         if transition == "approve":
             _count_resolved(portal, run, dossier, now)
@@ -236,25 +239,27 @@ def send_back(portal, run, dossier, actor, now, reason, to=None):
     return back
 
 
-def pause(portal, run, dossier, actor, now, reason, calendar):
+def pause(portal, run, dossier, actor, now, reason, calendar, fired=False):
     """Request a supplement: the workflow stops the dossier's clock, the step's stops too."""
     step = _current(run)
-    _require_assignee(actor, step)
-    workflow.fire(dossier, "request_supplement", actor, now, calendar, note=reason,
-                  unit=actor.unit)
+    if not fired:
+        _require_assignee(actor, step)
+        workflow.fire(dossier, "request_supplement", actor, now, calendar, note=reason,
+                      unit=actor.unit)
     step.pauses.append([now, None])
     step.due_at = None
     portal.process_index.note(run, step)
     return step
 
 
-def resume(portal, run, dossier, actor, now, calendar, note=""):
+def resume(portal, run, dossier, actor, now, calendar, note="", fired=False):
     """The supplement arrived: the step's clock runs again for the budget it had left."""
     step = _current(run)
     if not step.paused:
         raise StepError(_("the dossier does not wait for a supplement"))
-    workflow.fire(dossier, "receive_supplement", actor, now, calendar, note=note,
-                  unit=actor.unit)
+    if not fired:
+        workflow.fire(dossier, "receive_supplement", actor, now, calendar, note=note,
+                      unit=actor.unit)
     step.pauses[-1] = [step.pauses[-1][0], now]
     worktime = portal_worktime(portal)
     left = max(step.budget_minutes - worked_minutes(step, worktime, until=now), 0)
@@ -264,16 +269,19 @@ def resume(portal, run, dossier, actor, now, calendar, note=""):
     return step
 
 
-def reject(portal, run, dossier, actor, now, reason, calendar):
-    """Refuse the dossier at its open step (the workflow's ``reject``)."""
+def reject(portal, run, dossier, actor, now, reason, calendar, fired=None):
+    """Refuse the dossier at its open step (the workflow's ``reject``); ``fired`` names the
+    closing transition (reject, withdraw) when the workflow has fired it already."""
     step = _current(run)
-    _require_assignee(actor, step)
-    workflow.fire(dossier, "reject", actor, now, calendar, note=reason, unit=actor.unit)
-    _close(portal, run, step, actor, now, "rejected", reason)
+    if fired is None:
+        _require_assignee(actor, step)
+        workflow.fire(dossier, "reject", actor, now, calendar, note=reason, unit=actor.unit)
+    outcome = {"withdraw": "withdrawn"}.get(fired, "rejected")
+    _close(portal, run, step, actor, now, outcome, reason)
     run.closed = True
     portal.process_index.note(run, None)
     portal.process_index.pending.pop(dossier.code, None)
-    portal.process_index.count(now, run.field, "rejected")
+    portal.process_index.count(now, run.field, outcome)
 
 
 def reschedule(portal, run, dossier, actor, now, reason, new_due, calendar):
@@ -282,3 +290,25 @@ def reschedule(portal, run, dossier, actor, now, reason, new_due, calendar):
                   new_due=new_due)
     portal.process_index.pending[dossier.code] = (run.field, dossier.due_at)
     portal.process_index.count(now, run.field, "rescheduled")
+
+
+def follow(portal, dossier, action, actor, now, calendar, note=""):
+    """Bring the run along after workflow action ``action`` was fired outside the engine
+    (the dossier page's buttons): the open step is paused, resumed, finished (when it is
+    the step whose transition this is) or closed; nothing happens for a dossier with no
+    open run, or for an action that does not belong to its open step."""
+    run = portal.process_runs.get(dossier.code)
+    step = run.current if run is not None else None
+    if step is None:
+        return
+    if action == "request_supplement" and not step.paused:
+        pause(portal, run, dossier, actor, now, note, calendar, fired=True)
+    elif action == "receive_supplement" and step.paused:
+        resume(portal, run, dossier, actor, now, calendar, note, fired=True)
+    elif action in ("reject", "withdraw"):
+        reject(portal, run, dossier, actor, now, note, calendar, fired=action)
+    elif action == "reschedule":
+        portal.process_index.pending[dossier.code] = (run.field, dossier.due_at)
+        portal.process_index.count(now, run.field, "rescheduled")
+    elif steps_of(portal, run)[step.index]["transition"] == action:
+        finish(portal, run, dossier, actor, now, note, calendar, fired=True)

@@ -145,7 +145,7 @@ def trend(index, filters):
 
 
 MEASURES = ("received_online", "received_in_person", "received_postal", "resolved_early",
-            "resolved_on_time", "resolved_late", "rejected")
+            "resolved_on_time", "resolved_late", "rejected", "withdrawn")
 
 
 def national_month(index, month_start, fields, now):
@@ -165,7 +165,7 @@ def national_month(index, month_start, fields, now):
             elif m < month:
                 if measure.startswith("received_"):
                     before_in += n
-                elif measure.startswith("resolved_") or measure == "rejected":
+                elif measure.startswith("resolved_") or measure in ("rejected", "withdrawn"):
                     before_out += n
         row["carried_over"] = before_in - before_out
         rows[field] = row

@@ -12,6 +12,7 @@ from records.i18n import _, joined, message_of
 from records.jobs import READ_FILE, enqueue
 from records.resources.dossiers import Dossier, Dossiers
 from records.corrections import fields_view
+from records.process.engine import follow as follow_process
 from records.results.reuse import ReuseError, attach, candidates, reference_status
 from records.schemas import Action, messages_of
 from records.security import can_see_dossier
@@ -124,9 +125,12 @@ def fire_action(request, dossier, values):
     units = request.root.units
     if data["processing_unit"] and data["processing_unit"] not in units:
         raise workflow.InvalidInput(_("unknown department"))
-    workflow.fire(dossier, data["action"], request.actor, clock.now(), calendar(),
+    now = clock.now()
+    workflow.fire(dossier, data["action"], request.actor, now, calendar(),
                   note=data["note"], unit=request.actor.unit,
                   processing_unit=data["processing_unit"], new_due=data["new_due"])
+    follow_process(request.root, dossier, data["action"], request.actor, now, calendar(),
+                   data["note"])
 
 
 @view_config(context=Dossier, name="act", permission="act", request_method="POST")
