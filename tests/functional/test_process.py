@@ -91,6 +91,7 @@ def test_process_versions_are_validated_and_pinned(web, received, portal):
     web.post_json(f"/api/v1/processes/{BIRTH}", {"definition": {}},
                   headers={"X-CSRF-Token": csrf}, status=403)
     csrf = as_(web, "admin")
+    assert web.get("/api/v1/processes/9.999999", status=404).json["error"]
     first = web.get(f"/api/v1/processes/{BIRTH}").json["versions"]
     assert [v["version"] for v in first] == [1]
     definition = first[0]["definition"]

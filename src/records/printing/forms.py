@@ -8,7 +8,7 @@ from importlib import resources
 
 import pymupdf
 
-from records.printing.pdf import text_box
+from records.printing.pdf import heading, text_box
 
 A4 = pymupdf.paper_rect("a4")
 FORMS = ("supplement", "refusal", "apology", "control")
@@ -104,13 +104,10 @@ def render_form(form, dossier, procedure, unit, units, run=None):
     lines = [fill(line, values) for line in template["lines"]]
     doc = pymupdf.open()
     page = doc.new_page(width=A4.width, height=A4.height)
-    text_box(page, (40, 30, 290, 80), unit.name.upper(), size=10, bold=True, align=1)
-    text_box(page, (300, 30, 560, 80),
-             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", size=10,
-             bold=True, align=1)
-    text_box(page, (400, 82, 560, 96), template["number"], size=8, align=2)
-    text_box(page, (40, 100, 560, 140), template["title"], size=14, bold=True, align=1)
-    y = 150
+    heading(page, unit.name)
+    text_box(page, (400, 92, 560, 106), template["number"], size=8, align=2)
+    text_box(page, (40, 110, 560, 150), template["title"], size=14, bold=True, align=1)
+    y = 160
     for line in lines:
         height = 16 * (1 + len(line) // 90 + line.count("\n"))
         text_box(page, (50, y, 550, y + height + 4), line, size=10.5)

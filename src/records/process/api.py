@@ -1,4 +1,5 @@
 """The JSON API for the officer's work, step actions and process versions (see openapi)."""
+from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
 from records import clock, workflow
@@ -51,6 +52,13 @@ def step_post(request):
     return service.run_json(request.root, run, request.context)
 
 
+def _procedure_code(request):
+    code = request.matchdict["procedure"]
+    if code not in request.root.procedures:
+        raise HTTPNotFound(json_body={"error": "unknown procedure"})
+    return code
+
+
 def _version_json(entry):
     return {"version": entry["version"], "at": entry["at"].isoformat(), "by": entry["by"],
             "note": entry["note"], "definition": service.editable(entry["definition"])}
@@ -59,9 +67,7 @@ def _version_json(entry):
 @view_config(route_name="api.processes", renderer="json", permission="officer",
              request_method="GET")
 def versions(request):
-    code = request.matchdict["procedure"]
-    if code not in request.root.procedures:
-        return _error(request, 404, "unknown procedure")
+    code = _procedure_code(request)
     return {"procedure": code,
             "versions": [_version_json(e) for e in request.root.processes.history(code)]}
 
@@ -69,9 +75,7 @@ def versions(request):
 @view_config(route_name="api.processes", renderer="json", permission="admin",
              request_method="POST")
 def add_version(request):
-    code = request.matchdict["procedure"]
-    if code not in request.root.procedures:
-        return _error(request, 404, "unknown procedure")
+    code = _procedure_code(request)
     body = json_object(request)
     try:
         entry = service.save_version(request.root, code, body.get("definition"), request.actor,
