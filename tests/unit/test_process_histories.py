@@ -207,3 +207,24 @@ def test_forms_are_filled_from_the_history(portal):
         text("refusal", b)
     with pytest.raises(FormError):
         text("apology", b)
+
+
+def test_a_leader_assigns_a_step_to_a_named_officer(portal):
+    portal.users.add("proc9", User("proc9", "proc9", "x", {"processing"}, "000.20.02.H26"))
+    d = receive_at(portal, at(4, 9))
+    do(portal, d, "recv1", "finish", at(4, 9, 30))
+    with pytest.raises(engine.StepForbidden):
+        do(portal, d, "proc1", "assign", at(4, 9, 40), officer="proc1")   # not a leader
+    with pytest.raises(engine.StepInput):
+        do(portal, d, "lead1", "assign", at(4, 9, 40), officer="proc9")   # other department
+    with pytest.raises(engine.StepInput):
+        do(portal, d, "lead1", "assign", at(4, 9, 40), officer="recv1")   # wrong role
+    do(portal, d, "lead1", "assign", at(4, 9, 40), officer="proc1")
+    assert portal.process_index.waiting_for("proc1") == [d.code]
+    assert portal.process_index.queued_at(JUSTICE) == []
+    do(portal, d, "proc1", "start", at(4, 10))
+    with pytest.raises(engine.StepError):
+        do(portal, d, "lead1", "assign", at(4, 10, 5), officer="")        # work has started
+    step = portal.process_runs[d.code].current
+    assert (step.assigned, step.assigned_by, step.assigned_at, step.started_at) == (
+        "proc1", "lead1", at(4, 9, 40), at(4, 10))

@@ -7,6 +7,7 @@ and the codes behind every figure (drill-down). Monthly counters per field feed 
 report.
 """
 from BTrees.IIBTree import IIBTree
+from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
@@ -14,23 +15,29 @@ from records.clock import TIMEZONE
 
 
 class StepStat(Persistent):
-    """Finished passages of one step in one month at one unit."""
+    """Finished passages of one step in one month at one unit.
+
+    NB: the sums are :class:`Length` objects, which resolve concurrent additions, so two
+    officers finishing the same step at once do not conflict on them.
+    """
 
     def __init__(self):
-        self.count = 0
-        self.minutes = 0
-        self.late = 0
+        self._count, self._minutes, self._late = Length(), Length(), Length()
         self.histogram = IIBTree()   # working minutes → passages
         self.codes = OOTreeSet()
         self.late_codes = OOTreeSet()
 
+    count = property(lambda self: self._count())
+    minutes = property(lambda self: self._minutes())
+    late = property(lambda self: self._late())
+
     def add(self, code, minutes, late):
-        self.count += 1
-        self.minutes += minutes
+        self._count.change(1)
+        self._minutes.change(minutes)
         self.histogram[minutes] = self.histogram.get(minutes, 0) + 1
         self.codes.add(code)
         if late:
-            self.late += 1
+            self._late.change(1)
             self.late_codes.add(code)
 
 
@@ -45,7 +52,7 @@ class StepIndex(Persistent):
         self.queues = OOBTree()    # unit → codes waiting to be claimed
         self.mine = OOBTree()      # login → codes assigned to them
         self.stats = OOBTree()     # (month, procedure, step, unit, receiving unit) → StepStat
-        self.monthly = OOBTree()   # (month, field, measure) → count
+        self.monthly = OOBTree()   # (month, field, measure) → Length
         self.pending = OOBTree()   # code → (field, due date) of dossiers still open
 
     @staticmethod
@@ -91,7 +98,14 @@ class StepIndex(Persistent):
 
     def count(self, moment, field, measure, delta=1):
         key = (month_of(moment), field, measure)
-        self.monthly[key] = self.monthly.get(key, 0) + delta
+        counter = self.monthly.get(key)
+        if counter is None:
+            counter = self.monthly[key] = Length()
+        counter.change(delta)
+
+    def counts(self):
+        """((month, field, measure), count) for every monthly counter."""
+        return ((key, counter()) for key, counter in self.monthly.items())
 
     def waiting_for(self, login):
         return list(self.mine.get(login, ()))

@@ -157,7 +157,7 @@ def national_month(index, month_start, fields, now):
     for field in fields:
         row = dict.fromkeys(MEASURES, 0)
         before_in = before_out = 0
-        for (m, f, measure), n in index.monthly.items():
+        for (m, f, measure), n in index.counts():
             if f != field:
                 continue
             if m == month and measure in row:
