@@ -160,6 +160,13 @@ def test_work_page_and_held_up_report_with_exports(web, received, portal):
     web.get("/api/v1/reports/steps", {"table": "x", "format": "csv"}, status=400)
 
 
+def test_intake_offers_the_cases_of_a_procedure(web, officers):
+    login(web, "recv1")
+    cases = web.get("/intake", {"procedure": "1.000894"}).html.select("select[name=case] option")
+    assert [o["value"] for o in cases] == ["standard", "verification"]
+    assert not web.get("/intake", {"procedure": BIRTH}).html.select("select[name=case]")
+
+
 def test_forms_as_pdf_through_page_and_api(web, received):
     web.reset()
     login(web, "recv1")

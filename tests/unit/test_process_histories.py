@@ -9,7 +9,7 @@ import transaction
 
 from records.calendar import default_calendar
 from records.clock import TIMEZONE
-from records.intake.receive import receive
+from records.intake.receive import IntakeError, receive
 from records.printing.forms import FormError, render_form
 from records.process import engine, service
 from records.process.worktime import default_worktime
@@ -228,3 +228,19 @@ def test_a_leader_assigns_a_step_to_a_named_officer(portal):
     step = portal.process_runs[d.code].current
     assert (step.assigned, step.assigned_by, step.assigned_at, step.started_at) == (
         "proc1", "lead1", at(4, 9, 40), at(4, 10))
+
+
+def test_each_case_has_its_own_legal_time(portal):
+    def marriage(case):
+        data = {"procedure": "1.000894", "channel": "online", "unit": BRANCH1, "case": case,
+                "applicant": {"kind": "person", "name": "Lê Văn Cường",
+                              "id_number": "001203004568"}}
+        return receive(portal, data, {}, actor(portal, "recv1"), at(4, 9), default_calendar(),
+                       set(), 1)[0]
+    assert marriage(None).due_at == datetime.date(2026, 5, 5)             # standard: 1 day
+    verified = marriage("verification")
+    assert verified.due_at == datetime.date(2026, 5, 11)                  # 5 days
+    run = portal.process_runs[verified.code]
+    assert (run.case, run.version) == ("verification", 1)
+    with pytest.raises(IntakeError):
+        marriage("no-such-case")

@@ -7,7 +7,10 @@ fires it (:func:`records.workflow.fire`), so the dossier-wide state follows the 
 the workflow's guards (roles, units, a result before approval) still apply. Every change
 updates :class:`records.process.index.StepIndex` in the same transaction.
 """
+import math
+
 from records import workflow
+from records.calendar import default_calendar
 from records.i18n import _
 from records.process.definitions import RECEIVING
 from records.process.run import Run, StepRun
@@ -40,6 +43,10 @@ def begin(portal, dossier, now, login, case=None):
         raise StepInput(_("procedure ${code} has no case ${case}",
                           mapping={"code": dossier.procedure_code, "case": repr(case)}))
     procedure = portal.procedures.get(dossier.procedure_code)
+    # NB: each case has its own legal time; the due date follows the case received.
+    days = math.ceil(chosen["legal_days"])
+    dossier.due_at = dossier.original_due_at = default_calendar().add_working_days(
+        dossier.received_at.date(), days)
     run = Run(dossier.code, dossier.procedure_code, entry["version"], chosen["key"],
               procedure.field if procedure is not None else "", dossier.receiving_unit)
     portal.process_runs[dossier.code] = run
