@@ -43,13 +43,15 @@ def test_steps_through_the_api_drive_the_dossier(web, received, portal):
     assert (run["state"], run["derived_state"]) == ("in_processing", "in_processing")
     assert run["steps"][1]["unit"] == JUSTICE and run["steps"][1]["assigned"] is None
     csrf = as_(web, "proc1")
-    assert [i["where"] for i in web.get("/api/v1/work").json["items"]] == ["queue"]
+    assert [(i["where"], i["send_back"]) for i in web.get("/api/v1/work").json["items"]] == [
+        ("queue", False)]
     step(web, code, csrf, "send_back", note="x", status=403)   # not assigned yet: claim
     step(web, code, csrf, "claim")
     step(web, code, csrf, "claim", status=409)
     step(web, code, csrf, "nonsense", status=400)
     step(web, code, csrf, "finish")
     csrf = as_(web, "lead1")
+    assert web.get("/api/v1/work").json["items"][0]["send_back"] is True
     step(web, code, csrf, "claim")
     step(web, code, csrf, "send_back", status=400)              # a reason is required
     run = step(web, code, csrf, "send_back", note="Sai ngày sinh").json

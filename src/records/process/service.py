@@ -96,7 +96,10 @@ def work_items(portal, actor, now):
             left = worktime.minutes_between(now, entry["due_at"])
         else:
             left = -worktime.minutes_between(entry["due_at"], now)
+        run = portal.process_runs[code]
+        may_send_back = engine.steps_of(portal, run)[run.current.index]["send_back"]
         items.append({"code": code, "where": where, "procedure": entry["procedure"],
+                      "send_back": may_send_back,
                       "step": entry["step"], "name": entry["name"], "unit": entry["unit"],
                       "officer": entry["officer"], "due_at": entry["due_at"],
                       "minutes_left": left, "late": left is not None and left < 0,
