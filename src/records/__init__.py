@@ -20,6 +20,8 @@ def main(global_config, **settings):
         config.include("records.views")
         config.include("records.views.results")
         config.include("records.api")
+        config.include("records.process")
+        config.include("records.reports")
         config.scan("records.views")
         config.scan("records.api")
     return config.make_wsgi_app()

@@ -12,6 +12,9 @@ from persistent.list import PersistentList
 from records import clock
 from records.archive.records import Archive
 from records.audit.log import AuditLog
+from records.process.book import ProcessBook
+from records.process.index import StepIndex
+from records.process.seed import seed_processes
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
@@ -104,6 +107,18 @@ def _backlog_ingest(portal):
         portal.ingested = OOBTree()
 
 
+def _processes(portal):
+    """Generation 9: the process book, the dossiers' runs and the per-step indexes; the seed
+    processes for the procedures already there."""
+    if not hasattr(portal, "processes"):
+        portal.processes = ProcessBook()
+    if not hasattr(portal, "process_runs"):
+        portal.process_runs = OOBTree()
+    if not hasattr(portal, "process_index"):
+        portal.process_index = StepIndex()
+    seed_processes(portal, clock.now())
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -113,6 +128,7 @@ STEPS = (
     ("signature-checks", _signature_checks),
     ("holds-and-audit-trail", _holds_and_audit_trail),
     ("backlog-ingest", _backlog_ingest),
+    ("processes", _processes),
 )
 
 

@@ -61,6 +61,7 @@ class Intake(colander.MappingSchema):
                                      validator=colander.Regex(r"^[A-Za-z0-9_-]{8,64}$"))
     note = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                validator=colander.Length(max=2000))
+    case = colander.SchemaNode(colander.String(), preparer=clean_text, missing=None)
 
 
 class Action(colander.MappingSchema):

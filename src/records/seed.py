@@ -2,6 +2,8 @@
 import json
 from importlib import resources
 
+from records import clock
+from records.process.seed import seed_processes
 from records.resources.procedures import Procedure
 from records.resources.units import Unit
 
@@ -26,4 +28,5 @@ def seed(portal, units=None, procedures=None):
                 p["code"], p["name"], p["field"], p["days"], p.get("components", ()),
                 p.get("result_kind", ""), p.get("level", ""), p.get("fee", "")))
             added += 1
+    added += seed_processes(portal, clock.now())
     return added

@@ -24,17 +24,25 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """Base URL of the app (officers created) served in a thread; stopped afterwards."""
+def live_app(tmp_path):
+    """The app (officers created) and the port it will be served on; tests may add data
+    through ``application.registry.zodb`` before the server starts."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     application = main({}, **app_settings(tmp_path / "var", **{
-        "records.public_url": base, "records.lookup_delay_seconds": "0",
+        "records.public_url": f"http://127.0.0.1:{port}", "records.lookup_delay_seconds": "0",
         "records.max_upload_bytes": str(20 * 1024 * 1024)}))
     hashed = hash_password(PASSWORD)
     with portal_of(application.registry.zodb) as portal:
         for login, (roles, unit) in OFFICERS.items():
             portal.users.add(login, User(login, login.title(), hashed, roles, unit))
+    return application, port
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Base URL of the app (officers created) served in a thread; stopped afterwards."""
+    application, port = live_app
+    base = f"http://127.0.0.1:{port}"
     server = create_server(application, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()

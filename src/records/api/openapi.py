@@ -252,3 +252,82 @@ OPENAPI["paths"]["/archive/records"] = {"get": {
                                        {"type": "null"}]},
                     "disposed": {"type": "boolean"}}}}}}}}},
         "400": _ERROR, "403": _ERROR}}}
+# Internal processes, steps, the officer's work, forms and the held-up report (issue 11).
+_PROCEDURE = {"name": "procedure", "in": "path", "required": True, "schema": {"type": "string"}}
+_REPORT_FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
+                   for n, d in (("from", "YYYY-MM-DD"), ("to", "YYYY-MM-DD"),
+                                ("unit", "unit identifier"),
+                                ("unit_role", "processing (the step's unit) or receiving"),
+                                ("field", "field (lĩnh vực)"), ("procedure", "procedure code"))]
+OPENAPI["components"]["schemas"].update({
+    "Step": {"type": "object", "properties": {
+        "key": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": "string"},
+        "role": {"type": "string"}, "budget_minutes": {"type": "integer"},
+        "arrived_at": {"type": "string", "format": "date-time"},
+        "due_at": {"type": ["string", "null"], "format": "date-time"},
+        "assigned": {"type": ["string", "null"]}, "started_at": {"type": ["string", "null"]},
+        "ended_at": {"type": ["string", "null"]}, "officer": {"type": ["string", "null"]},
+        "outcome": {"enum": ["done", "sent_back", "rejected", None]},
+        "note": {"type": "string"}, "paused": {"type": "boolean"}}},
+    "Run": {"type": "object", "properties": {
+        "code": {"type": "string"}, "procedure": {"type": "string"},
+        "version": {"type": "integer"}, "case": {"type": "string"},
+        "closed": {"type": "boolean"}, "state": {"type": "string"},
+        "derived_state": {"type": "string"},
+        "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}}}},
+    "StepAction": {"type": "object", "required": ["action"], "properties": {
+        "action": {"enum": ["claim", "assign", "start", "finish", "send_back", "pause",
+                            "resume", "reject", "reschedule"]},
+        "note": {"type": "string", "description": "required for send_back, pause, reject, "
+                                                  "reschedule"},
+        "officer": {"type": "string", "description": "assign: login, empty for the queue"},
+        "to": {"type": "string", "description": "send_back: an earlier step's key"},
+        "new_due": {"type": "string", "format": "date"}}},
+    "ProcessVersion": {"type": "object", "properties": {
+        "version": {"type": "integer"}, "at": {"type": "string"}, "by": {"type": "string"},
+        "note": {"type": "string"}, "definition": {"type": "object"}}},
+})
+OPENAPI["paths"].update({
+    "/work": {"get": {"summary": "Steps waiting for the caller or in their units' queues, "
+                                 "late first", "responses": {"200": {"description": "items"},
+                                                             "401": _ERROR}}},
+    "/dossiers/{code}/step": {
+        "get": {"summary": "The dossier's run through its process", "parameters": [_CODE],
+                "responses": {"200": _json("Run"), "403": _ERROR, "404": _ERROR}},
+        "post": {"summary": "A step action", "parameters": [_CODE],
+                 "requestBody": {"required": True, "content": {"application/json": {
+                     "schema": {"$ref": "#/components/schemas/StepAction"}}}},
+                 "responses": {"200": _json("Run"), "400": _ERROR, "403": _ERROR,
+                               "409": _ERROR}}},
+    "/dossiers/{code}/forms/{form}": {"get": {
+        "summary": "A one-stop form as PDF", "parameters": [
+            _CODE, {"name": "form", "in": "path", "required": True,
+                    "schema": {"enum": ["control", "supplement", "refusal", "apology"]}}],
+        "responses": {"200": {"description": "PDF", "content": {"application/pdf": {
+            "schema": {"type": "string", "format": "binary"}}}}, "404": _ERROR,
+            "409": _ERROR}}},
+    "/processes/{procedure}": {
+        "get": {"summary": "Every version of a procedure's internal process",
+                "parameters": [_PROCEDURE], "responses": {"200": {"description": "versions"},
+                                                          "404": _ERROR}},
+        "post": {"summary": "Keep a new version (admin; validated)", "parameters": [_PROCEDURE],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["definition"], "properties": {
+                         "definition": {"type": "object"}, "note": {"type": "string"}}}}}},
+                 "responses": {"201": _json("ProcessVersion"), "400": _ERROR, "403": _ERROR}}},
+    "/reports/steps": {"get": {
+        "summary": "Where dossiers are held up: steps, overdue, due within N days, national "
+                   "monthly layout, trend; with table and format (csv, xlsx) an export",
+        "parameters": _REPORT_FILTERS + [
+            {"name": "days", "in": "query", "schema": {"type": "integer"}},
+            {"name": "table", "in": "query", "schema": {
+                "enum": ["steps", "overdue", "due", "national"]}},
+            {"name": "format", "in": "query", "schema": {"enum": ["csv", "xlsx"]}}],
+        "responses": {"200": {"description": "tables"}, "400": _ERROR, "403": _ERROR}}},
+    "/reports/steps/dossiers": {"get": {
+        "summary": "The dossiers behind one step figure (drill-down)",
+        "parameters": _REPORT_FILTERS + [
+            {"name": "step", "in": "query", "schema": {"type": "string"}},
+            {"name": "late", "in": "query", "schema": {"enum": ["1"]}}],
+        "responses": {"200": {"description": "codes"}, "403": _ERROR}}},
+})

@@ -13,6 +13,7 @@ from records.resources.dossiers import Component, Dossier
 from records.intake.uploads import store_upload
 from records.errors import Conflict, UserError
 from records.printing.receipt import render_receipt
+from records.process.engine import StepInput, begin as begin_process
 
 PIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by hand
 PIN_LENGTH = 8
@@ -97,6 +98,10 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
     portal.dossiers.add(code, dossier)
     portal.note_applicant(dossier.applicant["id_number"], code)
     dossier.record("receive", actor.login, now, unit_id, None, "received", note)
+    try:
+        begin_process(portal, dossier, now, actor.login, data.get("case"))
+    except StepInput as e:
+        raise IntakeError(e.message) from None
     return dossier, pin, versions
 
 

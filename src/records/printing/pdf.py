@@ -48,3 +48,11 @@ def text_box(page, rect, value, size=11, bold=False, align=0):
     page.insert_font(fontname=name, fontfile=font_file(bold))
     return page.insert_textbox(pymupdf.Rect(rect), value, fontname=name, fontsize=size,
                                align=align)
+
+
+def heading(page, unit_name):
+    """The issuing unit (left) and the national heading (right), as on every form."""
+    text_box(page, (40, 40, 290, 90), unit_name.upper(), size=10, bold=True, align=1)
+    text_box(page, (300, 40, 560, 90),
+             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", size=10,
+             bold=True, align=1)

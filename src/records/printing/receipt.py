@@ -1,7 +1,7 @@
 """The receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), printed at intake as a PDF."""
 import pymupdf
 
-from records.printing.pdf import qr_png, text, text_box
+from records.printing.pdf import heading, qr_png, text, text_box
 
 A4 = pymupdf.paper_rect("a4")
 
@@ -15,10 +15,7 @@ def render_receipt(dossier, procedure, unit, pin, public_url):
     """PDF bytes: who received what, when, the code (as text and QR), the PIN, the due date."""
     doc = pymupdf.open()
     page = doc.new_page(width=A4.width, height=A4.height)
-    text_box(page, (40, 40, 290, 90), unit.name.upper(), size=10, bold=True, align=1)
-    text_box(page, (300, 40, 560, 90),
-             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", size=10,
-             bold=True, align=1)
+    heading(page, unit.name)
     text_box(page, (40, 110, 560, 160), "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", size=15,
              bold=True, align=1)
     applicant = dossier.applicant

@@ -1,1 +1,9 @@
 """The figures a centre reports, and where dossiers are held up."""
+
+
+def includeme(config):
+    config.add_route("reports.steps", "/reports/steps")
+    config.add_route("reports.drill", "/reports/steps/dossiers")
+    config.add_route("api.reports_steps", "/api/v1/reports/steps")
+    config.add_route("api.reports_drill", "/api/v1/reports/steps/dossiers")
+    config.scan("records.reports.views")

@@ -3,6 +3,7 @@ from records import workflow
 from records.errors import NotFound, UserError
 from records.i18n import _
 from records.intake.uploads import store_upload
+from records.process.engine import follow as follow_process
 from records.schemas import Action, validate
 from records.security import can_see_dossier
 from records.textnorm import fold
@@ -76,9 +77,12 @@ def fire_action(portal, actor, now, dossier, values, calendar):
     data = validate(Action(), values)
     if data["processing_unit"] and data["processing_unit"] not in portal.units:
         raise workflow.InvalidInput(_("unknown department"))
-    return workflow.fire(dossier, data["action"], actor, now, calendar, note=data["note"],
-                         unit=actor.unit, processing_unit=data["processing_unit"],
-                         new_due=data["new_due"])
+    fired = workflow.fire(dossier, data["action"], actor, now, calendar, note=data["note"],
+                          unit=actor.unit, processing_unit=data["processing_unit"],
+                          new_due=data["new_due"])
+    # the dossier's internal process moves along with the global state
+    follow_process(portal, dossier, data["action"], actor, now, calendar, data["note"])
+    return fired
 
 
 def file_of(portal, dossier, file_id):
