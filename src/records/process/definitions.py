@@ -12,14 +12,15 @@ legal time and its ordered steps::
 ``transfer`` (to the next step's unit), ``approve``, ``return``; the dossier's global state
 is derived from them (see :func:`records.process.engine.derived_state`).
 """
-from records.i18n import Translatable, _
+from records.errors import UserError
+from records.i18n import _
 
 STEP_ROLES = ("receiving", "processing", "leader")
 TRANSITIONS = ("transfer", "approve", "return")
 RECEIVING = "receiving"
 
 
-class ProcessInvalid(Translatable, Exception):
+class ProcessInvalid(UserError):
     """A process definition that cannot be used; ``problems`` lists every reason."""
 
     def __init__(self, problems):
