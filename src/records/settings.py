@@ -12,6 +12,7 @@ ENVIRONMENT = {
     "RECORDS_SECRET": "records.secret",
     "RECORDS_PUBLIC_URL": "records.public_url",
     "RECORDS_ZODB_URI": "zodbconn.uri",
+    "RECORDS_STORE_DSN": "zodbconn.dsn",
     "CELERY_BROKER_URL": "celery.broker_url",
     "CELERY_VISIBILITY_TIMEOUT": "celery.visibility_timeout",
     "RECORDS_MAX_PAGES": "records.max_pages",

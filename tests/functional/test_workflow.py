@@ -7,6 +7,7 @@ from tests.conftest import ECONOMY, JUSTICE, PASSWORD, login
 from tests.functional.helpers import act, api_login, receive
 
 pytestmark = pytest.mark.foundation
+BOTH_STORES = True
 
 
 @pytest.fixture
