@@ -7,6 +7,9 @@ import os
 
 from celery import Celery
 
+from records.jobs import REQUEUE_READING
+from records.requeue import requeue_every
+
 TASKS_MODULE = "records.workers.tasks"
 
 
@@ -26,6 +29,11 @@ def make_app(settings):
         "worker_hijack_root_logger": False,
         "task_default_queue": "records",
         "imports": [TASKS_MODULE],
+        # NB: run by `records worker --beat` (one per site; `records run` does it).
+        "beat_schedule": {"requeue-reading": {"task": REQUEUE_READING,
+                                              "schedule": requeue_every(settings)}},
+        "beat_schedule_filename": os.path.join(settings.get("records.var_dir", "var"),
+                                               "celerybeat-schedule"),
     }
     if broker.startswith("filesystem://"):
         folder = settings["celery.broker_dir"]

@@ -7,10 +7,11 @@ import logging
 from celery import shared_task
 
 from records.i18n import _
-from records.jobs import DELIVER_INDEX, FINISH_FILE, READ_FILE, READ_PAGE
+from records.jobs import DELIVER_INDEX, FINISH_FILE, READ_FILE, READ_PAGE, REQUEUE_READING
+from records.requeue import requeue_after, sweep
 from records.search.interfaces import SearchUnavailable
 
-from . import indexing, pipeline
+from . import indexing, pipeline, storage
 from .reading import ReadError
 
 log = logging.getLogger(__name__)
@@ -82,3 +83,13 @@ def deliver_index(self):
         log.warning("search index unavailable (%s); retrying in %ss", e, delay)
         raise self.retry(countdown=delay) from None
 
+
+@shared_task(name=REQUEUE_READING, bind=True, acks_late=True)
+def requeue_reading(self):
+    """The periodic sweep (Celery beat): re-send reading of files left queued."""
+    settings = _settings(self)
+    lost = storage.write(settings, lambda portal, txn: sweep(
+        portal, txn, self.app, requeue_after(settings)))
+    if lost:
+        log.warning("re-sent reading of %d files left queued", len(lost))
+    return len(lost)

@@ -16,6 +16,7 @@ from pyramid.paster import get_app, get_appsettings, setup_logging
 from records.calendar import default_calendar
 from records.intake.ingest import ManifestError, ingest_one, manifest_base, read_manifest
 from records.jobs import READ_FILE, enqueue_after_commit
+from records.requeue import requeue_after, sweep as requeue_sweep
 from records.resources.users import User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
@@ -96,13 +97,15 @@ def serve(env, listen):
 @main.command()
 @click.option("--concurrency", "-n", default=2, show_default=True, help="worker processes")
 @click.option("--loglevel", default="INFO")
+@click.option("--beat", is_flag=True,
+              help="also run the periodic tasks (re-sending lost reading); one per site")
 @click.pass_obj
-def worker(env, concurrency, loglevel):
+def worker(env, concurrency, loglevel, beat):
     """Run a Celery worker for reading (OCR) and indexing tasks."""
     app = make_app(env.settings)
     app.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
                      "--pool=prefork", "--without-gossip", "--without-mingle",
-                     "--queues=records"])
+                     "--queues=records"] + (["--beat"] if beat else []))
 
 
 @main.command()
@@ -113,7 +116,7 @@ def run(ctx, listen, workers):
     """The embedded default: the portal and its workers in one command."""
     env = ctx.obj
     child = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", env.config,
-                              "worker", "-n", str(workers), "--loglevel=WARNING"])
+                              "worker", "-n", str(workers), "--loglevel=WARNING", "--beat"])
     click.echo(f"records: portal on http://{listen} (worker pid {child.pid})")
     # NB: SIGTERM would end this process without running `finally`, leaving the workers
     # behind; turn it into SystemExit so they are stopped with the portal.
@@ -254,6 +257,22 @@ def deliver_index(env):
     """Deliver what waits in the search outbox now (normally a worker does it)."""
     count = deliver_outbox(env.settings)
     click.echo(f"records: {count} dossiers delivered")
+
+
+@main.command()
+@click.option("--older-than", type=click.FloatRange(min=0), default=None,
+              help="seconds a file may wait queued (default: records.requeue_after)")
+@click.pass_obj
+def requeue(env, older_than):
+    """Re-send reading for files left queued longer than the timeout (a lost send)."""
+    settings = env.settings
+    after = requeue_after(settings) if older_than is None else older_than
+    app = make_app(settings)
+    with open_portal(settings) as conn:
+        for attempt in conn.transaction_manager.attempts():
+            with attempt as txn:
+                lost = requeue_sweep(conn.root()["portal"], txn, app, after)
+    click.echo(f"records: reading re-sent for {len(lost)} files left queued")
 
 
 @main.command()

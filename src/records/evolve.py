@@ -4,6 +4,7 @@ Each step takes the portal and brings it one generation forward. A new or rename
 persistent attribute gets a step here and a test on an in-memory database.
 """
 import logging
+import time
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
@@ -12,6 +13,7 @@ from persistent.list import PersistentList
 from records.archive.records import Archive
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
+from records.resources.readingqueue import ReadingQueue
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +59,23 @@ def _archive(portal):
         portal.archive = Archive()
 
 
+def _reading_queue(portal):
+    """Generation 5: the queue of files to be read; files still queued join it now, so a
+    lost send from before the upgrade is re-sent too (records.requeue)."""
+    if not hasattr(portal, "reading_queue"):
+        portal.reading_queue = ReadingQueue()
+        now = time.time()
+        for file_id, version in portal.files.items():
+            if version.reading.state == "queued":
+                portal.reading_queue.note(file_id, now)
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
+    ("reading-queue", _reading_queue),
 )
 
 

@@ -12,6 +12,7 @@ READ_FILE = "records.read_file"
 READ_PAGE = "records.read_page"
 FINISH_FILE = "records.finish_file"
 DELIVER_INDEX = "records.deliver_index"
+REQUEUE_READING = "records.requeue_reading"
 
 
 def enqueue(request, task_name, *ids):

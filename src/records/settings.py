@@ -19,6 +19,8 @@ ENVIRONMENT = {
     "SEARCH_BACKEND": "search.backend",
     "SEARCH_URL": "search.url",
     "SEARCH_PREFIX": "search.prefix",
+    "RECORDS_REQUEUE_AFTER": "records.requeue_after",
+    "RECORDS_REQUEUE_EVERY": "records.requeue_every",
 }
 
 DEFAULTS = {

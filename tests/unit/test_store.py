@@ -1,5 +1,6 @@
 """The object store: evolve steps, streaming blobs, fixity (on in-memory databases)."""
 import io
+import time
 
 import pytest
 import transaction
@@ -103,4 +104,29 @@ def test_evolve_step_3_builds_the_outbox_and_applicant_index():
         assert list(portal.outbox.entries.keys()) == ["U-260302-0001"]
         assert portal.dossiers_of("001203004567") == ("U-260302-0001",)
         assert portal.count("reuses") == 1
+    db.close()
+
+
+@pytest.mark.scale
+def test_evolve_step_5_queues_the_files_still_waiting_to_be_read(tmp_path):
+    import datetime
+    from ZODB.blob import BlobStorage
+    from ZODB.MappingStorage import MappingStorage
+    # NB: an in-memory database, with blob support for the files' (empty) blobs
+    db = ZODB.DB(BlobStorage(str(tmp_path), MappingStorage()))
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        waiting = FileVersion("a.pdf", "application/pdf", "recv1", datetime.datetime(2026, 3, 2))
+        read = FileVersion("b.pdf", "application/pdf", "recv1", datetime.datetime(2026, 3, 2))
+        read.reading.state = "done"
+        for version in (waiting, read):
+            portal.files[version.file_id] = version  # as stored before the queue existed
+        del portal.reading_queue
+        portal.generation = 4
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        assert portal.generation == len(evolve.STEPS)
+        assert list(portal.reading_queue.since.keys()) == [waiting.file_id]
+        assert portal.reading_queue.older_than(time.time() + 1) == [waiting.file_id]
+        assert portal.reading_queue.older_than(time.time() - 60) == []
     db.close()

@@ -1,4 +1,6 @@
 """The root of the content tree and its lookup tables."""
+import time
+
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 
@@ -6,6 +8,7 @@ from records.resources.base import Folder
 from records.resources.dossiers import Dossiers, Sequences
 from records.resources.outbox import Outbox
 from records.resources.procedures import Procedures
+from records.resources.readingqueue import ReadingQueue
 from records.resources.units import Units
 from records.resources.users import Users
 
@@ -17,7 +20,8 @@ class Portal(Folder):
     ``tokens`` maps a result's verification token to ``(dossier code, result id)``,
     ``submissions`` maps a form's one-time token to the dossier it created (double clicks),
     ``applicants`` maps an applicant's identifier to the codes of their dossiers (reuse),
-    ``outbox`` holds the dossiers whose search documents must be (re)delivered.
+    ``outbox`` holds the dossiers whose search documents must be (re)delivered,
+    ``reading_queue`` the files registered to be read (see records.requeue).
     """
 
     __name__ = ""
@@ -36,6 +40,7 @@ class Portal(Folder):
         self.applicants = OOBTree()
         self.outbox = Outbox()
         self.counters = OOBTree()
+        self.reading_queue = ReadingQueue()
         self.generation = 0
 
     @property
@@ -55,7 +60,10 @@ class Portal(Folder):
         return self["users"]
 
     def register_file(self, version):
+        """Make ``version`` findable by its id; one still to be read joins the queue."""
         self.files[version.file_id] = version
+        if version.reading.state == "queued":
+            self.reading_queue.note(version.file_id, time.time())
         return version
 
     def file(self, file_id):
