@@ -11,6 +11,7 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
 from records.archive.records import Archive
+from records.catalog import Catalog
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
 from records.resources.readingqueue import ReadingQueue
@@ -70,12 +71,21 @@ def _reading_queue(portal):
                 portal.reading_queue.note(file_id, now)
 
 
+def _catalog(portal):
+    """Generation 6: the dossier catalog (records.catalog), built from every dossier once."""
+    if not hasattr(portal, "catalog"):
+        portal.catalog = Catalog()
+    for dossier in portal.dossiers.values():
+        portal.catalog.index(dossier)
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
     ("reading-queue", _reading_queue),
+    ("catalog", _catalog),
 )
 
 

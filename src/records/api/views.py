@@ -19,8 +19,8 @@ from records.intake.uploads import UploadError
 from records.views.common import (check_content_length, intake_data, json_object,
                                   uploads_from)
 from records.results.reuse import ReuseError, attach, reference_status
-from records.views.dossiers import (add_version, download, file_of, fire_action,
-                                    page_of, visible_dossiers)
+from records.views.dossiers import (add_version, download, file_of, find_dossiers,
+                                    fire_action)
 from records.views.dossiers import reuse_offers as dossier_reuse_offers
 from records.views.intake import receive_and_queue
 
@@ -136,10 +136,9 @@ def procedures(request):
 @view_config(route_name="api.dossiers", renderer="json", permission="view",
              request_method="GET")
 def dossiers(request):
-    found = visible_dossiers(request, request.params)
-    items, page, pages = page_of(found, request.params)
+    total, items, page, pages = find_dossiers(request, request.params)
     today = clock.today()
-    return {"total": len(found), "page": page, "pages": pages,
+    return {"total": total, "page": page, "pages": pages,
             "dossiers": [dossier_summary(d, today) for d in items]}
 
 

@@ -120,6 +120,7 @@ class Dossier(Persistent):
         folder = getattr(self, "__parent__", None)
         if folder is not None:
             folder.ratings[level].change(1)
+            self.changed()
 
     def ordered_components(self):
         return [self.components[k] for k in self.component_order]
@@ -137,9 +138,13 @@ class Dossier(Persistent):
         self.changed()
 
     def changed(self):
-        """Queue this dossier for (re)indexing; a no-op until it is in a portal."""
+        """Update the catalog and queue this dossier for (re)indexing, in this transaction;
+        a no-op until it is in a portal."""
         folder = self.__parent__
         portal = folder.__parent__ if folder is not None else None
+        catalog = getattr(portal, "catalog", None)
+        if catalog is not None:
+            catalog.index(self)
         outbox = getattr(portal, "outbox", None)
         if outbox is not None:
             outbox.add(self.code)

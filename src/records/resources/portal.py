@@ -4,6 +4,7 @@ import time
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 
+from records.catalog import Catalog
 from records.resources.base import Folder
 from records.resources.dossiers import Dossiers, Sequences
 from records.resources.outbox import Outbox
@@ -21,7 +22,8 @@ class Portal(Folder):
     ``submissions`` maps a form's one-time token to the dossier it created (double clicks),
     ``applicants`` maps an applicant's identifier to the codes of their dossiers (reuse),
     ``outbox`` holds the dossiers whose search documents must be (re)delivered,
-    ``reading_queue`` the files registered to be read (see records.requeue).
+    ``reading_queue`` the files registered to be read (see records.requeue),
+    ``catalog`` the dossier indexes the lists and figures ask (records.catalog).
     """
 
     __name__ = ""
@@ -41,6 +43,7 @@ class Portal(Folder):
         self.outbox = Outbox()
         self.counters = OOBTree()
         self.reading_queue = ReadingQueue()
+        self.catalog = Catalog()
         self.generation = 0
 
     @property

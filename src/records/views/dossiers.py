@@ -2,6 +2,7 @@
 from urllib.parse import quote
 
 import colander
+from BTrees.OOBTree import OOTreeSet
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.response import FileResponse
@@ -14,8 +15,7 @@ from records.resources.dossiers import Dossier, Dossiers
 from records.corrections import fields_view
 from records.results.reuse import ReuseError, attach, candidates, reference_status
 from records.schemas import Action, messages_of
-from records.security import can_see_dossier
-from records.textnorm import fold
+from records.security import visible_codes
 from records.intake.uploads import UploadError, store_upload
 from records.views import archive as archive_views
 from records.views.common import calendar, check_content_length, upload_limits
@@ -23,55 +23,51 @@ from records.views.common import calendar, check_content_length, upload_limits
 PAGE_SIZE = 50
 
 
-def visible_dossiers(request, params, names=False):
-    """Dossiers the officer may see that match the filters, newest first.
+def catalog_filters(request, params, names=False):
+    """The catalog's code sets for the officer's visibility and the list's filters.
 
-    ``q`` matches the dossier code, and the applicant's name only when ``names`` is set:
-    callers set it for POSTed filters, so that no name travels in a URL.
+    ``q`` matches the dossier code (its start, or its ``YYMMDD-XXXX`` tail), and the
+    applicant's name only when ``names`` is set: callers set it for POSTed filters, so
+    that no name travels in a URL.
     """
-    actor = request.actor
-    q = fold(params.get("q", ""))
+    catalog = request.root.catalog
+    filters = [visible_codes(catalog, request.actor)]
     state = params.get("state") or None
+    if state:
+        filters.append(catalog.state_filter(state))
     procedure = params.get("procedure") or None
+    if procedure:
+        filters.append(catalog.by_procedure.get(procedure, OOTreeSet()))
     unit = params.get("unit") or None
-    overdue = params.get("overdue") in ("1", "true", "on")
-    today = clock.today()
-    found = []
-    for dossier in reversed(list(request.root.dossiers.values())):
-        if not can_see_dossier(actor, dossier):
-            continue
-        if state and dossier.state != state:
-            continue
-        if procedure and dossier.procedure_code != procedure:
-            continue
-        if unit and unit not in (dossier.receiving_unit, dossier.processing_unit):
-            continue
-        if overdue and not workflow.is_overdue(dossier, today):
-            continue
-        if q and q not in fold(dossier.code) and not (
-                names and q in fold(dossier.applicant.get("name", ""))):
-            continue
-        found.append(dossier)
-    found.sort(key=lambda d: d.received_at, reverse=True)
-    return found
+    if unit:
+        filters.append(catalog.by_unit.get(unit, OOTreeSet()))
+    if params.get("overdue") in ("1", "true", "on"):
+        filters.append(catalog.late_codes(clock.today()))
+    q = (params.get("q") or "").strip()
+    if q:
+        filters.append(catalog.matching_text(q, names))
+    return filters
 
 
-def page_of(items, params, size=PAGE_SIZE):
+def find_dossiers(request, params, names=False, size=PAGE_SIZE):
+    """``(total, dossiers of the requested page, page, pages)``, newest received first,
+    from the catalog (no dossier outside the page is read)."""
     try:
         page = max(1, int(params.get("page", 1)))
     except ValueError:
         page = 1
-    start = (page - 1) * size
-    return items[start:start + size], page, (len(items) + size - 1) // size or 1
+    total, codes = request.root.catalog.query(catalog_filters(request, params, names),
+                                              page, size)
+    dossiers = request.root.dossiers
+    return total, [dossiers[c] for c in codes], page, (total + size - 1) // size or 1
 
 
 @view_config(context=Dossiers, permission="view", renderer="dossiers.jinja2")
 def dossier_list(request):
     posted = request.method == "POST"
     params = request.POST if posted else request.GET
-    found = visible_dossiers(request, params, names=posted)
-    items, page, pages = page_of(found, params)
-    return {"dossiers": items, "total": len(found), "page": page, "pages": pages,
+    total, items, page, pages = find_dossiers(request, params, names=posted)
+    return {"dossiers": items, "total": total, "page": page, "pages": pages,
             "params": params, "states": workflow.STATES,
             "procedures": sorted(request.root.procedures.values(), key=lambda p: p.name),
             "units": list(request.root.units.values()), "today": clock.today(),
