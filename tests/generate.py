@@ -35,21 +35,27 @@ def add_generated(portal, rng, sequences, received_at):
     """One dossier received at ``received_at`` and moved to a random state."""
     dossier = dossier_at(rng, sequences, received_at)
     portal.dossiers.add(dossier.code, dossier)
-    dossier.record("receive", "gen", received_at, dossier.receiving_unit, None, "received")
     state = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
-    if state != "received":
-        dossier.processing_unit = rng.choice(DEPARTMENTS)
-        at = received_at + datetime.timedelta(days=rng.randrange(1, 10))
-        if state in ("result_ready", "returned"):
-            dossier.record("approve", "gen", at, dossier.processing_unit, "in_processing",
-                           "result_ready")
-        if state == "supplement_requested":
-            dossier.paused_at = at
-        dossier.state = state
-        if state in ("returned", "rejected", "withdrawn"):
-            dossier.closed_at = at
-            dossier.returned_electronically = rng.random() < 0.55
-        dossier.record(state, "gen", at, dossier.processing_unit, "received", state)
+    if state == "received":
+        dossier.record("receive", "gen", received_at, dossier.receiving_unit, None, "received")
+        return dossier
+    # NB: the earlier lines of the history are written as they would read; the last one
+    # goes through record(), which indexes the dossier once, in its final state.
+    line = {"user": "gen", "note": ""}
+    dossier.history.append(dict(line, action="receive", at=received_at,
+                                unit=dossier.receiving_unit, **{"from": None, "to": "received"}))
+    dossier.processing_unit = rng.choice(DEPARTMENTS)
+    at = received_at + datetime.timedelta(days=rng.randrange(1, 10))
+    if state in ("result_ready", "returned"):
+        dossier.history.append(dict(line, action="approve", at=at, unit=dossier.processing_unit,
+                                    **{"from": "in_processing", "to": "result_ready"}))
+    if state == "supplement_requested":
+        dossier.paused_at = at
+    dossier.state = state
+    if state in ("returned", "rejected", "withdrawn"):
+        dossier.closed_at = at
+        dossier.returned_electronically = rng.random() < 0.55
+    dossier.record(state, "gen", at, dossier.processing_unit, "received", state)
     return dossier
 
 
