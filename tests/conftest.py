@@ -12,7 +12,7 @@ from records import main
 from records.resources.users import User
 from records.security import hash_password
 from records.store import get_portal
-from tests.rig import ServiceUnavailable, unavailable
+from tests.rig import ServiceUnavailable, serve, unavailable
 from tests.rig.postgresql import PostgreSQLServer
 from tests.rig.redis import RedisServer
 
@@ -75,14 +75,7 @@ def store_engine(request):
 
 @pytest.fixture(scope="session")
 def postgresql_server():
-    server = PostgreSQLServer()
-    try:
-        server.start()
-    except ServiceUnavailable as e:
-        server.stop()
-        unavailable("PostgreSQL", e)
-    yield server
-    server.stop()
+    yield from serve(PostgreSQLServer(), "PostgreSQL")
 
 
 @pytest.fixture

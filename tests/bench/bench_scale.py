@@ -175,7 +175,10 @@ def main():
     args = parser.parse_args()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     base = Path(tempfile.mkdtemp(prefix="records-bench-scale-"))
-    pg = PostgreSQLServer(durable=True, shared_buffers="512MB").start()
+    # NB: RelStorage takes an advisory lock per changed object at commit; a big generating
+    # transaction changes tens of thousands (PostgreSQL's default allows ~6,400 in all).
+    pg = PostgreSQLServer(durable=True, shared_buffers="512MB",
+                          max_locks_per_transaction="8192").start()
     redis = RedisServer(base).start()
     server = None
     try:

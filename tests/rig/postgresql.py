@@ -49,13 +49,13 @@ def bin_dir():
 
 
 class PostgreSQLServer:
-    def __init__(self, durable=False, max_connections=100, shared_buffers="128MB"):
+    def __init__(self, durable=False, max_connections=100, shared_buffers="128MB", **settings):
         self.base_dir = None
         self.port = None
         self.process = None
         self.options = {} if durable else dict(FAST)
         self.options.update(max_connections=str(max_connections),
-                            shared_buffers=shared_buffers)
+                            shared_buffers=shared_buffers, **settings)
         self._log = None
         self._counter = 0
 
