@@ -53,3 +53,18 @@ def test_on_time_and_electronic_return_shares():
     data = out.as_dict()
     assert data["on_time_pct"] == 50.0 and data["returned_electronically_pct"] == 50.0
     assert data["online_pct"] == 100.0 and data["held_up"] == []
+
+
+@pytest.mark.scale
+def test_dashboard_for_a_year_counts_the_whole_year(web, officers, portal):
+    login(web, "recv1")
+    receive(web)
+    web.reset()
+    csrf = api_login(web, "super", PASSWORD)
+    assert csrf
+    this_year = datetime.date.today().year
+    assert web.get("/api/v1/dashboard", {"year": str(this_year)}).json["received"] == 1
+    assert web.get("/api/v1/dashboard", {"year": str(this_year - 1)}).json["received"] == 0
+    period = web.get("/api/v1/dashboard", {"year": str(this_year)}).json["period"]
+    assert period == {"start": f"{this_year}-01-01", "end": f"{this_year}-12-31"}
+    assert "/dashboard" in web.get("/api/v1/openapi.json").json["paths"]
