@@ -18,6 +18,7 @@ import datetime
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -82,6 +83,10 @@ def generate_store(settings, wanted, batch, max_minutes):
                 limit = max(size, fits - fits % batch)
                 print(f"generation: {wanted:,} does not fit in {max_minutes} min here; "
                       f"generating {limit:,}", flush=True)
+        elif elapsed > max_minutes * 60 and done < limit:
+            print(f"generation: {max_minutes} min are up (the rate fell to {rate:,.0f}/s); "
+                  f"stopping at {done:,}", flush=True)
+            break
         elif done % (batch * 10) == 0:
             print(f"generation: {done:,} in {elapsed:.0f} s ({rate:,.0f}/s)", flush=True)
     seconds = time.monotonic() - started
@@ -167,6 +172,8 @@ def ok(reply, status=200):
 
 
 def main():
+    # NB: SIGTERM ends the run through the finally below, which stops PostgreSQL and Redis.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=5000)
