@@ -7,6 +7,7 @@ import datetime
 import random
 
 from records import clock
+from records.intake.receive import issue_code
 from records.resources.dossiers import Dossier
 
 UNITS = ("000.00.01.H26", "000.00.02.H26", "000.01.01.H26")
@@ -18,11 +19,9 @@ STATES = (("received", 2), ("in_processing", 3), ("supplement_requested", 1),
           ("result_ready", 1), ("returned", 90), ("rejected", 2), ("withdrawn", 1))
 
 
-def dossier_at(rng, sequences, received_at):
+def dossier_at(portal, rng, received_at):
     unit = rng.choice(UNITS)
-    key = (unit, received_at.date())
-    sequences[key] = sequences.get(key, 0) + 1
-    code = f"{unit}-{received_at:%y%m%d}-{sequences[key]:04d}"
+    code = issue_code(portal, unit, received_at)  # NB: the real issuer: no code taken twice
     applicant = {"kind": "person", "name": rng.choice(NAMES),
                  "id_number": f"001{rng.randrange(10 ** 9):09d}"}
     due = received_at.date() + datetime.timedelta(days=rng.choice((3, 5, 7, 15)))
@@ -31,9 +30,9 @@ def dossier_at(rng, sequences, received_at):
                    "gen", due, "x")
 
 
-def add_generated(portal, rng, sequences, received_at):
+def add_generated(portal, rng, received_at):
     """One dossier received at ``received_at`` and moved to a random state."""
-    dossier = dossier_at(rng, sequences, received_at)
+    dossier = dossier_at(portal, rng, received_at)
     portal.dossiers.add(dossier.code, dossier)
     state = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
     if state == "received":
@@ -59,16 +58,12 @@ def add_generated(portal, rng, sequences, received_at):
     return dossier
 
 
-def generate(portal, count, end=None, days=365, rng=None, sequences=None):
-    """``count`` dossiers received over the ``days`` days before ``end`` (default now).
-
-    Pass the same ``rng`` and ``sequences`` to successive calls (one per transaction) so
-    that codes stay unique.
-    """
+def generate(portal, count, end=None, days=365, rng=None):
+    """``count`` dossiers received over the ``days`` days before ``end`` (default now);
+    codes come from the portal's own sequences, as intake issues them."""
     rng = rng or random.Random(7)
-    sequences = {} if sequences is None else sequences
     end = end or clock.now()
     span = days * 86400
     for _ in range(count):
         at = end - datetime.timedelta(seconds=rng.randrange(span))
-        add_generated(portal, rng, sequences, at)
+        add_generated(portal, rng, at)

@@ -57,7 +57,7 @@ def generate_store(settings, wanted, batch, max_minutes):
     bootstrap(db)
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
-    rng, sequences = random.Random(2025), {}
+    rng = random.Random(2025)
     with tm:
         portal = get_portal(conn.root())
         digest = hash_password(PASSWORD)
@@ -69,8 +69,7 @@ def generate_store(settings, wanted, batch, max_minutes):
     while done < limit:
         size = min(batch, limit - done)
         with tm:
-            generate(get_portal(conn.root()), size, days=3 * 365, rng=rng,
-                     sequences=sequences)
+            generate(get_portal(conn.root()), size, days=3 * 365, rng=rng)
         conn.cacheGC()
         done += size
         elapsed = time.monotonic() - started

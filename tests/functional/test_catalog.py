@@ -15,9 +15,9 @@ pytestmark = pytest.mark.scale
 
 @pytest.fixture
 def generated(portal, officers):
-    rng, sequences = random.Random(11), {}
+    rng = random.Random(11)
     with portal() as p:
-        generate(p, 160, rng=rng, sequences=sequences)
+        generate(p, 160, rng=rng)
     return 160
 
 
