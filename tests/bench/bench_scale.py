@@ -18,6 +18,7 @@ import datetime
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -243,6 +244,7 @@ def main():
             server.stop()
         redis.stop()
         pg.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
