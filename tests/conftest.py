@@ -1,6 +1,8 @@
 """Fixtures shared by all tests: the app on a temporary store, officers, real services."""
+import configparser
 import contextlib
 import re
+from pathlib import Path
 
 import pytest
 import transaction
@@ -11,7 +13,8 @@ from records.resources.users import User
 from records.security import hash_password
 from records.signing.keys import make_trial_certificate
 from records.store import get_portal
-from tests.rig import ServiceUnavailable, unavailable
+from tests.rig import ServiceUnavailable, serve, unavailable
+from tests.rig.postgresql import PostgreSQLServer
 from tests.rig.redis import RedisServer
 
 PASSWORD = "correct horse battery"
@@ -44,9 +47,54 @@ def app_settings(var_dir, **extra):
     return settings
 
 
+PRODUCTION_INI = Path(__file__).resolve().parents[1] / "config" / "production.ini"
+STORES = ("sqlite", "postgresql")
+
+
+def production_store_settings(dsn):
+    """config/production.ini's store settings (``zodbconn.*``), pointed at ``dsn``."""
+    parser = configparser.ConfigParser(defaults={"here": str(PRODUCTION_INI.parent)})
+    parser.read(PRODUCTION_INI)
+    store = {key: value for key, value in parser["app:main"].items()
+             if key.startswith("zodbconn.")}
+    store["zodbconn.dsn"] = dsn
+    return store
+
+
+def pytest_generate_tests(metafunc):
+    # NB: a module opts in with ``BOTH_STORES = True``: its tests then run on RelStorage
+    # over SQLite (the embedded default) and over PostgreSQL (production).
+    if "store_engine" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_STORES",
+                                                           False):
+        metafunc.parametrize("store_engine", STORES, indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path / "var")
+def store_engine(request):
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgresql_server():
+    yield from serve(PostgreSQLServer(), "PostgreSQL")
+
+
+@pytest.fixture
+def store_settings(request, store_engine):
+    """The ``zodbconn.*`` settings of the store under test ({} for the embedded default);
+    on PostgreSQL a database of its own, dropped after the test."""
+    if store_engine == "sqlite":
+        yield {}
+        return
+    server = request.getfixturevalue("postgresql_server")
+    name = server.create_database()
+    yield production_store_settings(server.dsn(name))
+    server.drop_database(name)
+
+
+@pytest.fixture
+def settings(tmp_path, store_settings):
+    return app_settings(tmp_path / "var", **store_settings)
 
 
 @pytest.fixture

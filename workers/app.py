@@ -8,7 +8,8 @@ import os
 
 from celery import Celery
 
-from records.jobs import FIXITY_SLICE, SEAL_AUDIT
+from records.jobs import FIXITY_SLICE, REQUEUE_READING, SEAL_AUDIT
+from records.requeue import requeue_every
 
 TASKS_MODULE = "records.workers.tasks"
 
@@ -29,6 +30,10 @@ def make_app(settings):
         "worker_hijack_root_logger": False,
         "task_default_queue": "records",
         "imports": [TASKS_MODULE],
+        # NB: the beat schedule is run by `records worker --beat` (one per site; `records
+        # run` does it).
+        "beat_schedule_filename": os.path.join(settings.get("records.var_dir", "var"),
+                                               "celerybeat-schedule"),
     }
     if broker.startswith("filesystem://"):
         folder = settings["celery.broker_dir"]
@@ -58,6 +63,7 @@ def beat_schedule(settings):
     schedule = {}
     schedule["fixity-slice"] = {"task": FIXITY_SLICE, "schedule": datetime.timedelta(
         minutes=float(settings.get("records.fixity_every_minutes", 60)))}
+    schedule["requeue-reading"] = {"task": REQUEUE_READING, "schedule": requeue_every(settings)}
     schedule["seal-audit"] = {"task": SEAL_AUDIT, "schedule": datetime.timedelta(
         seconds=float(settings.get("records.audit_seal_seconds", 60)))}
     return schedule

@@ -176,8 +176,9 @@ def finish(settings, file_id):
             reading.state = "done"
             reading.set_reason(None)
             reading.updated_at = clock.now()
-            if version.owner is not None:
-                portal.outbox.add(version.owner)  # its text is now searchable
+            owner = portal.dossiers.get(version.owner) if version.owner else None
+            if owner is not None:
+                owner.changed()  # its text is now searchable, and it may be digitized now
             return True
         return storage.write(settings, done)
     finally:

@@ -19,7 +19,8 @@ _db = {}
 
 def database(settings):
     """The process's database for these settings, opened on first use (after the fork)."""
-    key = (os.getpid(), settings.get("zodbconn.uri") or settings["records.var_dir"])
+    key = (os.getpid(), settings.get("zodbconn.uri"), settings.get("zodbconn.dsn"),
+           settings["records.var_dir"])
     if key not in _db:
         _db[key] = open_database(settings)
     return _db[key]

@@ -10,7 +10,8 @@ from records.i18n import _
 from records.archive import fixity
 from records.audit import seal
 from records.jobs import (CHECK_SIGNATURES, DELIVER_INDEX, FINISH_FILE, FIXITY_SLICE, READ_FILE,
-                          READ_PAGE, SEAL_AUDIT)
+                          READ_PAGE, REQUEUE_READING, SEAL_AUDIT)
+from records.requeue import requeue_after, sweep
 from records.search.interfaces import SearchUnavailable
 
 from . import indexing, pipeline, signatures, storage
@@ -112,3 +113,14 @@ def fixity_slice(self):
 def seal_audit(self):
     """Chain the audit entries appended since the last seal."""
     storage.write(_settings(self), lambda portal, txn: seal(portal.audit))
+
+
+@shared_task(name=REQUEUE_READING, bind=True, acks_late=True)
+def requeue_reading(self):
+    """The periodic sweep (Celery beat): re-send reading of files left queued."""
+    settings = _settings(self)
+    lost = storage.write(settings, lambda portal, txn: sweep(
+        portal, txn, self.app, requeue_after(settings)))
+    if lost:
+        log.warning("re-sent reading of %d files left queued", len(lost))
+    return len(lost)

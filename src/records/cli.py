@@ -18,6 +18,7 @@ from records.calendar import default_calendar
 from records.intake.ingest import ManifestError, ingest_one, read_manifest, unmapped
 from records.intake.ingest import source as ingest_source
 from records.jobs import CHECK_SIGNATURES, READ_FILE, enqueue_after_commit
+from records.requeue import requeue_after, sweep as requeue_sweep
 from records.resources.users import User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
@@ -121,7 +122,8 @@ def serve(env, listen):
 @click.option("--concurrency", "-n", default=2, show_default=True, help="worker processes")
 @click.option("--loglevel", default="INFO")
 @click.option("--beat", is_flag=True,
-              help="also run the periodic tasks (fixity slices, audit sealing)")
+              help="also run the periodic tasks (fixity slices, audit sealing, re-sending lost "
+                   "reading); one per site")
 @click.pass_obj
 def worker(env, concurrency, loglevel, beat):
     """Run a Celery worker for reading (OCR) and indexing tasks."""
@@ -134,6 +136,9 @@ def worker(env, concurrency, loglevel, beat):
         argv += ["--beat", "--schedule=" + os.path.join(env.settings["records.var_dir"],
                                                          "celerybeat-schedule")]
     app.worker_main(argv)
+    app.worker_main(["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}",
+                     "--pool=prefork", "--without-gossip", "--without-mingle",
+                     "--queues=records"] + (["--beat"] if beat else []))
 
 
 @main.command()
@@ -303,6 +308,22 @@ def deliver_index(env):
     """Deliver what waits in the search outbox now (normally a worker does it)."""
     count = deliver_outbox(env.settings)
     click.echo(f"records: {count} dossiers delivered")
+
+
+@main.command()
+@click.option("--older-than", type=click.FloatRange(min=0), default=None,
+              help="seconds a file may wait queued (default: records.requeue_after)")
+@click.pass_obj
+def requeue(env, older_than):
+    """Re-send reading for files left queued longer than the timeout (a lost send)."""
+    settings = env.settings
+    after = requeue_after(settings) if older_than is None else older_than
+    app = make_app(settings)
+    with open_portal(settings) as conn:
+        for attempt in conn.transaction_manager.attempts():
+            with attempt as txn:
+                lost = requeue_sweep(conn.root()["portal"], txn, app, after)
+    click.echo(f"records: reading re-sent for {len(lost)} files left queued")
 
 
 @main.command()

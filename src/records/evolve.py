@@ -4,6 +4,7 @@ Each step takes the portal and brings it one generation forward. A new or rename
 persistent attribute gets a step here and a test on an in-memory database.
 """
 import logging
+import time
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
@@ -15,10 +16,12 @@ from records.audit.log import AuditLog
 from records.process.book import ProcessBook
 from records.process.index import StepIndex
 from records.process.seed import seed_processes
+from records.catalog import Catalog
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
 from records.resources.submissions import Submissions
+from records.resources.readingqueue import ReadingQueue
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +122,25 @@ def _processes(portal):
     seed_processes(portal, clock.now())
 
 
+def _reading_queue(portal):
+    """Generation 10: the queue of files to be read; files still queued join it now, so a
+    lost send from before the upgrade is re-sent too (records.requeue)."""
+    if not hasattr(portal, "reading_queue"):
+        portal.reading_queue = ReadingQueue()
+        now = time.time()
+        for file_id, version in portal.files.items():
+            if version.reading.state == "queued":
+                portal.reading_queue.note(file_id, now)
+
+
+def _catalog(portal):
+    """Generation 11: the dossier catalog (records.catalog), built from every dossier once."""
+    if not hasattr(portal, "catalog"):
+        portal.catalog = Catalog()
+    for dossier in portal.dossiers.values():
+        portal.catalog.index(dossier)
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -129,6 +151,8 @@ STEPS = (
     ("holds-and-audit-trail", _holds_and_audit_trail),
     ("backlog-ingest", _backlog_ingest),
     ("processes", _processes),
+    ("reading-queue", _reading_queue),
+    ("catalog", _catalog),
 )
 
 

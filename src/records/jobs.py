@@ -15,6 +15,7 @@ DELIVER_INDEX = "records.deliver_index"
 CHECK_SIGNATURES = "records.check_signatures"
 FIXITY_SLICE = "records.fixity_slice"   # periodic (beat): one slice of the fixity cycle
 SEAL_AUDIT = "records.seal_audit"       # periodic (beat): chain the pending audit entries
+REQUEUE_READING = "records.requeue_reading"
 
 
 def enqueue(request, task_name, *ids):

@@ -5,6 +5,7 @@ work): an officer sees a dossier when their unit is its receiving or processing 
 unit above either); supervisors and admins see all; archivists see closed dossiers.
 """
 import argon2
+from BTrees.OOBTree import OOTreeSet, intersection
 from pyramid.security import Allowed, Denied
 from pyramid.location import lineage
 from pyramid.session import SignedCookieSessionFactory
@@ -74,6 +75,19 @@ def can_see_dossier(actor, dossier):
     if "archivist" in actor.roles and dossier.state in CLOSED_STATES and units:
         return True
     return bool(actor.roles & HANDLING_ROLES and units)
+
+
+def visible_codes(catalog, actor):
+    """The codes of the dossiers ``actor`` may see (the rule of :func:`can_see_dossier`,
+    asked of the catalog), or None for all."""
+    if actor.roles & {"admin", "supervisor"}:
+        return None
+    units = catalog.codes_in(catalog.by_unit, actor.units)
+    if actor.roles & HANDLING_ROLES:
+        return units
+    if "archivist" in actor.roles:
+        return intersection(units, catalog.closed_codes())
+    return OOTreeSet()
 
 
 def visible_units(actor):

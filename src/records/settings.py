@@ -12,6 +12,7 @@ ENVIRONMENT = {
     "RECORDS_SECRET": "records.secret",
     "RECORDS_PUBLIC_URL": "records.public_url",
     "RECORDS_ZODB_URI": "zodbconn.uri",
+    "RECORDS_STORE_DSN": "zodbconn.dsn",
     "CELERY_BROKER_URL": "celery.broker_url",
     "CELERY_VISIBILITY_TIMEOUT": "celery.visibility_timeout",
     "RECORDS_MAX_PAGES": "records.max_pages",
@@ -21,6 +22,8 @@ ENVIRONMENT = {
     "RECORDS_SIGNING_KEY": "records.signing.key",
     "RECORDS_SIGNING_CERT": "records.signing.cert",
     "RECORDS_SIGNING_TSA_URL": "records.signing.tsa_url",
+    "RECORDS_REQUEUE_AFTER": "records.requeue_after",
+    "RECORDS_REQUEUE_EVERY": "records.requeue_every",
 }
 
 # NB: the one default for the page limit of a file that is read (uploads, results, the

@@ -33,8 +33,14 @@ EMBEDDED = """
 
 
 def open_database(settings):
-    """Open the store named by the settings (``zodbconn.uri`` or the embedded default)."""
+    """Open the store named by the settings (``zodbconn.uri`` or the embedded default).
+
+    A ``zconfig://`` file may use ``$var_dir`` (``records.var_dir``) and ``$dsn``
+    (``zodbconn.dsn``): one file then serves every host and every test cluster.
+    """
     uri = settings.get("zodbconn.uri")
+    if uri and uri.startswith("zconfig://"):
+        return _open_zconfig(uri[len("zconfig://"):], settings)
     if uri:
         factory, dbkw = zodburi.resolve_uri(uri)
         return ZODB.DB(factory(), **dbkw)
@@ -60,6 +66,17 @@ def current_portal(root):
             "the store holds no portal yet" if portal is None else
             f"the store is at generation {generation}, this code expects {len(STEPS)}")
     return portal
+
+
+def _open_zconfig(path, settings):
+    path = path.partition("#")[0]
+    defines = {"var_dir": settings.get("records.var_dir", ""),
+               "dsn": settings.get("zodbconn.dsn", "")}
+    text = "".join(f"%define {name} {value}\n" for name, value in defines.items() if value)
+    text += Path(path).read_text()
+    if defines["var_dir"]:
+        Path(defines["var_dir"]).mkdir(parents=True, exist_ok=True)
+    return ZODB.config.databaseFromString(text)
 
 
 def get_portal(root):

@@ -9,6 +9,7 @@ from tests.functional.helpers import api_login
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.foundation
+BOTH_STORES = True
 
 
 def test_openapi_document_is_valid_and_lists_the_operations(web):

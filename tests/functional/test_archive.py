@@ -48,6 +48,7 @@ def closed_dossier(web, years_ago=30):
 def set_closed(portal, code, years_ago):
     with portal() as p:
         p.dossiers[code].closed_at = clock.now() - datetime.timedelta(days=365 * years_ago + 10)
+        p.dossiers[code].changed()  # NB: behind record()'s back: index it ourselves
 
 
 def file_ids(portal, code):

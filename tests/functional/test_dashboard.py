@@ -5,6 +5,7 @@ import pytest
 
 from records import clock, workflow
 from records.calendar import default_calendar
+from records.catalog import entry_of
 from records.reports.figures import figures, month_bounds
 from records.resources.dossiers import Dossier, Result
 from records.workflow import Actor
@@ -24,6 +25,8 @@ def test_dashboard_counts_received_online_on_time_and_held_up(web, officers, por
         p.dossiers[codes[1]].channel = "online"
         late = p.dossiers[codes[2]]
         late.due_at = datetime.date.today() - datetime.timedelta(days=2)
+        for code in codes[1:]:
+            p.dossiers[code].changed()  # NB: changes made behind record() index themselves
     web.reset()
     login(web, "super")
     page = web.get("/dashboard")
@@ -39,22 +42,17 @@ def test_dashboard_counts_received_online_on_time_and_held_up(web, officers, por
 
 
 def test_on_time_and_electronic_return_shares():
-    class D:  # a stand-in with only what the report reads
-        ingested = False
-
-        def __init__(self, ready, due, returned_e):
-            t = datetime.datetime(2026, 3, ready, 10)
-            self.received_at, self.due_at, self.channel = t, datetime.date(2026, 3, due), "online"
-            self.receiving_unit = self.processing_unit = "U"
-            self.history = [{"action": "approve", "to": "result_ready", "at": t},
-                            {"action": "return", "to": "returned", "at": t}]
-            self.returned_electronically, self.rating, self.state = returned_e, None, "returned"
-            self.rescheduled = None
-
-        def ordered_components(self):
-            return []
+    def returned(ready, due, electronically):
+        t = datetime.datetime(2026, 3, ready, 10)
+        d = Dossier(f"U-2603{ready:02d}-0001", "1.001193", {"name": "A"}, "online", "U", t, "x",
+                    datetime.date(2026, 3, due), "h")
+        d.history = [{"action": "approve", "to": "result_ready", "at": t},
+                     {"action": "return", "to": "returned", "at": t}]
+        d.state, d.closed_at, d.returned_electronically = "returned", t, electronically
+        return entry_of(d)
     start, end = month_bounds(2026, 3)
-    out = figures([D(5, 6, True), D(9, 6, False)], start, end, datetime.date(2026, 3, 31))
+    out = figures([returned(5, 6, True), returned(9, 6, False)], [], start, end,
+                  datetime.date(2026, 3, 31))
     data = out.as_dict()
     assert data["on_time_pct"] == 50.0 and data["returned_electronically_pct"] == 50.0
     assert data["online_pct"] == 100.0 and data["held_up"] == []
@@ -73,8 +71,8 @@ def test_a_reuse_counts_in_the_month_it_happened():
                    "U", "received", "received", "birth certificate")
     march, april = month_bounds(2026, 3), month_bounds(2026, 4)
     today = datetime.date(2026, 4, 30)
-    assert figures([dossier], *march, today).reused == 0
-    assert figures([dossier], *april, today).reused == 1
+    assert figures([entry_of(dossier)], [], *march, today).reused == 0
+    assert figures([entry_of(dossier)], [], *april, today).reused == 1
 
 
 @pytest.mark.house
@@ -91,6 +89,21 @@ def test_on_time_is_judged_against_the_legal_due_date_not_the_rescheduled_one():
     late.results.append(Result(None, doc_type="TRÍCH LỤC", number_symbol="1/TL"))
     workflow.fire(late, "approve", actor, datetime.datetime(
         2026, 3, 12, 9, tzinfo=clock.TIMEZONE), calendar)
-    out = figures([late], *month_bounds(2026, 3), datetime.date(2026, 3, 31))
+    out = figures([entry_of(late)], [], *month_bounds(2026, 3), datetime.date(2026, 3, 31))
     assert out.solved == 1 and out.solved_on_time == 0  # ready the 12th, due by law the 6th
     assert workflow.finished_on_time(late) is False
+
+
+@pytest.mark.scale
+def test_dashboard_for_a_year_counts_the_whole_year(web, officers, portal):
+    login(web, "recv1")
+    receive(web)
+    web.reset()
+    csrf = api_login(web, "super", PASSWORD)
+    assert csrf
+    this_year = datetime.date.today().year
+    assert web.get("/api/v1/dashboard", {"year": str(this_year)}).json["received"] == 1
+    assert web.get("/api/v1/dashboard", {"year": str(this_year - 1)}).json["received"] == 0
+    period = web.get("/api/v1/dashboard", {"year": str(this_year)}).json["period"]
+    assert period == {"start": f"{this_year}-01-01", "end": f"{this_year}-12-31"}
+    assert "/dashboard" in web.get("/api/v1/openapi.json").json["paths"]

@@ -12,6 +12,7 @@ from tests.functional.helpers import CODE, intake_form, receive
 from tests.samples import page_text, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.foundation
+BOTH_STORES = True
 
 
 def test_receiving_officer_receives_a_dossier_with_code_pin_and_receipt(web, officers, portal):

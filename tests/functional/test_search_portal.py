@@ -6,6 +6,7 @@ from tests.conftest import PASSWORD, login
 from tests.functional.helpers import api_login, receive
 
 pytestmark = pytest.mark.search
+BOTH_STORES = True
 
 
 @pytest.fixture

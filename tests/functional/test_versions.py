@@ -9,6 +9,7 @@ from tests.functional.helpers import api_login, receive
 from tests.samples import pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.foundation
+BOTH_STORES = True
 
 
 def test_new_version_keeps_the_earlier_one(web, officers, portal):

@@ -7,6 +7,7 @@ from tests.conftest import ECONOMY, JUSTICE, login
 from tests.functional.helpers import act, as_
 
 pytestmark = pytest.mark.foundation
+BOTH_STORES = True
 
 
 def test_full_path_received_to_returned_with_history(web, received, portal):

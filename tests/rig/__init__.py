@@ -29,3 +29,16 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def serve(server, name, close=None):
+    """For a fixture: start ``server``, yield it, stop it (``close``) after; a server that
+    cannot start fails the test under CI and skips it elsewhere (see :func:`unavailable`)."""
+    close = close or server.stop
+    try:
+        server.start()
+    except ServiceUnavailable as error:
+        close()
+        unavailable(name, error)
+    yield server
+    close()

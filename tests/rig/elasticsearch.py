@@ -60,11 +60,12 @@ class ElasticsearchServer:
     every parent of ``base_dir`` must be traversable by the ``records-es`` user.
     """
 
-    def __init__(self, base_dir=None, heap=("512m", "1g"), home=None):
+    def __init__(self, base_dir=None, heap=("512m", "1g"), home=None, settings=None):
         self._owns_dir = base_dir is None
         self.base_dir = base_dir or tempfile.mkdtemp(prefix="records-es-")
         self.home = home or es_home()
         self.heap = heap
+        self.overrides = dict(settings or {})  # a None value removes a default setting
         self.http_port = None
         self.transport_port = None
         self.process = None
@@ -80,8 +81,9 @@ class ElasticsearchServer:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def start(self, timeout=START_TIMEOUT):
-        """Start the node (same ports and data as before on a restart) and wait for yellow.
+    def start(self, timeout=START_TIMEOUT, wait=True):
+        """Start the node (same ports and data as before on a restart) and wait for yellow
+        (``wait=False``: return once launched, for a cluster whose nodes wait for each other).
 
         Raises :class:`ServiceUnavailable` with the log tail when it cannot start.
         """
@@ -111,7 +113,8 @@ class ElasticsearchServer:
                 start_new_session=True)
         except (OSError, KeyError) as error:
             raise ServiceUnavailable(f"cannot run {executable}: {error}") from error
-        self._wait_ready(timeout)
+        if wait:
+            self._wait_ready(timeout)
         return self
 
     def stop(self, timeout=STOP_TIMEOUT):
@@ -161,6 +164,8 @@ class ElasticsearchServer:
             shutil.copy(os.path.join(source, name), self._dir("config", name))
         os.makedirs(self._dir("config", "jvm.options.d"), exist_ok=True)
         settings = _settings(self.base_dir, self.http_port, self.transport_port)
+        settings.update(self.overrides)
+        settings = {key: value for key, value in settings.items() if value is not None}
         with open(self._dir("config", "elasticsearch.yml"), "w") as config:
             # NB: JSON is YAML; no YAML writer needed.
             for key, value in settings.items():

@@ -9,19 +9,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class WorkerProcess:
-    def __init__(self, env, log_path, concurrency=2, config="config/testing.ini"):
+    def __init__(self, env, log_path, concurrency=2, config="config/testing.ini", beat=False):
         self.env = dict(os.environ, **env)
         self.env["OMP_THREAD_LIMIT"] = "1"
         self.log_path = Path(log_path)
         self.concurrency = concurrency
         self.config = str(ROOT / config)
+        self.beat = beat
         self.process = None
 
     def start(self):
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "records.cli", "-c", self.config, "worker",
-             "-n", str(self.concurrency), "--loglevel=INFO"],
+             "-n", str(self.concurrency), "--loglevel=INFO"] + (["--beat"] if self.beat else []),
             env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
         self._pgid = self.process.pid

@@ -1,6 +1,7 @@
 """The object store: evolve steps, streaming blobs, fixity (on in-memory databases)."""
 import datetime
 import io
+import time
 
 import pytest
 import transaction
@@ -174,4 +175,56 @@ def test_workers_and_commands_check_the_generation_and_never_evolve(monkeypatch)
         assert portal.generation == len(evolve.STEPS) - 1 and not hasattr(portal, "touched")
         portal.generation = len(evolve.STEPS)
     assert storage.read({}, lambda portal: portal.generation) == len(evolve.STEPS)
+    db.close()
+
+
+@pytest.mark.scale
+def test_evolve_step_5_queues_the_files_still_waiting_to_be_read(tmp_path):
+    import datetime
+    from ZODB.blob import BlobStorage
+    from ZODB.MappingStorage import MappingStorage
+    # NB: an in-memory database, with blob support for the files' (empty) blobs
+    db = ZODB.DB(BlobStorage(str(tmp_path), MappingStorage()))
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        waiting = FileVersion("a.pdf", "application/pdf", "recv1", datetime.datetime(2026, 3, 2))
+        read = FileVersion("b.pdf", "application/pdf", "recv1", datetime.datetime(2026, 3, 2))
+        read.reading.state = "done"
+        for version in (waiting, read):
+            portal.files[version.file_id] = version  # as stored before the queue existed
+        del portal.reading_queue
+        portal.generation = 4
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        assert portal.generation == len(evolve.STEPS)
+        assert list(portal.reading_queue.since.keys()) == [waiting.file_id]
+        assert portal.reading_queue.older_than(time.time() + 1) == [waiting.file_id]
+        assert portal.reading_queue.older_than(time.time() - 60) == []
+    db.close()
+
+
+@pytest.mark.scale
+def test_evolve_step_6_builds_the_catalog_of_an_existing_store():
+    import datetime
+    from records.resources.dossiers import Dossier
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        for n, state in ((1, "received"), (2, "returned")):
+            dossier = Dossier(f"U-260302-000{n}", "1.001193", {"name": "Lê Thị Hoa"},
+                              "online", "U", datetime.datetime(2026, 3, 2, 8, n), "x",
+                              datetime.date(2026, 3, 3), "h")
+            dossier.state = state
+            portal.dossiers.add(dossier.code, dossier)
+        del portal.catalog  # as stored before the catalog existed
+        portal.generation = 5
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        assert portal.generation == len(evolve.STEPS)
+        catalog = portal.catalog
+        assert len(catalog) == 2 and catalog.count("returned") == 1
+        assert catalog.query([catalog.state_filter("received")]) == (1, ["U-260302-0001"])
+        assert catalog.query([]) == (2, ["U-260302-0002", "U-260302-0001"])  # newest first
+        assert list(catalog.matching_text("le thi hoa", names=True)) == [
+            "U-260302-0001", "U-260302-0002"]
     db.close()

@@ -11,7 +11,7 @@ from records.views.audit import TrailQueryError, csv_bytes, find
 from records.views.common import json_object
 from records.views import fixity as fixity_views
 from records.views.bags import import_upload
-from records.views.dossiers import page_of
+from records.services.dossiers import page_of
 from records.views.holds import change_hold
 from records.views.records import BadFilter, find_records
 

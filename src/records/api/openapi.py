@@ -117,6 +117,15 @@ OPENAPI = {
             "responses": {"200": {"description": "the bytes", "content": {
                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
                 "404": _ERROR}}},
+        "/dashboard": {"get": {
+            "summary": "The figures of a month (month=YYYY-MM, default this month) or a year "
+                       "(year=YYYY), and where open dossiers are held up; counted from the "
+                       "catalog, limited to the caller's units",
+            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                           for n in ("month", "year")],
+            "responses": {"200": {"description": "the figures", "content": {
+                "application/json": {"schema": {"type": "object"}}}}, "401": _ERROR,
+                "403": _ERROR}}},
     },
 }
 

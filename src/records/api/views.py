@@ -16,8 +16,7 @@ from records.i18n import translate
 from records.results.reuse import attach, offers_for, reference_status
 from records.signing.status import summary as signature_summary
 from records.security import check_password
-from records.services.dossiers import (add_version, file_of, fire_action, list_dossiers,
-                                       page_of)
+from records.services.dossiers import add_version, file_of, find_dossiers, fire_action
 from records.views.common import (calendar, check_content_length, download, intake_data,
                                   json_object, queue_reading, receive_and_queue,
                                   upload_limits, uploads_from)
@@ -138,9 +137,9 @@ def procedures(request):
              request_method="GET")
 def dossiers(request):
     today = clock.today()
-    found = list_dossiers(request.root, request.actor, today, request.params)
-    items, page, pages = page_of(found, request.params)
-    return {"total": len(found), "page": page, "pages": pages,
+    total, items, page, pages = find_dossiers(request.root, request.actor, today,
+                                              request.params)
+    return {"total": total, "page": page, "pages": pages,
             "dossiers": [dossier_summary(d, today) for d in items]}
 
 

@@ -95,6 +95,16 @@ def retention_end(portal, dossier, table=None):
     return _add_years(closed.date() if isinstance(closed, datetime.datetime) else closed, years)
 
 
+def disposal_cutoff(today, table=None):
+    """The last closing day whose dossiers may have ended their retention by ``today``
+    (the shortest period of the rules), or None when every rule keeps dossiers for ever:
+    the archive asks the catalog only for dossiers closed up to that day."""
+    years = [r["years"] for r in _all_rules(table or rules()) if r["years"] != PERMANENT]
+    if not years:
+        return None
+    return _add_years(today, -min(years))
+
+
 def retention_ended(portal, dossier, today, table=None):
     end = retention_end(portal, dossier, table)
     return end is not None and end < today

@@ -1,14 +1,14 @@
-"""The figures a centre reports each month, computed from the store.
+"""The figures a centre reports each month, counted from the catalog's entries.
 
 For a period (usually a month): dossiers received, share received online, share
-digitized (every file read), share solved on time (by the legal due date, whatever a reschedule
-said) among those whose result was ready in the period, share of results returned electronically, satisfaction, reuses of earlier results,
-and where open dossiers are held up (state × unit, late ones counted).
+digitized (every file read), share solved on time (by the legal due date, whatever a
+reschedule said) among those whose result was ready in the period, share of results returned
+electronically, satisfaction, reuses of earlier results (in the period they happened), and
+where open dossiers are held up (state × unit, late ones counted).
 """
 import dataclasses
 import datetime
 
-from records import workflow
 from records.resources.dossiers import RATING_LEVELS
 
 
@@ -52,57 +52,47 @@ class Figures:
         }
 
 
-def _day(value):
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _when(dossier, action):
-    for entry in dossier.history:
-        if entry["action"] == action or entry["to"] == action:
-            return _day(entry["at"])
-    return None
-
-
 def month_bounds(year, month):
     start = datetime.date(year, month, 1)
     end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     return start, end
 
 
-def figures(dossiers, start, end, today, units=None):
-    """:class:`Figures` for dossiers in ``[start, end]``; ``units`` limits to dossiers
-    received or processed by those units (None: all)."""
+def _seen(entry, units):
+    return units is None or bool({entry.receiving, entry.processing} & units)
+
+
+def figures(period_entries, open_entries, start, end, today, units=None):
+    """:class:`Figures` for ``[start, end]`` from catalog entries (records.catalog): those of
+    the dossiers with something in the period, and those of the open dossiers. ``units``
+    limits to dossiers received or processed by those units (None: all)."""
     out = Figures(start, end)
-    for dossier in dossiers:
-        if dossier.ingested:  # NB: a backlog record, not work done in the period
+    first, last = start.toordinal(), end.toordinal()
+    for entry in period_entries:
+        if entry.ingested or not _seen(entry, units):  # NB: a backlog record is no work done
             continue
-        if units is not None and not {dossier.receiving_unit, dossier.processing_unit} & units:
-            continue
-        received = _day(dossier.received_at)
-        if start <= received <= end:
+        if first <= entry.received_day <= last:
             out.received += 1
-            out.online += dossier.channel == "online"
-            versions = [v for c in dossier.ordered_components() for v in c.versions]
-            if versions:
+            out.online += entry.channel == "online"
+            if entry.files != "none":
                 out.with_files += 1
-                out.digitized += all(v.reading.state == "done" for v in versions)
-        # NB: a reuse counts in the month it happened, not the month the dossier came in
-        out.reused += sum(1 for entry in dossier.history if entry["action"] == "reuse"
-                          and start <= _day(entry["at"]) <= end)
-        ready = _when(dossier, "result_ready")
-        if ready is not None and start <= ready <= end:
+                out.digitized += entry.files == "all"
+        # NB: a reuse counts in the period it happened, not the one the dossier came in
+        out.reused += sum(1 for day in entry.reuses if first <= day <= last)
+        if entry.ready is not None and first <= entry.ready <= last:
             out.solved += 1
-            out.solved_on_time += ready <= workflow.legal_due(dossier)
-        returned = _when(dossier, "returned")
-        if returned is not None and start <= returned <= end:
+            out.solved_on_time += bool(entry.on_time)  # by the legal due date
+        if entry.returned is not None and first <= entry.returned <= last:
             out.returned += 1
-            out.returned_electronically += bool(dossier.returned_electronically)
-        rating = dossier.rating
-        if rating is not None and start <= _day(rating["at"]) <= end:
-            out.ratings[rating["level"]] += 1
-        if dossier.state in workflow.OPEN_STATES:
-            unit = dossier.processing_unit or dossier.receiving_unit
-            counts = out.held_up.setdefault((dossier.state, unit), [0, 0])
-            counts[0] += 1
-            counts[1] += workflow.is_overdue(dossier, today)
+            out.returned_electronically += bool(entry.electronic)
+        if entry.rating is not None and first <= entry.rated <= last:
+            out.ratings[entry.rating] += 1
+    late_after = today.toordinal()
+    for entry in open_entries:
+        if not _seen(entry, units):
+            continue
+        counts = out.held_up.setdefault((entry.state, entry.processing or entry.receiving),
+                                        [0, 0])
+        counts[0] += 1
+        counts[1] += entry.due is not None and entry.due < late_after
     return out

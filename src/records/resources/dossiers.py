@@ -120,6 +120,7 @@ class Dossier(Persistent):
         if self.rating is not None:
             raise ValueError("this dossier has already been rated")
         self.rating = {"level": level, "comment": comment or "", "at": at}
+        self.changed()
 
     def ordered_components(self):
         return [self.components[k] for k in self.component_order]
@@ -144,8 +145,13 @@ class Dossier(Persistent):
         return folder.__parent__ if folder is not None else None
 
     def changed(self):
-        """Queue this dossier for (re)indexing; a no-op until it is in a portal."""
-        outbox = getattr(self._portal(), "outbox", None)
+        """Update the catalog and queue this dossier for (re)indexing, in this transaction;
+        a no-op until it is in a portal."""
+        portal = self._portal()
+        catalog = getattr(portal, "catalog", None)
+        if catalog is not None:
+            catalog.index(self)
+        outbox = getattr(portal, "outbox", None)
         if outbox is not None:
             outbox.add(self.code)
 

@@ -1,10 +1,14 @@
 """The root of the content tree and its lookup tables."""
+import time
+
 from BTrees.OOBTree import OOBTree, OOTreeSet
 
+from records.catalog import Catalog
 from records.resources.base import Folder
 from records.resources.dossiers import Dossiers, Sequences
 from records.resources.outbox import Outbox
 from records.resources.procedures import Procedures
+from records.resources.readingqueue import ReadingQueue
 from records.resources.submissions import Submissions
 from records.resources.units import Units
 from records.resources.users import Users
@@ -18,7 +22,9 @@ class Portal(Folder):
     ``submissions`` maps a form's one-time token to the dossier it created (double clicks,
     kept a day),
     ``applicants`` maps an applicant's identifier to the codes of their dossiers (reuse),
-    ``outbox`` holds the dossiers whose search documents must be (re)delivered.
+    ``outbox`` holds the dossiers whose search documents must be (re)delivered,
+    ``reading_queue`` the files registered to be read (see records.requeue),
+    ``catalog`` the dossier indexes the lists and figures ask (records.catalog).
     """
 
     __name__ = ""
@@ -37,6 +43,8 @@ class Portal(Folder):
         self.applicants = OOBTree()
         self.outbox = Outbox()
         self.ingested = OOBTree()   # paper archive reference -> dossier code (records ingest)
+        self.reading_queue = ReadingQueue()
+        self.catalog = Catalog()
         self.generation = 0
 
     @property
@@ -56,7 +64,10 @@ class Portal(Folder):
         return self["users"]
 
     def register_file(self, version):
+        """Make ``version`` findable by its id; one still to be read joins the queue."""
         self.files[version.file_id] = version
+        if version.reading.state == "queued":
+            self.reading_queue.note(version.file_id, time.time())
         return version
 
     def dossiers_of(self, applicant_id):

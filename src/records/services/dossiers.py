@@ -1,54 +1,63 @@
 """Listing dossiers, adding a file version, firing a workflow action."""
+from BTrees.OOBTree import OOTreeSet
+
 from records import workflow
 from records.errors import NotFound, UserError
 from records.i18n import _
 from records.intake.uploads import store_upload
 from records.process.engine import follow as follow_process
 from records.schemas import Action, validate
-from records.security import can_see_dossier
-from records.textnorm import fold
+from records.security import visible_codes
 
 PAGE_SIZE = 50
 
 
-def list_dossiers(portal, actor, today, filters, names=False):
-    """Dossiers ``actor`` may see that match ``filters`` (``q``, ``state``, ``procedure``,
-    ``unit``, ``overdue``), newest first.
+def catalog_filters(portal, actor, today, params, names=False):
+    """The catalog's code sets for ``actor``'s visibility and the list's filters (``q``,
+    ``state``, ``procedure``, ``unit``, ``overdue``).
 
-    ``q`` matches the dossier code, and the applicant's name only when ``names`` is set:
-    callers set it for POSTed filters, so that no name travels in a URL.
+    ``q`` matches the dossier code (its start, or its ``YYMMDD-XXXX`` tail), and the
+    applicant's name only when ``names`` is set: callers set it for POSTed filters, so
+    that no name travels in a URL.
     """
-    q = fold(filters.get("q", ""))
-    state = filters.get("state") or None
-    procedure = filters.get("procedure") or None
-    unit = filters.get("unit") or None
-    overdue = filters.get("overdue") in ("1", "true", "on")
-    found = []
-    for dossier in reversed(list(portal.dossiers.values())):
-        if not can_see_dossier(actor, dossier):
-            continue
-        if state and dossier.state != state:
-            continue
-        if procedure and dossier.procedure_code != procedure:
-            continue
-        if unit and unit not in (dossier.receiving_unit, dossier.processing_unit):
-            continue
-        if overdue and not workflow.is_overdue(dossier, today):
-            continue
-        if q and q not in fold(dossier.code) and not (
-                names and q in fold(dossier.applicant.get("name", ""))):
-            continue
-        found.append(dossier)
-    found.sort(key=lambda d: d.received_at, reverse=True)
-    return found
+    catalog = portal.catalog
+    filters = [visible_codes(catalog, actor)]
+    state = params.get("state") or None
+    if state:
+        filters.append(catalog.state_filter(state))
+    procedure = params.get("procedure") or None
+    if procedure:
+        filters.append(catalog.by_procedure.get(procedure, OOTreeSet()))
+    unit = params.get("unit") or None
+    if unit:
+        filters.append(catalog.by_unit.get(unit, OOTreeSet()))
+    if params.get("overdue") in ("1", "true", "on"):
+        filters.append(catalog.late_codes(today))
+    q = (params.get("q") or "").strip()
+    if q:
+        filters.append(catalog.matching_text(q, names))
+    return filters
+
+
+def find_dossiers(portal, actor, today, params, names=False, size=PAGE_SIZE):
+    """``(total, dossiers of the requested page, page, pages)``, newest received first,
+    from the catalog (no dossier outside the page is read)."""
+    page = _page_number(params)
+    total, codes = portal.catalog.query(catalog_filters(portal, actor, today, params, names),
+                                        page, size)
+    return total, [portal.dossiers[c] for c in codes], page, (total + size - 1) // size or 1
+
+
+def _page_number(params):
+    try:
+        return max(1, int(params.get("page", 1)))
+    except ValueError:
+        return 1
 
 
 def page_of(items, params, size=PAGE_SIZE):
     """``(items on the page, page number, pages)`` for the ``page`` parameter."""
-    try:
-        page = max(1, int(params.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = _page_number(params)
     start = (page - 1) * size
     return items[start:start + size], page, (len(items) + size - 1) // size or 1
 

@@ -11,6 +11,7 @@
 
 :func:`served` is called wherever a file is served (``views.dossiers.download``).
 """
+import datetime
 import tempfile
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
@@ -63,8 +64,11 @@ def archive_values(request, error=None):
     archive = portal.archive
     today = clock.today()
     may_see = _may_see(request)
+    cutoff = records_archive.disposal_cutoff(today)
+    codes = portal.catalog.closed_between(datetime.date.min, cutoff) if cutoff else []
     due = records_archive.due_for_disposition(
-        portal, (d for d in portal.dossiers.values() if may_see(d)), today)
+        portal, (d for d in map(portal.dossiers.get, codes) if d is not None and may_see(d)),
+        today)
     dispositions = sorted(archive.disposed.values(), key=lambda r: r["approved_at"],
                           reverse=True)[:20]
     return {

@@ -1,4 +1,6 @@
 """The leaders' dashboard: the monthly figures, and where open dossiers are held up."""
+import datetime
+
 from pyramid.view import view_config
 
 from records import clock
@@ -9,6 +11,10 @@ from records.security import visible_units
 
 def _period(request):
     today = clock.today()
+    if request.params.get("year", "").isdigit():  # a whole year: ?year=2025
+        year = int(request.params["year"])
+        if 2000 <= year <= 9999:
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31), today
     try:
         year, month = (int(x) for x in request.params.get("month", "").split("-"))
         start, end = month_bounds(year, month)
@@ -19,7 +25,8 @@ def _period(request):
 
 def compute(request):
     start, end, today = _period(request)
-    return figures(request.root.dossiers.values(), start, end, today,
+    catalog = request.root.catalog
+    return figures(catalog.in_period(start, end), catalog.open_entries(), start, end, today,
                    units=visible_units(request.actor)).as_dict()
 
 

@@ -9,24 +9,25 @@ from records.i18n import _, translate
 from records.resources.dossiers import Dossier, Dossiers
 from records.results.reuse import attach, offers_for, reference_status
 from records.services.corrections import fields_view
-from records.services.dossiers import add_version, file_of, fire_action, list_dossiers, page_of
+from records.services import dossiers as services
+from records.services.dossiers import add_version, file_of, fire_action
 from records.views.common import (calendar, check_content_length, download, queue_reading,
                                   upload_limits)
 from records.views.errors import error_page, shown
 
 
-def visible_dossiers(request, params, names=False):
-    """The dossiers the officer may see that match ``params`` (services.dossiers)."""
-    return list_dossiers(request.root, request.actor, clock.today(), params, names=names)
+def find_dossiers(request, params, names=False, size=services.PAGE_SIZE):
+    """The officer's page of dossiers matching ``params`` (services.dossiers)."""
+    return services.find_dossiers(request.root, request.actor, clock.today(), params,
+                                  names=names, size=size)
 
 
 @view_config(context=Dossiers, permission="view", renderer="dossiers.jinja2")
 def dossier_list(request):
     posted = request.method == "POST"
     params = request.POST if posted else request.GET
-    found = visible_dossiers(request, params, names=posted)
-    items, page, pages = page_of(found, params)
-    return {"dossiers": items, "total": len(found), "page": page, "pages": pages,
+    total, items, page, pages = find_dossiers(request, params, names=posted)
+    return {"dossiers": items, "total": total, "page": page, "pages": pages,
             "params": params, "states": workflow.STATES,
             "procedures": sorted(request.root.procedures.values(), key=lambda p: p.name),
             "units": list(request.root.units.values()), "today": clock.today(),

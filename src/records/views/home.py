@@ -1,25 +1,23 @@
-"""The officer's start page."""
+"""The officer's start page: counts, late dossiers and the latest ones, from the catalog."""
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from records import clock, workflow
+from records import workflow
 from records.archive.fixity import unacknowledged
 from records.resources.portal import Portal
-from records.views.dossiers import visible_dossiers
+from records.views.dossiers import find_dossiers
 
 
 @view_config(context=Portal, renderer="home.jinja2")
 def home(request):
     if request.actor is None:
         return HTTPSeeOther(request.application_url + "/login")
-    mine = visible_dossiers(request, {})
-    today = clock.today()
-    counts = {state: 0 for state in workflow.STATES}
-    for dossier in mine:
-        counts[dossier.state] += 1
-    overdue = [d for d in mine if workflow.is_overdue(d, today)]
-    return {"counts": counts, "overdue": overdue[:20], "overdue_total": len(overdue),
-            "recent": mine[:10], "fixity_failures": fixity_warning(request)}
+    counts = {state: find_dossiers(request, {"state": state}, size=1)[0]
+              for state in workflow.STATES}
+    overdue_total, overdue, _, _ = find_dossiers(request, {"overdue": "1"}, size=20)
+    recent = find_dossiers(request, {}, size=10)[1]
+    return {"counts": counts, "overdue": overdue, "overdue_total": overdue_total,
+            "recent": recent, "fixity_failures": fixity_warning(request)}
 
 
 def fixity_warning(request):

@@ -8,7 +8,7 @@ from records.archive.browse import RecordsQuery, closed_records
 from records.i18n import _
 from records.resources.portal import Portal
 from records.security import can_see_dossier
-from records.views.dossiers import page_of
+from records.services.dossiers import page_of
 
 
 class BadFilter(ValueError):

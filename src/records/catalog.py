@@ -1,0 +1,289 @@
+"""The dossier catalog: indexes kept in the same transaction as each change.
+
+No page reads every dossier: the lists, the start page, the API list, the archive and the
+dashboard ask this catalog, which holds per dossier a small summary (:class:`Entry`) and
+BTree indexes over it (by state, unit, procedure, received time, due date, closing date,
+code tail, folded name tokens), plus per-month counters for the figures. Substance D does
+the same with hypatia; plain BTrees are enough for equality, ranges and sorting here.
+
+``Dossier.record`` (every change goes through it) calls :meth:`Catalog.index`.
+"""
+import datetime
+from collections import namedtuple
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree, OOTreeSet, intersection, union
+from persistent import Persistent
+
+from records.textnorm import fold
+from records.workflow import CLOSED_STATES, OPEN_STATES, legal_due
+
+# NB: below this many candidates, sorting them beats walking the date index.
+SORT_LIMIT = 5000
+ALWAYS_LATE = 0  # due ordinal of a dossier that was already late when its clock stopped
+
+Entry = namedtuple("Entry", "state receiving processing procedure received due closed "
+                            "channel names received_day ready on_time returned electronic "
+                            "rating rated files reuses ingested")
+# NB: the figure fields (received_day … reuses) let the dashboard count a period from the
+# entries alone, without opening a dossier: days are ordinals, ``files`` is "none", "some"
+# (not every file read yet) or "all" (every file read); ``reuses`` the day ordinals of the
+# reuses (a reuse counts in the period it happened); ``ingested`` marks a backlog record,
+# which the figures leave out.
+EVENTS = ("ready", "returned", "rated")
+
+
+def _day(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _received_key(dossier):
+    """Newest first: the negated timestamp sorts the latest dossier first."""
+    return -dossier.received_at.timestamp()
+
+
+def _late_from(dossier):
+    """The due ordinal past which the dossier counts as late, or None when it cannot be
+    (closed, result ready, or paused before its due date): see workflow.is_overdue."""
+    if dossier.state not in OPEN_STATES or dossier.state == "result_ready":
+        return None
+    due = dossier.due_at
+    if dossier.paused_at is not None:
+        return ALWAYS_LATE if dossier.paused_at.date() > due else None
+    return due.toordinal()
+
+
+def _first_day(dossier, action):
+    for line in dossier.history:
+        if line["action"] == action or line["to"] == action:
+            return _day(line["at"])
+    return None
+
+
+def _files(dossier):
+    versions = [v for c in dossier.ordered_components() for v in c.versions]
+    if not versions:
+        return "none"
+    return "all" if all(v.reading.state == "done" for v in versions) else "some"
+
+
+def _ordinal(day):
+    return day.toordinal() if day is not None else None
+
+
+def entry_of(dossier):
+    closed = _day(dossier.closed_at)
+    ready, returned = _first_day(dossier, "result_ready"), _first_day(dossier, "returned")
+    rating = dossier.rating
+    return Entry(dossier.state, dossier.receiving_unit, dossier.processing_unit,
+                 dossier.procedure_code, _received_key(dossier), _late_from(dossier),
+                 _ordinal(closed), dossier.channel,
+                 tuple(sorted(set(fold(dossier.applicant.get("name", "")).split()))),
+                 _day(dossier.received_at).toordinal(), _ordinal(ready),
+                 ready is not None and ready <= legal_due(dossier), _ordinal(returned),
+                 bool(dossier.returned_electronically),
+                 rating["level"] if rating else None,
+                 _ordinal(_day(rating["at"])) if rating else None,
+                 _files(dossier),
+                 tuple(sorted({_day(line["at"]).toordinal() for line in dossier.history
+                               if line["action"] == "reuse"})),
+                 bool(getattr(dossier, "ingested", False)))
+
+
+class Catalog(Persistent):
+    """Indexes over dossier codes. See :meth:`query` for the questions it answers."""
+
+    def __init__(self):
+        self.entries = OOBTree()        # code → Entry
+        self.by_state = OOBTree()       # state → codes
+        self.state_counts = OOBTree()   # state → Length
+        self.by_unit = OOBTree()        # unit (receiving or processing) → codes
+        self.by_procedure = OOBTree()   # procedure code → codes
+        self.by_name = OOBTree()        # folded name token → codes
+        self.received = OOBTree()       # (−received timestamp, code) → None
+        self.late = OOBTree()           # (due ordinal, code) → None, open dossiers only
+        self.closed = OOBTree()         # (closed ordinal, code) → None
+        self.tails = OOBTree()          # "YYMMDD-XXXX|code" → None (the code's tail)
+        self.events = OOBTree()         # (event, day ordinal, code) → None, see EVENTS
+
+    # -- keeping it up to date ------------------------------------------------------------
+
+    def index(self, dossier):
+        """(Re)index ``dossier``; only the indexes whose value changed are written."""
+        code = dossier.code
+        new = entry_of(dossier)
+        old = self.entries.get(code)
+        if old == new:
+            return
+        if old is None:
+            self.tails[f"{code[-11:]}|{code}"] = None
+        for tree, old_values, new_values in self._sets(old, new):
+            for value in set(old_values) - set(new_values):
+                codes = tree.get(value)
+                if codes is not None:
+                    codes.remove(code)
+            for value in set(new_values) - set(old_values):
+                codes = tree.get(value)
+                if codes is None:
+                    codes = tree[value] = OOTreeSet()
+                codes.insert(code)
+        if old is None or old.state != new.state:
+            if old is not None:
+                self._count(old.state, -1)
+            self._count(new.state, 1)
+        for tree, attr in ((self.received, "received"), (self.late, "due"),
+                           (self.closed, "closed")):
+            before, after = (getattr(e, attr) if e else None for e in (old, new))
+            if before != after:
+                if before is not None:
+                    tree.pop((before, code), None)
+                if after is not None:
+                    tree[(after, code)] = None
+        for event, attr in zip(EVENTS, ("ready", "returned", "rated")):
+            before, after = (getattr(e, attr) if e else None for e in (old, new))
+            if before != after:
+                if before is not None:
+                    self.events.pop((event, before, code), None)
+                if after is not None:
+                    self.events[(event, after, code)] = None
+        before, after = (set(e.reuses) if e else set() for e in (old, new))
+        for day in before - after:
+            self.events.pop(("reused", day, code), None)
+        for day in after - before:
+            self.events[("reused", day, code)] = None
+        self.entries[code] = new
+
+    def _sets(self, old, new):
+        def values(e, *names):
+            return [v for v in (getattr(e, n) for n in names) if v] if e else []
+        return ((self.by_state, values(old, "state"), values(new, "state")),
+                (self.by_unit, values(old, "receiving", "processing"),
+                 values(new, "receiving", "processing")),
+                (self.by_procedure, values(old, "procedure"), values(new, "procedure")),
+                (self.by_name, old.names if old else (), new.names))
+
+    def _count(self, state, delta):
+        counter = self.state_counts.get(state)
+        if counter is None:
+            counter = self.state_counts[state] = Length()
+        counter.change(delta)
+
+    def __len__(self):
+        return sum(c() for c in self.state_counts.values())
+
+    # -- questions ------------------------------------------------------------------------
+
+    def count(self, state):
+        counter = self.state_counts.get(state)
+        return counter() if counter is not None else 0
+
+    def codes_in(self, tree, values):
+        """The codes filed under any of ``values`` in ``tree`` (one of the by_* indexes)."""
+        sets = [tree[v] for v in values if v in tree]
+        if not sets:
+            return OOTreeSet()
+        found = sets[0]
+        for s in sets[1:]:
+            found = union(found, s)
+        return found
+
+    def late_codes(self, today):
+        """Codes of the open dossiers past their due date on ``today``."""
+        return OOTreeSet(code for _, code in
+                         self.late.keys(max=(today.toordinal() - 1, "\uffff")))
+
+    def closed_between(self, start, end):
+        """Codes of the dossiers closed in ``[start, end]`` (dates), oldest first."""
+        return [code for _, code in self.closed.keys(min=(start.toordinal(), ""),
+                                                      max=(end.toordinal(), "\uffff"))]
+
+    def received_between(self, start, end):
+        """Codes of the dossiers received in ``[start, end]`` (aware datetimes)."""
+        return [code for _, code in self.received.keys(min=(-end.timestamp(), ""),
+                                                        max=(-start.timestamp(), "\uffff"))]
+
+    def in_period(self, start, end):
+        """Entries of the dossiers received, ready, returned or rated in ``[start, end]``
+        (dates): what the figures of that period count, and nothing else."""
+        first, last = start.toordinal(), end.toordinal()
+        codes = set()
+        low = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.timezone.utc)
+        high = datetime.datetime.combine(end, datetime.time.max, tzinfo=datetime.timezone.utc)
+        # NB: a day's bounds in UTC widen the range by the zone offset; exact days are
+        # checked on the entries (received_day) by the caller.
+        codes.update(self.received_between(low - datetime.timedelta(days=1),
+                                           high + datetime.timedelta(days=1)))
+        codes.update(code for _, _, code in self.events.keys(
+            min=("reused", first, ""), max=("reused", last, "\uffff")))
+        for event in EVENTS:
+            codes.update(code for _, _, code in self.events.keys(
+                min=(event, first, ""), max=(event, last, "\uffff")))
+        return [self.entries[code] for code in codes]
+
+    def open_entries(self):
+        """Entries of the open dossiers (where they are held up)."""
+        return [self.entries[code] for state in OPEN_STATES
+                for code in self.by_state.get(state, ())]
+
+    def matching_text(self, q, names):
+        """Codes whose code starts with or ends in ``q`` (the ``YYMMDD-XXXX`` tail), and,
+        with ``names``, whose applicant's name holds every word of ``q`` (folded)."""
+        q = q.strip()
+        found = OOTreeSet(self.entries.keys(min=q, max=q + "\uffff"))
+        found.update(key.split("|", 1)[1] for key in self.tails.keys(min=q, max=q + "\uffff")
+                     if key.split("|", 1)[0].startswith(q))
+        if names:
+            words = fold(q).split()
+            sets = [self.by_name.get(w) for w in words]
+            if words and all(s is not None for s in sets):
+                hits = sets[0]
+                for s in sets[1:]:
+                    hits = intersection(hits, s)
+                found.update(hits)
+        return found
+
+    def query(self, filters, page=1, size=50):
+        """Codes matching every filter, newest received first: ``(total, codes of page)``.
+
+        ``filters`` is a list of code sets (OOTreeSets, or None for "no limit"), or of
+        ``(size, set)`` pairs when the size is known (a set's ``len`` walks it); each comes
+        from the methods above or an index. The page is cut without sorting the whole match
+        when the match is large: the received index is walked in order instead.
+        """
+        sized = sorted(((f if isinstance(f, tuple) else (len(f), f)) for f in filters
+                        if f is not None), key=lambda pair: pair[0])
+        sets = [s for _, s in sized]
+        start = (max(page, 1) - 1) * size
+        if len(sets) == 1 and sized[0][0] > SORT_LIMIT:
+            return sized[0][0], self._walk(sets[0], start, size)
+        if not sets:
+            total = len(self)
+            keys = self.received.keys()
+            return total, [code for _, code in keys[start:start + size]] if start < total else []
+        if len(sets[0]) <= SORT_LIMIT:
+            match = sets[0]
+            for s in sets[1:]:
+                match = intersection(match, s)
+            ordered = sorted(match, key=lambda code: self.entries[code].received)
+            return len(ordered), ordered[start:start + size]
+        match = sets[0]
+        for s in sets[1:]:
+            match = intersection(match, s)
+        return len(match), self._walk(match, start, size)
+
+    def _walk(self, match, start, size):
+        out, seen = [], 0
+        for _, code in self.received.keys():
+            if code in match:
+                if seen >= start:
+                    out.append(code)
+                    if len(out) >= size:
+                        break
+                seen += 1
+        return out
+
+    def state_filter(self, state):
+        return (self.count(state), self.by_state.get(state, OOTreeSet()))
+
+    def closed_codes(self):
+        return self.codes_in(self.by_state, CLOSED_STATES)

@@ -1,0 +1,251 @@
+"""The catalog at scale: lists, dashboard and intake over a large store on PostgreSQL.
+
+Run: ``.venv/bin/python -m tests.bench.bench_scale [--dossiers 1000000] [--max-minutes 20]``
+
+Starts the rig's PostgreSQL (durable: fsync on) and Redis, and generates the dossiers
+straight into the store (RelStorage on PostgreSQL, config/zodb-postgresql.conf), in big
+transactions, through ``Dossiers.add`` and ``Dossier.record`` so the catalog is kept as in
+production. The generation rate is measured on the first batch: when ``--dossiers`` would
+take longer than ``--max-minutes``, the largest count that fits is generated instead (and
+said so). Then ``records serve`` runs on the store and each operation is timed over HTTP:
+the dossier list, a filtered list, the dashboard for a month and for a year, and intake
+(``POST /api/v1/dossiers`` with a one-page PDF). Prints p50/p95 against the targets, the
+web process's peak RSS, the generation time and the store's size in PostgreSQL.
+Not collected by pytest (no ``test_`` prefix).
+"""
+import argparse
+import datetime
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import requests
+import transaction
+
+from records import clock
+from records.resources.users import User
+from records.security import hash_password
+from records.settings import apply_environment
+from records.store import bootstrap, get_portal, open_database
+from tests.conftest import production_store_settings
+from tests.generate import generate
+from tests.rig import free_port
+from tests.rig.postgresql import PostgreSQLServer
+from tests.rig.redis import RedisServer
+from tests.samples import pdf_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "bench-password-123"
+TARGETS_MS = {"list": 200, "filtered list": 200, "dashboard month": 500,
+              "dashboard year": 500, "intake": 300}
+TARGET_RSS_MB = 500
+APPLICANT = {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}
+
+
+def generate_store(settings, wanted, batch, max_minutes):
+    """Generate up to ``wanted`` dossiers; returns (count, seconds)."""
+    db = open_database(settings)
+    bootstrap(db)
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    rng = random.Random(2025)
+    with tm:
+        portal = get_portal(conn.root())
+        digest = hash_password(PASSWORD)
+        portal.users.add("bench.super", User("bench.super", "Bench", digest, {"supervisor"},
+                                             "000.00.00.H26"))
+        portal.users.add("bench.recv", User("bench.recv", "Bench", digest, {"receiving"},
+                                            "000.00.01.H26"))
+    done, started, limit = 0, time.monotonic(), wanted
+    while done < limit:
+        size = min(batch, limit - done)
+        with tm:
+            generate(get_portal(conn.root()), size, days=3 * 365, rng=rng)
+        conn.cacheGC()
+        done += size
+        elapsed = time.monotonic() - started
+        rate = done / elapsed
+        if done == size:
+            fits = int(rate * max_minutes * 60)
+            print(f"generation: first batch of {size:,} at {rate:,.0f} dossiers/s; "
+                  f"{wanted:,} would take {wanted / rate / 60:.1f} min", flush=True)
+            if fits < wanted:
+                limit = max(size, fits - fits % batch)
+                print(f"generation: {wanted:,} does not fit in {max_minutes} min here; "
+                      f"generating {limit:,}", flush=True)
+        elif elapsed > max_minutes * 60 and done < limit:
+            print(f"generation: {max_minutes} min are up (the rate fell to {rate:,.0f}/s); "
+                  f"stopping at {done:,}", flush=True)
+            break
+        elif done % (batch * 10) == 0:
+            print(f"generation: {done:,} in {elapsed:.0f} s ({rate:,.0f}/s)", flush=True)
+    seconds = time.monotonic() - started
+    conn.close()
+    db.close()
+    return done, seconds
+
+
+class Server:
+    def __init__(self, env, log_path):
+        self.port = free_port()
+        self.log = open(log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "records.cli", "-c", str(ROOT / "config/testing.ini"),
+             "serve", "--listen", f"127.0.0.1:{self.port}"],
+            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.peak = 0
+        self._stop = threading.Event()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self):
+        proc = psutil.Process(self.process.pid)
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, proc.memory_info().rss)
+            except psutil.Error:
+                return
+            time.sleep(0.05)
+
+    def wait(self, timeout=300):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit("records serve exited; see its log")
+            try:
+                requests.get(self.url + "/login", timeout=5)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        raise SystemExit("records serve did not answer")
+
+    def stop(self):
+        self._stop.set()
+        try:
+            os.killpg(self.process.pid, 15)
+            self.process.wait(30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        try:
+            os.killpg(self.process.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.log.close()
+
+
+def session(url, login):
+    s = requests.Session()
+    reply = s.post(url + "/api/v1/session", json={"login": login, "password": PASSWORD})
+    reply.raise_for_status()
+    s.headers["X-CSRF-Token"] = reply.json()["csrf_token"]
+    return s
+
+
+def timed(call, reps, warmup=2):
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+
+
+def ok(reply, status=200):
+    if reply.status_code != status:
+        raise SystemExit(f"{reply.request.method} {reply.url}: {reply.status_code} "
+                         f"{reply.text[:300]}")
+    return reply
+
+
+def main():
+    # NB: SIGTERM ends the run through the finally below, which stops PostgreSQL and Redis.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--max-minutes", type=float, default=20)
+    parser.add_argument("--reps", type=int, default=40)
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    base = Path(tempfile.mkdtemp(prefix="records-bench-scale-"))
+    # NB: RelStorage takes an advisory lock per changed object at commit; a big generating
+    # transaction changes tens of thousands (PostgreSQL's default allows ~6,400 in all).
+    pg = PostgreSQLServer(durable=True, shared_buffers="512MB",
+                          max_locks_per_transaction="8192").start()
+    redis = RedisServer(base).start()
+    server = None
+    try:
+        name = pg.create_database()
+        store = production_store_settings(pg.dsn(name))
+        settings = apply_environment(dict(store, **{"records.var_dir": str(base / "var"),
+                                                    "records.secret": "b" * 40}))
+        count, seconds = generate_store(settings, args.dossiers, args.batch, args.max_minutes)
+        print(f"generated {count:,} dossiers in {seconds:.0f} s ({count / seconds:,.0f}/s)")
+        size = pg.execute(f"SELECT pg_database_size('{name}')")[0][0]
+        print(f"store in PostgreSQL: {size / 2**20:,.0f} MiB "
+              f"({size / count / 1024:.1f} KiB per dossier, history kept)")
+        env = dict(os.environ, RECORDS_VAR_DIR=str(base / "var"),
+                   RECORDS_ZODB_URI=store["zodbconn.uri"], RECORDS_STORE_DSN=store["zodbconn.dsn"],
+                   CELERY_BROKER_URL=redis.url, SEARCH_BACKEND="embedded",
+                   RECORDS_SECRET="b" * 40)
+        server = Server(env, base / "serve.log")
+        server.wait()
+        officer, clerk = session(server.url, "bench.super"), session(server.url, "bench.recv")
+        today = clock.today()
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1))
+        pdf = pdf_bytes("Tờ khai")
+        data = json.dumps({"procedure": "1.001193", "applicant": APPLICANT})
+        operations = {
+            "list": lambda: ok(officer.get(server.url + "/api/v1/dossiers")),
+            "filtered list": lambda: ok(officer.get(
+                server.url + "/api/v1/dossiers",
+                params={"state": "in_processing", "unit": "000.20.01.H26"})),
+            "dashboard month": lambda: ok(officer.get(
+                server.url + "/api/v1/dashboard", params={"month": f"{last_month:%Y-%m}"})),
+            "dashboard year": lambda: ok(officer.get(
+                server.url + "/api/v1/dashboard", params={"year": str(today.year - 1)})),
+            "intake": lambda: ok(clerk.post(
+                server.url + "/api/v1/dossiers", data={"data": data},
+                files={"file.application": ("tk.pdf", pdf, "application/pdf")}), 201),
+        }
+        print(f"\n{'operation':<17} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+        failed = False
+        for label, call in operations.items():
+            p50, p95 = timed(call, args.reps)
+            meets = p95 <= TARGETS_MS[label]
+            failed |= not meets
+            print(f"{label:<17} {p50:>8.0f} {p95:>8.0f} {TARGETS_MS[label]:>8} ms "
+                  f"{'ok' if meets else 'MISSED'}")
+        total = ok(officer.get(server.url + "/api/v1/dossiers")).json()["total"]
+        year = ok(officer.get(server.url + "/api/v1/dashboard",
+                              params={"year": str(today.year - 1)})).json()["received"]
+        print(f"\nlist total {total:,}; dashboard {today.year - 1}: {year:,} received")
+        rss = server.peak / 2**20
+        print(f"web process peak RSS {rss:.0f} MB (target < {TARGET_RSS_MB} MB) "
+              f"{'ok' if rss < TARGET_RSS_MB else 'MISSED'}")
+        print(f"dossiers {count:,}; generation {seconds:.0f} s")
+        return 1 if failed or rss >= TARGET_RSS_MB else 0
+    finally:
+        if server is not None:
+            server.stop()
+        redis.stop()
+        pg.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
