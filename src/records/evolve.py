@@ -12,6 +12,7 @@ from persistent.list import PersistentList
 from records.archive.records import Archive
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
+from records.seed import load_json
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,21 @@ def _archive(portal):
         portal.archive = Archive()
 
 
+def _unit_reuse_policy(portal):
+    """Generation 5: each unit's reuse policy (records.results.reuse), from units.json where
+    the data file names one, else the default."""
+    named = {u["identifier"]: u.get("reuse") for u in load_json("units.json")["units"]}
+    for identifier, unit in portal.units.items():
+        if not hasattr(unit, "reuse"):
+            unit.reuse = named.get(identifier) or "identity"
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
+    ("unit-reuse-policy", _unit_reuse_policy),
 )
 
 

@@ -103,7 +103,7 @@ def reuse_offers(request, dossier):
     if dossier.state not in workflow.OPEN_STATES or not request.has_permission("act", dossier):
         return {}
     today = clock.today()
-    found = {c.key: candidates(request.root, dossier, c, today)
+    found = {c.key: candidates(request.root, dossier, c, today, request.actor)
              for c in dossier.ordered_components() if not c.versions and not c.reference}
     return {key: offers for key, offers in found.items() if offers}
 

@@ -21,6 +21,7 @@ ACTION_NAMES = {
     "attach_result": _("result attached"), "publish_result": _("e-result published"),
     "revoke_result": _("result revoked"), "supersede_result": _("result superseded"),
     "dispose": _("disposed"),
+    "reused_by": _("document reused by another dossier"),
 }
 
 
