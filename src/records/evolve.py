@@ -67,12 +67,21 @@ def _unit_reuse_policy(portal):
             unit.reuse = named.get(identifier) or "identity"
 
 
+def _user_sessions(portal):
+    """Generation 6: server-side sessions per user (records.sessions). Sessions from before
+    (signed cookies only) are not listed, so they end: everyone logs in again once."""
+    for user in portal.users.values():
+        if not hasattr(user, "sessions"):
+            user.sessions = OOBTree()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
     ("unit-reuse-policy", _unit_reuse_policy),
+    ("user-sessions", _user_sessions),
 )
 
 

@@ -23,3 +23,7 @@ def includeme(config):
     config.add_route("api.session", "/api/v1/session")
     config.add_route("api.search", "/api/v1/search")
     config.add_route("api.dashboard", "/api/v1/dashboard")
+    config.add_route("api.session_password", "/api/v1/session/password")
+    config.add_route("api.users", "/api/v1/users")
+    config.add_route("api.user_action", "/api/v1/users/{login}/{action}",
+                     traverse="/users/{login}")

@@ -5,6 +5,7 @@ import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
+from records import clock, sessions
 from records.resources.procedures import Procedures
 from records.resources.users import ROLES, User, Users
 from records.i18n import _
@@ -85,5 +86,17 @@ def users(request):
         except colander.Invalid as e:
             request.response.status = 400
             errors = messages_of(e)
-    return {"users": list(request.context.values()), "roles": ROLES,
-            "units": list(request.root.units.values()), "errors": errors}
+    return users_values(request, errors)
+
+
+def users_values(request, errors=None, notice=None):
+    """What the users page shows (also after an account action, records.views.accounts)."""
+    return {"users": list(request.root.users.values()), "roles": ROLES,
+            "units": list(request.root.units.values()), "errors": errors or {},
+            "units_by_id": {u.identifier: u.name for u in request.root.units.values()},
+            "notice": notice, "live_sessions": account_sessions(request)}
+
+
+def account_sessions(request):
+    now = clock.now()
+    return lambda user: sessions.count(user, now)
