@@ -12,6 +12,7 @@ def main(global_config, **settings):
         config.include("pyramid_retry")
         config.include("records.store")
         config.include("records.security")
+        config.include("records.limits")
         config.include("records.i18n")
         config.include("records.queue")
         config.include("records.indexing")

@@ -48,6 +48,13 @@ def reactivate(portal, actor, login, now):
     return user
 
 
+def unlock(limiter, portal, login):
+    """End the login lockout of ``login`` (records.limits) before it ends on its own."""
+    user = user_of(portal, login)
+    limiter.unlock_login(user.login)
+    return user
+
+
 def reset_password(portal, actor, login, now):
     """Give the user a new random password (returned once, to hand over) and end every
     session of theirs."""

@@ -18,6 +18,7 @@ ENVIRONMENT = {
     "SEARCH_BACKEND": "search.backend",
     "SEARCH_URL": "search.url",
     "SEARCH_PREFIX": "search.prefix",
+    "RECORDS_LIMITS_URL": "records.limits_url",
 }
 
 DEFAULTS = {

@@ -4,6 +4,7 @@
     POST /api/v1/users/{login}/deactivate           admin: ends the officer's sessions
     POST /api/v1/users/{login}/activate             admin
     POST /api/v1/users/{login}/reset-password       admin: {"password": the new one, once}
+    POST /api/v1/users/{login}/unlock               admin: ends a login lockout
     POST /api/v1/session/password                   {"current", "new"}: one's own change
 """
 from pyramid.csrf import get_csrf_token
@@ -18,10 +19,12 @@ USER_ACTIONS = {"deactivate": accounts.deactivate, "activate": accounts.reactiva
                 "reset-password": accounts.reset_password}
 
 
-def user_json(user, now):
+def user_json(request, user, now):
+    lock = request.limiter.login_lock(user.login)
     return {"login": user.login, "name": user.name, "unit": user.unit_id,
             "roles": sorted(user.roles), "active": user.active,
-            "sessions": sessions.count(user, now)}
+            "sessions": sessions.count(user, now), "failures": lock.failures,
+            "locked_for": lock.retry_after}
 
 
 def _refused(request, e):
@@ -34,13 +37,14 @@ def _refused(request, e):
              request_method="GET")
 def users(request):
     now = clock.now()
-    return {"users": [user_json(u, now) for u in request.root.users.values()]}
+    return {"users": [user_json(request, u, now) for u in request.root.users.values()]}
 
 
 @view_config(route_name="api.user_action", renderer="json", permission="admin",
              request_method="POST")
 def user_action(request):
-    operation = USER_ACTIONS.get(request.matchdict["action"])
+    operation = dict(USER_ACTIONS, unlock=lambda portal, actor, login, now: accounts.unlock(
+        request.limiter, portal, login)).get(request.matchdict["action"])
     if operation is None or not request.matchdict["login"] in request.root.users:
         request.response.status = 404
         return {"error": "no such user or action"}
@@ -50,7 +54,7 @@ def user_action(request):
         outcome = operation(request.root, request.actor, user.login, now)
     except accounts.AccountError as e:
         return _refused(request, e)
-    out = user_json(user, now)
+    out = user_json(request, user, now)
     if operation is accounts.reset_password:
         out["password"] = outcome  # NB: the only time it is shown; hand it over in person
     request.response.headers["Cache-Control"] = "no-store"

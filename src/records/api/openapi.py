@@ -125,6 +125,8 @@ OPENAPI["components"]["schemas"]["User"] = {"type": "object", "properties": {
     "login": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": ["string", "null"]},
     "roles": {"type": "array", "items": {"type": "string"}}, "active": {"type": "boolean"},
     "sessions": {"type": "integer", "description": "live sessions"},
+    "failures": {"type": "integer", "description": "failed logins in the limit's window"},
+    "locked_for": {"type": "integer", "description": "seconds the login stays refused"},
     "password": {"type": "string", "description": "only in the reply to reset-password"}}}
 OPENAPI["paths"].update({
     "/session/password": {"post": {
@@ -146,8 +148,16 @@ OPENAPI["paths"].update({
     "/users/{login}/activate": {"post": {
         "summary": "Reactivate an account (admin)", "parameters": [_LOGIN],
         "responses": {"200": _json("User"), "403": _ERROR, "404": _ERROR}}},
+    "/users/{login}/unlock": {"post": {
+        "summary": "End a login lockout before it ends on its own (admin)",
+        "parameters": [_LOGIN], "responses": {"200": _json("User"), "403": _ERROR,
+                                              "404": _ERROR}}},
     "/users/{login}/reset-password": {"post": {
         "summary": "Give an account a new random password, returned once (admin); its "
                    "sessions end", "parameters": [_LOGIN],
         "responses": {"200": _json("User"), "400": _ERROR, "403": _ERROR, "404": _ERROR}}},
 })
+OPENAPI["paths"]["/session"]["post"]["responses"]["429"] = {
+    "description": "too many failed logins for the account or from the address; see "
+                   "Retry-After", "content": {"application/json": {"schema": {
+                       "$ref": "#/components/schemas/Error"}}}}

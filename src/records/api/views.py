@@ -10,11 +10,11 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config, view_defaults
 
 from records import clock, workflow
-from records.i18n import translate
+from records.i18n import english, translate
 from records.intake.receive import IntakeError
 from records.api.openapi import OPENAPI
 from records.schemas import errors_of
-from records.security import check_password
+from records.views.auth import checked_login, refused_message
 from records.intake.uploads import UploadError
 from records.views.common import (check_content_length, intake_data, json_object,
                                   uploads_from)
@@ -106,8 +106,13 @@ class SessionAPI:
         if self.request.content_type != "application/json":
             return error(self.request, 415, "send the login as application/json")
         body = json_object(self.request)
-        user = self.request.root.users.get(str(body.get("login", "")))
-        if not check_password(user, str(body.get("password", ""))):
+        user, attempt = checked_login(self.request, str(body.get("login", ""))[:100],
+                                      str(body.get("password", "")))
+        if attempt.refused:
+            self.request.response.headers["Retry-After"] = str(attempt.retry_after)
+            return error(self.request, 429, english(refused_message(attempt)),
+                         retry_after=attempt.retry_after)
+        if user is None:
             return error(self.request, 401, "wrong login or password")
         self.request.response.headerlist.extend(remember(self.request, user.login))
         return {"login": user.login, "roles": sorted(user.roles), "unit": user.unit_id,

@@ -4,6 +4,7 @@ users page); an officer changes their own password.
     POST /users/{login}/deactivate      admin; ends the officer's sessions
     POST /users/{login}/activate        admin
     POST /users/{login}/reset-password  admin; shows the new password once
+    POST /users/{login}/unlock          admin; ends a login lockout (records.limits)
     GET  /password, POST /password      the officer's own change (current + new twice)
 """
 from pyramid.httpexceptions import HTTPSeeOther
@@ -47,6 +48,13 @@ def deactivate(request):
 def activate(request):
     return _account_action(request, accounts.reactivate, lambda user: _(
         "${login} can log in again", mapping={"login": user.login}))
+
+
+@view_config(context=User, name="unlock", permission="admin", request_method="POST")
+def unlock(request):
+    return _account_action(
+        request, lambda portal, actor, login, now: accounts.unlock(request.limiter, portal, login),
+        lambda user: _("${login} may try to log in again", mapping={"login": user.login}))
 
 
 @view_config(context=User, name="reset-password", permission="admin", request_method="POST")

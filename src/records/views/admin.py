@@ -6,6 +6,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from records import clock, sessions
+from records.limits import minutes
 from records.resources.procedures import Procedures
 from records.resources.users import ROLES, User, Users
 from records.i18n import _
@@ -94,7 +95,8 @@ def users_values(request, errors=None, notice=None):
     return {"users": list(request.root.users.values()), "roles": ROLES,
             "units": list(request.root.units.values()), "errors": errors or {},
             "units_by_id": {u.identifier: u.name for u in request.root.units.values()},
-            "notice": notice, "live_sessions": account_sessions(request)}
+            "notice": notice, "live_sessions": account_sessions(request),
+            "login_lock": request.limiter.login_lock, "minutes": minutes}
 
 
 def account_sessions(request):

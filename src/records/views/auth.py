@@ -7,6 +7,7 @@ from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
 from records.i18n import LANGUAGES, _
+from records.limits import client_address, minutes
 from records.resources.portal import Portal
 from records.security import check_password
 
@@ -26,14 +27,39 @@ def login_form(request):
 
 @view_config(context=Portal, name="login", renderer="login.jinja2", request_method="POST")
 def login(request):
-    login_name = request.POST.get("login", "").strip()
-    user = request.root.users.get(login_name)
-    if check_password(user, request.POST.get("password", "")):
+    login_name = request.POST.get("login", "").strip()[:100]
+    values = {"next": request.POST.get("next", ""), "login": login_name}
+    user, attempt = checked_login(request, login_name, request.POST.get("password", ""))
+    if attempt.refused:
+        request.response.status = 429
+        request.response.headers["Retry-After"] = str(attempt.retry_after)
+        return dict(values, error=refused_message(attempt))
+    if user is not None:
         headers = remember(request, user.login)
         return HTTPSeeOther(_safe_next(request, request.POST.get("next")), headers=headers)
     request.response.status = 400
-    return {"next": request.POST.get("next", ""), "login": login_name,
-            "error": _("Wrong login or password.")}
+    return dict(values, error=_("Wrong login or password."))
+
+
+def checked_login(request, login_name, password):
+    """(the user, or None for a wrong login or password, and the limiter's attempt): the
+    password is checked only when the account and the address are under their limits
+    (records.limits); every failure counts against both."""
+    attempt = request.limiter.login_attempt(client_address(request), login_name)
+    if attempt.refused:
+        return None, attempt
+    user = request.root.users.get(login_name)
+    ok = False
+    try:
+        ok = check_password(user, password)
+    finally:
+        attempt.end(failed=not ok)
+    return (user if ok else None), attempt
+
+
+def refused_message(attempt):
+    return _("Too many failed logins for this account or from this address. Try again in "
+             "${minutes} minutes.", mapping={"minutes": minutes(attempt.retry_after)})
 
 
 @view_config(context=Portal, name="logout", request_method="POST")
