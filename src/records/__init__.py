@@ -13,6 +13,7 @@ def main(global_config, **settings):
         config.include("records.store")
         config.include("records.security")
         config.include("records.limits")
+        config.include("records.headers")
         config.include("records.i18n")
         config.include("records.queue")
         config.include("records.indexing")

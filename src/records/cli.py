@@ -16,7 +16,7 @@ from pyramid.paster import get_app, get_appsettings, setup_logging
 from records.calendar import default_calendar
 from records.intake.ingest import ManifestError, ingest_one, manifest_base, read_manifest
 from records.jobs import READ_FILE, enqueue_after_commit
-from records.resources.users import User
+from records.resources.users import ROLES, User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
 from records.search.verify import repair as repair_index
@@ -169,7 +169,8 @@ def create_admin(env, login, name, password, if_none):
 @main.command("create-user")
 @click.argument("login")
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
+              help="repeat for several roles")
 @click.option("--unit", required=True)
 @click.option("--password", default=None)
 @click.pass_obj

@@ -35,3 +35,14 @@
   }
   setTimeout(poll, 1500);
 })();
+// The procedure picker at intake: choosing one of the offered procedures opens its form.
+(function () {
+  var input = document.getElementById("procedure-search");
+  var list = document.getElementById("procedure-list");
+  if (!input || !list) { return; }
+  input.addEventListener("change", function () {
+    for (var i = 0; i < list.options.length; i++) {
+      if (list.options[i].value === input.value) { input.form.submit(); return; }
+    }
+  });
+}());
