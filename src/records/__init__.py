@@ -14,6 +14,7 @@ def main(global_config, **settings):
         config.include("records.security")
         config.include("records.limits")
         config.include("records.headers")
+        config.include("records.publicurl")
         config.include("records.i18n")
         config.include("records.queue")
         config.include("records.indexing")

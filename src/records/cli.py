@@ -77,7 +77,6 @@ def main(ctx, config):
 def serve(env, listen):
     """Serve the portal (waitress)."""
     setup_logging(env.config)
-    app = get_app(env.config)
     # NB: the ini's [server:main] (as pserve reads it) over these defaults. recv_bytes:
     # waitress reads a request body 8 KB per recv() by default, ~0.5 s of its main thread
     # for a 200 MB upload; 1 MiB reads take a fraction of that.
@@ -90,6 +89,10 @@ def serve(env, listen):
         kwargs["listen"] = listen
     elif not {"listen", "host", "port"} & kwargs.keys():
         kwargs["listen"] = "127.0.0.1:6543"
+    # NB: the app checks the public URL against where it listens (records.publicurl).
+    os.environ["RECORDS_LISTEN"] = kwargs.get("listen") or \
+        f"{kwargs.get('host', '127.0.0.1')}:{kwargs.get('port', 6543)}"
+    app = get_app(env.config)
     waitress.serve(app, **kwargs)
 
 

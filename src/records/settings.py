@@ -19,6 +19,7 @@ ENVIRONMENT = {
     "SEARCH_URL": "search.url",
     "SEARCH_PREFIX": "search.prefix",
     "RECORDS_LIMITS_URL": "records.limits_url",
+    "RECORDS_LISTEN": "records.listen",
 }
 
 DEFAULTS = {

@@ -10,6 +10,7 @@ from records.i18n import _, message_of
 from records.intake.receive import IntakeError, receive
 from records.jobs import READ_FILE, enqueue
 from records.printing.receipt import render_receipt
+from records.publicurl import check_can_print
 from records.resources.portal import Portal
 from records.schemas import CHANNELS
 from records.textnorm import clean, fold
@@ -89,6 +90,7 @@ def intake_submit(request):
 def receive_and_queue(request, data, uploads):
     """Receive (see records.intake.receive), keep the receipt, queue reading of each file."""
     portal = request.root
+    check_can_print(request)  # NB: the receipt prints the public URL for ever
     allowed, limit = upload_limits(request)
     now = clock.now()
     dossier, pin, versions = receive(portal, data, uploads, request.actor, now, calendar(),
