@@ -2,12 +2,16 @@
 picker, confirmations after actions, destructive actions styled apart, /lookup linked from
 the start and login pages, dates as dd/mm/yyyy, officers and units by name, the CSRF
 message in Vietnamese, a valid pattern on the result number field."""
+import json
 import re
+import shutil
+import subprocess
 
 import pytest
 
-from tests.conftest import login
-from tests.functional.helpers import receive
+from tests.conftest import JUSTICE, PASSWORD, login
+from tests.functional.helpers import act, api_login, receive
+from tests.rig import unavailable
 
 pytestmark = pytest.mark.hardening
 
@@ -26,3 +30,71 @@ def test_the_procedure_picker_searches_codes_and_names_without_accents(web, offi
     assert one_match.html.find(id="intake-form") is not None  # one match: its form
     none = web.get("/intake", {"procedure": "zzz không có"})
     assert "Không có thủ tục nào khớp" in none.html.find(id="procedure-matches").text
+
+
+def test_a_form_without_its_token_gets_a_vietnamese_message(web, officers):
+    login(web, "recv1")
+    _, code, _ = receive(web)
+    # a valid body, only the CSRF token missing
+    reply = web.post(f"/dossiers/{code}/act", {"action": "transfer",
+                                               "processing_unit": "000.20.01.H26"}, status=400)
+    message = reply.html.find("main").text
+    assert "Biểu mẫu đã hết hạn" in message and "check_csrf_token" not in reply.text
+    api = web.post_json(f"/api/v1/dossiers/{code}/actions", {"action": "transfer",
+                        "processing_unit": "000.20.01.H26"}, status=400).json
+    assert "CSRF" in api["error"]
+
+
+def test_each_action_is_confirmed_and_destructive_ones_look_different(web, officers):
+    login(web, "recv1")
+    _, code, _ = receive(web)
+    page = web.get(f"/dossiers/{code}")
+    assert "danger" in page.html.select_one("#action-withdraw button")["class"]
+    assert "danger" not in (page.html.select_one("#action-transfer button").get("class") or [])
+    form = page.forms["action-transfer"]
+    form["processing_unit"] = "000.20.01.H26"
+    page = form.submit(status=303).follow()
+    assert "Đã thực hiện: chuyển xử lý" in page.html.find(class_="notice").text
+    assert page.html.find(class_="notice") is not None
+    assert web.get(f"/dossiers/{code}").html.find(class_="notice") is None  # shown once
+
+
+def test_dates_officers_and_units_read_as_people_read_them(web, officers, portal):
+    login(web, "recv1")
+    _, code, _ = receive(web)
+    page = web.get(f"/dossiers/{code}")
+    history = page.html.find("table", class_="history")
+    text = history.text
+    assert "Recv1" in text and "Chi nhánh số 1 - Hoàn Kiếm" in text  # names, not ids
+    assert "000.00.01.H26" not in text
+    assert re.search(r"\b\d{2}/\d{2}/\d{4}\b", text) and not re.search(r"\d{4}-\d{2}-\d{2}",
+                                                                      text)
+    procedures = web.get("/procedures/").html.find("thead").text
+    assert "Mã thủ tục" in procedures and "Mã hồ sơ" not in procedures
+
+
+def test_the_lookup_is_linked_from_the_login_and_start_pages(web, officers):
+    assert web.get("/login").html.select_one("#lookup-link a")["href"].endswith("/lookup")
+    login(web, "recv1")
+    assert web.get("/").html.select_one("#lookup-link a")["href"].endswith("/lookup")
+
+
+def test_the_result_number_pattern_is_a_valid_browser_regex(web, officers, portal):
+    # NB: browsers compile the pattern attribute with the `v` flag, where a bare `/` in a
+    # character class is an error: then the check is silently off.
+    if shutil.which("node") is None:
+        unavailable("node (Debian nodejs, scripts/install.sh --test)", "not on PATH")
+    login(web, "recv1")
+    _, code, _ = receive(web)
+    csrf = api_login(web, "recv1", PASSWORD)
+    act(web, code, "transfer", csrf, processing_unit=JUSTICE)
+    web.reset()
+    login(web, "proc1")
+    pattern = web.get(f"/dossiers/{code}").html.find("input", attrs={"name": "number_symbol"})[
+        "pattern"]
+    script = ("const r = new RegExp('^(?:' + process.argv[1] + ')$', 'v');"
+              "console.log(JSON.stringify(process.argv.slice(2).map(s => r.test(s))));")
+    out = subprocess.run(["node", "-e", script, pattern, "15/QĐ-UBND", "01/2023/TT-VPCP",
+                          "QĐ-UBND", "15/"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [True, True, False, False]

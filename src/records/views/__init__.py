@@ -11,7 +11,9 @@ def includeme(config):
                            "size = records.views.format:size_filter\n"
                            "state = records.views.format:state_filter\n"
                            "action = records.views.format:action_filter\n"
-                           "tr = records.i18n:tr_filter"),
+                           "tr = records.i18n:tr_filter\n"
+                           "officer = records.views.format:officer_filter\n"
+                           "unit = records.views.format:unit_filter"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")

@@ -8,7 +8,7 @@ from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from records import clock, workflow
-from records.i18n import _, joined, message_of
+from records.i18n import _, joined, message_of, translate
 from records.jobs import READ_FILE, enqueue
 from records.resources.dossiers import Dossier, Dossiers
 from records.corrections import fields_view
@@ -19,6 +19,7 @@ from records.textnorm import fold
 from records.intake.uploads import UploadError, store_upload
 from records.views import archive as archive_views
 from records.views.common import calendar, check_content_length, upload_limits
+from records.views.format import ACTION_NAMES
 
 PAGE_SIZE = 50
 
@@ -115,6 +116,7 @@ def reuse(request):
                request.POST.get("source", ""), request.actor, clock.now())
     except ReuseError as e:
         return _back(request, message_of(e), status=400)
+    confirm(request, _("The earlier document is attached by reference."))
     return HTTPSeeOther(request.resource_url(request.context))
 
 
@@ -140,7 +142,14 @@ def act(request):
         return _back(request, message_of(e), status=403)
     except workflow.WorkflowError as e:
         return _back(request, message_of(e), status=400)
+    confirm(request, _("Done: ${action}.", mapping={
+        "action": ACTION_NAMES.get(request.POST.get("action"), request.POST.get("action"))}))
     return HTTPSeeOther(request.resource_url(dossier))
+
+
+def confirm(request, message):
+    """Say on the next page that the action was done (the session's flash queue)."""
+    request.session.flash(translate(request, message))
 
 
 def _back(request, message, status):
@@ -186,6 +195,7 @@ def upload(request):
                     upload.filename, upload.file)
     except UploadError as e:
         return _back(request, message_of(e), status=e.status)
+    confirm(request, _("The file is uploaded as a new version; reading has started."))
     return HTTPSeeOther(request.resource_url(request.context))
 
 

@@ -27,7 +27,7 @@ from records.jobs import enqueue
 from records.resources.dossiers import Dossier
 from records.schemas import clean_text, messages_of
 from records.views.common import check_content_length, upload_limits
-from records.views.dossiers import dossier_page
+from records.views.dossiers import confirm, dossier_page
 from records.jobs import READ_FILE
 
 ACTIONS = ("publish", "revoke", "supersede")
@@ -151,9 +151,17 @@ def _refuse(request, dossier, message, status, fields=None):
     return response
 
 
+DONE = {"draft": _("The result is attached as a draft."),
+        "approved": _("The result is approved."),
+        "published": _("The e-result is published."),
+        "revoked": _("The result is revoked."),
+        "superseded": _("The result is replaced by the corrected one.")}
+
+
 def _done(request, dossier, result, status=200):
     if wants_json(request):
         return Response(json=result_json(request, dossier, result), status=status)
+    confirm(request, DONE.get(result.status, _("Done.")))
     return HTTPSeeOther(request.resource_url(dossier) + "#results")
 
 
