@@ -2,16 +2,21 @@
 picker, confirmations after actions, destructive actions styled apart, /lookup linked from
 the start and login pages, dates as dd/mm/yyyy, officers and units by name, the CSRF
 message in Vietnamese, a valid pattern on the result number field."""
+import datetime
 import json
 import re
 import shutil
 import subprocess
 
+import pymupdf
 import pytest
 
+from records.resources.dossiers import Result
+from records.results.publish import PRINTABLE, stamp_caption, stamped_bytes
 from tests.conftest import JUSTICE, PASSWORD, login
 from tests.functional.helpers import act, api_login, receive
 from tests.rig import unavailable
+from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.hardening
 
@@ -98,3 +103,23 @@ def test_the_result_number_pattern_is_a_valid_browser_regex(web, officers, porta
                           "QĐ-UBND", "15/"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [True, True, False, False]
+
+
+def test_the_e_result_stamp_sits_inside_the_printable_area_with_issuer_number_and_date():
+    result = Result(None, doc_type="QUYẾT ĐỊNH", number_symbol="15/QĐ-UBND",
+                    issuer="UBND phường Hàng Bạc", issue_date=datetime.date(2026, 2, 5))
+    url = "https://dichvucong.example.gov.vn/verify/" + "t" * 32
+    caption = stamp_caption(result, url)
+    stamped = stamped_bytes(pdf_bytes("QUYẾT ĐỊNH"), url, caption)
+    with pymupdf.open(stream=stamped, filetype="pdf") as doc:
+        page = doc[0]
+        (qr,) = page.get_image_info()
+        stamp = [pymupdf.Rect(b[:4]) for b in page.get_text("blocks")
+                 if "Verify at" in b[4] or "Xác thực" in b[4]]
+        text = " ".join(page.get_text().split())
+        area = pymupdf.Rect(page.rect)
+    assert "15/QĐ-UBND" in text and "UBND phường Hàng Bạc" in text and "05/02/2026" in text
+    assert url in text.replace(" ", "")  # the whole link, not cut off
+    for box in [pymupdf.Rect(qr["bbox"])] + stamp:
+        assert box.x0 >= PRINTABLE - 0.5 and box.y1 <= area.y1 - PRINTABLE + 0.5
+        assert box.x1 <= area.x1 - PRINTABLE + 0.5
