@@ -58,6 +58,9 @@ class Intake(colander.MappingSchema):
                                      validator=colander.Regex(r"^[A-Za-z0-9_-]{8,64}$"))
     note = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                validator=colander.Length(max=2000))
+    # why a required component is not handed in (kept in the history of the receipt)
+    missing_reason = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
+                                         validator=colander.Length(max=500))
 
 
 class Action(colander.MappingSchema):

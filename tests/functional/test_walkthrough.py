@@ -123,3 +123,20 @@ def test_the_e_result_stamp_sits_inside_the_printable_area_with_issuer_number_an
     for box in [pymupdf.Rect(qr["bbox"])] + stamp:
         assert box.x0 >= PRINTABLE - 0.5 and box.y1 <= area.y1 - PRINTABLE + 0.5
         assert box.x1 <= area.x1 - PRINTABLE + 0.5
+
+
+def test_intake_asks_why_a_required_component_is_missing_and_keeps_the_reason(web, officers,
+                                                                             portal):
+    login(web, "recv1")
+    form = web.get("/intake", {"procedure": "1.001193"}).forms["intake-form"]
+    assert "missing_reason" in form.fields
+    assert form.html.find(id="missing-warning") is not None  # shown by the page's script
+    _, code, _ = receive(web, **{"missing_reason": "người nộp bổ sung sau"})
+    with portal() as p:
+        note = p.dossiers[code].history[0]["note"]
+    assert "missing at intake" in note and "người nộp bổ sung sau" in note
+    page, other, _ = receive(web)  # no reason given: received, and said so on the receipt
+    warning = page.html.find(id="missing-at-intake").text
+    assert "Giấy chứng sinh" in warning or "Thiếu khi tiếp nhận" in warning
+    with portal() as p:
+        assert "no reason given" in p.dossiers[other].history[0]["note"]

@@ -161,3 +161,6 @@ OPENAPI["paths"]["/session"]["post"]["responses"]["429"] = {
     "description": "too many failed logins for the account or from the address; see "
                    "Retry-After", "content": {"application/json": {"schema": {
                        "$ref": "#/components/schemas/Error"}}}}
+OPENAPI["components"]["schemas"]["Intake"]["properties"]["missing_reason"] = {
+    "type": "string", "maxLength": 500,
+    "description": "why a required component has no file (recorded in the history)"}

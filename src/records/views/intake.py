@@ -84,7 +84,8 @@ def intake_submit(request):
         request.response.status = getattr(e, "status", 400)
         return _form_values(request, portal, procedure, {"form": message_of(e)}, request.POST)
     request.response.status = 201
-    return {"received": dossier, "pin": pin, "procedure": procedure}
+    return {"received": dossier, "pin": pin, "procedure": procedure,
+            "received_keys": [c.key for c in dossier.ordered_components() if c.versions]}
 
 
 def receive_and_queue(request, data, uploads):
