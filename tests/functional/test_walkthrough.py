@@ -13,6 +13,7 @@ import pytest
 
 from records.resources.dossiers import Result
 from records.results.publish import PRINTABLE, stamp_caption, stamped_bytes
+from records.workers.indexing import deliver
 from tests.conftest import JUSTICE, PASSWORD, login
 from tests.functional.helpers import act, api_login, receive
 from tests.rig import unavailable
@@ -140,3 +141,32 @@ def test_intake_asks_why_a_required_component_is_missing_and_keeps_the_reason(we
     assert "Giấy chứng sinh" in warning or "Thiếu khi tiếp nhận" in warning
     with portal() as p:
         assert "no reason given" in p.dossiers[other].history[0]["note"]
+
+
+def test_facets_are_filters_that_can_be_clicked_on_and_off(web, officers, wsgi):
+    login(web, "recv1")
+    receive(web, **{"applicant.name": "Nguyễn Văn An"})
+    web.reset()
+    login(web, "recv2")
+    receive(web, **{"applicant.name": "Nguyễn Văn Ân", "applicant.id_number": "001206007777"})
+    assert deliver(wsgi.registry.settings) == 2
+    web.reset()
+    login(web, "super")
+    form = web.get("/search").forms["search-form"]
+    form["q"] = "nguyen van"
+    page = form.submit()
+    branch = page.html.find("button", attrs={"data-facet": "receiving_unit",
+                                             "value": "000.00.02.H26"})
+    assert branch.text.strip() == "Chi nhánh số 2 - Cầu Giấy"  # the unit by name
+    everything = int(re.match(r"\d+", page.html.find(id="search-total").text)[0])
+    def click(page, name, value):
+        # NB: facet buttons sit outside the form (form="search-form"), as a browser sends
+        # them: the form's fields, then the button's name and value.
+        fields = page.forms["search-form"].submit_fields() + [(name, value)]
+        return web.post("/search", fields)
+    filtered = click(page, "unit", "000.00.02.H26")
+    assert int(re.match(r"\d+", filtered.html.find(id="search-total").text)[0]) < everything
+    active = filtered.html.find("button", class_="active")
+    assert active["value"] == "" and active["aria-pressed"] == "true"  # a click removes it
+    again = click(filtered, "unit", "")
+    assert again.html.find(id="search-total").text == page.html.find(id="search-total").text

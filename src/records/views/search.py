@@ -16,6 +16,8 @@ from records.views.common import json_object
 from records.workflow import CLOSED_STATES, STATES
 
 FACETS = ("kind", "procedure", "state", "doc_type", "status", "receiving_unit")
+# the filter each facet's values set when clicked (the same name where not listed)
+FACET_PARAMS = {"receiving_unit": "unit"}
 TEXT_FILTERS = {"kind": "kinds", "procedure": "procedures", "unit": "units", "state": "states",
                 "doc_type": "doc_types", "status": "statuses"}
 
@@ -83,7 +85,8 @@ def search_page(request):
     results, error, status = run_search(request, params) if params else (None, None, 200)
     request.response.status = status
     return {"results": results, "error": error, "params": params, "states": STATES,
-            "procedures": request.root.procedures, "units": request.root.units}
+            "procedures": request.root.procedures, "units": request.root.units,
+            "facet_params": FACET_PARAMS}
 
 
 @view_config(route_name="api.search", renderer="json", permission="search",
