@@ -3,18 +3,8 @@ and refused with a 429 and Retry-After (no web thread sleeps): the login flood o
 and the API, the burst on the lookup, one kiosk address, two processes on SQLite and on
 Redis, and what the admin sees of a lockout."""
 import concurrent.futures
-import json
-import os
-import re
-import subprocess
-import sys
-import textwrap
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 
 import pytest
 from waitress.server import create_server
@@ -27,11 +17,11 @@ from records.limits.window import wait_of
 from records.resources.users import User
 from records.security import hash_password
 from tests.conftest import OFFICERS, PASSWORD, app_settings, login, portal_of
+from tests.functional.processes import Browser, web_process
 from tests.rig import free_port
 
 pytestmark = pytest.mark.hardening
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CODE = "000.00.01.H26-260101-0001"  # no such dossier: every try is a wrong one
 
 
@@ -169,30 +159,6 @@ def serve_in_thread(application):
     return f"http://127.0.0.1:{port}", server, thread
 
 
-class Browser:
-    """A citizen's browser (cookies, CSRF token) talking to a real server over HTTP."""
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect)
-        page = self.opener.open(base + "/lookup", timeout=60).read().decode()
-        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-
-    def post(self, path, **fields):
-        body = urllib.parse.urlencode(dict(fields, csrf_token=self.csrf)).encode()
-        try:
-            with self.opener.open(self.base + path, body, timeout=120) as reply:
-                return reply.status
-        except urllib.error.HTTPError as e:
-            return e.code
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def burst(bases, count, code=CODE):
     """``count`` wrong lookups at once, spread over the servers at ``bases``; their
     statuses."""
@@ -217,32 +183,6 @@ def test_a_burst_of_parallel_tries_gets_only_the_checks_left(tmp_path, apps):
         server.close()
         thread.join(timeout=10)
     assert statuses.count(400) == 9 and statuses.count(429) == 31, statuses
-
-
-SERVE = textwrap.dedent("""
-    import json, sys, waitress
-    from records import main
-    settings, port = json.loads(sys.argv[1]), int(sys.argv[2])
-    waitress.serve(main({}, **settings), listen=f"127.0.0.1:{port}", threads=8)
-""")
-
-
-def web_process(settings):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVE, json.dumps(settings), str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/lookup", timeout=5).read()
-            return process, base
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the web process did not start")
 
 
 @pytest.fixture(params=["sqlite", "redis"])

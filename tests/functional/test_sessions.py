@@ -8,6 +8,7 @@ from webtest import TestApp
 from records import main
 from tests.conftest import PASSWORD, login
 from tests.functional.helpers import api_login
+from tests.functional.processes import Browser, web_process
 
 pytestmark = pytest.mark.hardening
 
@@ -177,3 +178,20 @@ def test_the_openapi_document_describes_the_account_operations(web):
     validate(spec)
     assert {"/session/password", "/users", "/users/{login}/deactivate",
             "/users/{login}/activate", "/users/{login}/reset-password"} <= set(spec["paths"])
+
+
+def test_two_web_processes_share_sessions_and_their_end(settings, officers):
+    processes = [web_process(settings) for _ in range(2)]
+    (_, first), (_, second) = processes
+    try:
+        officer = Browser(first, page="/login")
+        assert officer.post("/login", login="recv1", password=PASSWORD) == 303
+        assert officer.get("/dossiers/") == 200
+        assert officer.get("/dossiers/", base=second) == 200  # the other process knows it
+        officer.token_from("/dossiers/")
+        assert officer.post("/logout", base=second) == 303
+        assert officer.get("/dossiers/") == 303  # ended in the first process too
+    finally:
+        for process, _ in processes:
+            process.terminate()
+            process.wait(timeout=30)
