@@ -23,9 +23,9 @@ serve phrase queries (positions) nor bm25 on a contentless table (column sizes).
 import json
 import zlib
 
-from records.textnorm import fold, lower, symbol_key, words
+from records.textnorm import fold, fold_tokens, lower, symbol_key, words
 
-from .schema import DATE_FIELDS, FACETS, PAGE_BREAK, fold_fast, fold_tokens, meta_values
+from .schema import DATE_FIELDS, FACETS, PAGE_BREAK, meta_values
 
 SCHEMA_VERSION = 2
 #: bm25 weights for meta_folded, body_folded, tags; the exact meta_exact (fts_exact)
@@ -102,7 +102,7 @@ def fts_columns(prepared):
     body = PAGE_BREAK.join(page["text"] for page in prepared["text"])
     tags = " ".join(_tag(field, prepared[field]) for field in TAG_FIELDS
                     if prepared.get(field) is not None)
-    return fold_fast(exact_column(prepared)), fold_tokens(body), tags
+    return fold(exact_column(prepared)), fold_tokens(body), tags
 
 
 def _tag(field, value):

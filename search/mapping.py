@@ -22,6 +22,8 @@ indexing and a 33% larger index right after the build.
 Keyword fields serve filters and facets; ``number_symbol_key`` / ``dossier_code_key`` hold
 :func:`records.textnorm.symbol_key` forms ("15/qd-ubnd").
 """
+from records.textnorm import fold
+
 from . import schema
 
 ANALYZER = "vi_text"
@@ -82,6 +84,6 @@ def body(prepared):
     out = dict(prepared)
     meta = schema.meta_values(prepared)
     out["meta_exact"] = meta
-    out["meta_folded"] = [schema.fold_fast(value) for value in meta]
+    out["meta_folded"] = [fold(value) for value in meta]
     out["body_folded"] = schema.folded_pages(prepared)
     return out

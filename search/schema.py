@@ -21,10 +21,8 @@ Fields
     text             pages: a list of {"page": int, "text": str}
 """
 import datetime
-import re
-import unicodedata
 
-from records.textnorm import clean, fold, nfc, symbol_key
+from records.textnorm import clean, fold_tokens, nfc, symbol_key
 
 KINDS = ("dossier", "file", "result")
 STATUSES = ("valid", "revoked", "superseded")
@@ -112,43 +110,8 @@ def meta_values(prepared):
 
 
 def folded_pages(prepared):
-    """The pages folded for indexing (:func:`fold_tokens`)."""
+    """The pages folded for indexing (:func:`records.textnorm.fold_tokens`)."""
     return [fold_tokens(page["text"]) for page in prepared["text"]]
-
-
-#: After NFD, anything but ASCII and the combining diacritical marks needs the full fold.
-_NEEDS_FULL_FOLD = re.compile("[^\x00-\x7f\u0300-\u036f]")
-
-
-def fold_fast(text):
-    """Exactly :func:`records.textnorm.fold`, about twice as fast on Vietnamese pages.
-
-    NB: indexing folds every page of every document, and was the largest cost on the
-    Python side of bulk indexing. After đ → d and NFD, a Vietnamese text is ASCII plus
-    combining marks (U+0300-U+036F, all of them removed by ``fold``); dropping the
-    non-ASCII code points then lower-casing is the same as ``fold`` for such a text.
-    Anything else (other scripts, ð, non-breaking spaces) takes ``fold`` itself.
-    """
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    if _NEEDS_FULL_FOLD.search(decomposed):
-        return fold(text)
-    return " ".join(decomposed.encode("ascii", "ignore").decode("ascii").lower().split())
-
-
-def fold_tokens(text):
-    """:func:`fold_fast` without collapsing white space: the same words for a tokenizer
-    that splits at white space, for about 20% less work on a page.
-
-    NB: only for text that is indexed, never for text that is compared or shown.
-    """
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    if _NEEDS_FULL_FOLD.search(decomposed):
-        return fold(text)
-    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
 
 
 def iso_date(value, name="date"):

@@ -46,15 +46,23 @@ BODY_X0, BODY_X1 = 62.0, 555.0
 
 # --- content pools ----------------------------------------------------------------------------
 
-ISSUERS = [  # parent line, issuing body, symbol suffix, place
-    ("UỶ BAN NHÂN DÂN", "QUẬN HOÀN KIẾM", "UBND", "Hà Nội"),
-    ("UỶ BAN NHÂN DÂN", "THÀNH PHỐ HẠ LONG", "UBND", "Hạ Long"),
-    ("UBND TỈNH QUẢNG NINH", "SỞ TƯ PHÁP", "STP", "Quảng Ninh"),
-    ("UBND THÀNH PHỐ ĐÀ NẴNG", "SỞ XÂY DỰNG", "SXD", "Đà Nẵng"),
-    ("UBND TỈNH BẮC NINH", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT", "Bắc Ninh"),
-    ("UỶ BAN NHÂN DÂN", "PHƯỜNG TRÀNG TIỀN", "UBND", "Hà Nội"),
-    ("UBND THÀNH PHỐ HUẾ", "PHÒNG QUẢN LÝ ĐÔ THỊ", "QLĐT", "Huế"),
-    ("UỶ BAN NHÂN DÂN", "HUYỆN ĐÔNG ANH", "UBND", "Đông Anh"),
+ISSUERS = [  # parent line, issuing body, symbol suffix, place, (issuer, parent) as read
+    ("UỶ BAN NHÂN DÂN", "QUẬN HOÀN KIẾM", "UBND", "Hà Nội",
+     ("Ủy ban nhân dân quận Hoàn Kiếm", None)),
+    ("UỶ BAN NHÂN DÂN", "THÀNH PHỐ HẠ LONG", "UBND", "Hạ Long",
+     ("Ủy ban nhân dân thành phố Hạ Long", None)),
+    ("UBND TỈNH QUẢNG NINH", "SỞ TƯ PHÁP", "STP", "Quảng Ninh",
+     ("Sở Tư pháp tỉnh Quảng Ninh", "Ủy ban nhân dân tỉnh Quảng Ninh")),
+    ("UBND THÀNH PHỐ ĐÀ NẴNG", "SỞ XÂY DỰNG", "SXD", "Đà Nẵng",
+     ("Sở Xây dựng thành phố Đà Nẵng", "Ủy ban nhân dân thành phố Đà Nẵng")),
+    ("UBND TỈNH BẮC NINH", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT", "Bắc Ninh",
+     ("Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh", "Ủy ban nhân dân tỉnh Bắc Ninh")),
+    ("UỶ BAN NHÂN DÂN", "PHƯỜNG TRÀNG TIỀN", "UBND", "Hà Nội",
+     ("Ủy ban nhân dân phường Tràng Tiền", None)),
+    ("UBND THÀNH PHỐ HUẾ", "PHÒNG QUẢN LÝ ĐÔ THỊ", "QLĐT", "Huế",
+     ("Phòng Quản lý đô thị thành phố Huế", "Ủy ban nhân dân thành phố Huế")),
+    ("UỶ BAN NHÂN DÂN", "HUYỆN ĐÔNG ANH", "UBND", "Đông Anh",
+     ("Ủy ban nhân dân huyện Đông Anh", None)),
 ]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
@@ -264,7 +272,8 @@ SIGNERS = {"UBND": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), "STP": ("KT. GI�
 
 def _document(index, rng):
     kind = KINDS[index % len(KINDS)]
-    parent, body, suffix, place = ISSUERS[(index * 3 + index // 8) % len(ISSUERS)]
+    parent, body, suffix, place, (issuer, issuer_parent) = ISSUERS[
+        (index * 3 + index // 8) % len(ISSUERS)]
     issue = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randint(0, 1150))
     type_name, abbr, summaries = TITLES[kind]
     summary = rng.choice(summaries)
@@ -295,7 +304,8 @@ def _document(index, rng):
     role = SIGNERS[suffix]
     foot_right = [(role[0], "B")] + ([(role[1], "B")] if role[1] else []) + [(signer, "B")]
     foot_left = [("Nơi nhận:", "BI"), ("- Như trên;", "R"), ("- Lưu: VT.", "R")]
-    fields = {"number_symbol": number, "doc_type": type_name, "issuer": f"{parent} {body}",
+    fields = {"number_symbol": number, "doc_type": type_name, "issuer": issuer,
+              "issuer_parent": issuer_parent,
               "issue_date": issue.isoformat(), "place": place,
               "summary": summary[4:] if kind == "letter" else summary, **expected}
     return Doc(key=f"doc{index:02d}-{kind}", kind=kind, left=left, right=right, title=title,
@@ -427,7 +437,7 @@ def _esign_box(page, signature, doc):
     rect = pymupdf.Rect(signature.x0 - 10, signature.y0 + 18, signature.x1 + 30,
                         signature.y0 + 72)
     page.draw_rect(rect, color=(0.8, 0.1, 0.1), width=0.8)
-    organisation = doc.fields["issuer"].split(" ", 3)[-1].title()
+    organisation = doc.fields["issuer_parent"] or doc.fields["issuer"]
     domain = strip_marks(doc.fields["place"]).lower().replace(" ", "")
     text = (f"Ký bởi: {organisation}\nEmail: vanthu@{domain}.gov.vn\n"
             "Thời gian ký: 05.02.2026 10:20:11 +07:00")

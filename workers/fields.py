@@ -20,23 +20,11 @@ Confidence is the rule's own certainty times the page's reading confidence. Noth
 logs: the values are personal data.
 """
 import datetime
-import functools
 import re
 
-from records.textnorm import clean, fold, strip_marks
+from records.textnorm import clean, fold, shadow as _shadow
 
-# --- the shadow text -----------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=4096)
-def _shadow_char(ch):
-    base = strip_marks(ch)
-    return base if len(base) == 1 else ch
-
-
-def _shadow(text):
-    """``text`` without diacritics, character for character (indices stay valid)."""
-    return "".join(_shadow_char(ch) for ch in text)
+from . import issuers
 
 
 # NB: OCR confuses these glyphs with digits; inside a number they can only be digits.
@@ -71,6 +59,7 @@ _SYMBOL_DIACRITICS = {"QD": "QĐ", "ND": "NĐ", "HDND": "HĐND", "QYD": "QyĐ", 
                       "DA": "ĐA", "DHQG": "ĐHQG", "DKKD": "ĐKKD", "SDD": "SDĐ", "QSDD": "QSDĐ"}
 
 _SO_PREFIX = r"(?<![A-Za-z])S[o0ô6eèa]\s*[:;.,]?\s*"
+_SO_PREFIX_RX = re.compile(r"^S[o0ô6eèa]\s*[:;.,]\s*\S")
 _NUMBER = (r"(?P<num>" + _DIGITISH + r"(?:\s?" + _DIGITISH + r"){0,5})\s*/\s*"
            r"(?:(?P<year>[0-9]{4})\s*/\s*)?"
            r"(?P<sym>[A-Z][A-Za-z0-9]*(?:[ \t]*\n?[ \t]*-[ \t]*\n?[ \t]*[A-Z][A-Za-z0-9]*){0,4})")
@@ -233,7 +222,8 @@ DOC_TYPES = (
     "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY ỦY QUYỀN", "GIẤY XÁC NHẬN", "QUY CHẾ", "QUY ĐỊNH",
     "HƯỚNG DẪN", "CÔNG ĐIỆN", "THÔNG CÁO", "CHƯƠNG TRÌNH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN",
     "PHIẾU CHUYỂN", "PHIẾU BÁO", "PHIẾU GỬI", "BẢN GHI NHỚ", "GIẤY NGHỈ PHÉP", "TRÍCH LỤC",
-    "XÁC NHẬN", "VĂN BẢN", "THÔNG TƯ", "NGHỊ ĐỊNH",
+    "XÁC NHẬN", "VĂN BẢN", "THÔNG TƯ LIÊN TỊCH", "NGHỊ QUYẾT LIÊN TỊCH", "THÔNG TƯ",
+    "NGHỊ ĐỊNH",
 )
 # Longest first, so GIẤY CHỨNG NHẬN wins over a shorter prefix.
 _TYPE_KEYS = sorted(((re.sub(r"\s+", "", _shadow(t).upper()), t) for t in DOC_TYPES),
@@ -244,7 +234,7 @@ _SYMBOL_TYPES = {"QĐ": "QUYẾT ĐỊNH", "TB": "THÔNG BÁO", "GCN": "GIẤY C
                  "NQ": "NGHỊ QUYẾT", "CT": "CHỈ THỊ", "KH": "KẾ HOẠCH", "BB": "BIÊN BẢN",
                  "HĐ": "HỢP ĐỒNG", "GM": "GIẤY MỜI", "HD": "HƯỚNG DẪN", "TT": "THÔNG TƯ"}
 _HEADING = re.compile(r"(?i)c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i.*?(?:v[i1]e[t7]\s*nam|$)")
-_MOTTO = re.compile(r"(?i)d[o0]c\s*l[a4]p\s*[-–—.,]?\s*t[uư]\s*d[o0].*?(?:ph[uú]c|$)")
+_MOTTO = re.compile(r"(?i)d[o0]c\s*l[a4]p\s*[-–—.,]?\s*t[uưy]\s*d[o0].*$")
 _RULE = re.compile(r"^[\s\-–—_=~.*•]*$")
 
 
@@ -266,11 +256,13 @@ def _lines(text):
 
 
 def _strip_heading(line):
+    """``line`` without the national heading or motto, and without what follows them on
+    the line: that is the right column (or an overlay beside it), not the left one."""
     shadow = _shadow(line)
     for rx in (_HEADING, _MOTTO):
         m = rx.search(shadow)
         if m:
-            line = line[:m.start()] + " " * (m.end() - m.start()) + line[m.end():]
+            line = line[:m.start()] if m.start() else line[m.end():]
             shadow = _shadow(line)
     return clean(line)
 
@@ -289,38 +281,16 @@ def find_doc_type(text):
 
 # --- restoring marks on header words ---------------------------------------------------------
 
-# Provinces and centrally-run cities (before and after the 2025 mergers): the place of the
-# place-and-date line and the tail of many issuer names.
-PROVINCES = (
-    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "An Giang",
-    "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
-    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
-    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
-    "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
-    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định",
-    "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam",
-    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình",
-    "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang",
-    "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hạ Long", "Nha Trang", "Vũng Tàu", "Biên Hòa",
-    "Thủ Đức",
-)
+# Provinces and centrally-run cities (the 63 before and the 34 after the 2025 merger): the
+# place of the place-and-date line and the tail of many issuer names.
+_PROVINCE_DATA = issuers.load("provinces.json")
+PROVINCES = tuple(dict.fromkeys(
+    [e["name"] for e in _PROVINCE_DATA["before_2025"] + _PROVINCE_DATA["after_2025"]]
+    + _PROVINCE_DATA["other_places"]))
 # Words of issuing bodies' names (Decree 30 headers): longest phrases win, so "HẢI QUAN"
 # is not "HẢI QUẬN" and "THANH TRA" is not "THÀNH TRA".
-ISSUER_PHRASES = (
-    "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "THÀNH PHỐ", "TỈNH", "QUẬN", "HUYỆN", "THỊ XÃ",
-    "PHƯỜNG", "XÃ", "THỊ TRẤN", "ĐẶC KHU", "SỞ", "PHÒNG", "BAN", "CÔNG AN", "TRUNG TÂM",
-    "BỘ", "CỤC", "CHI CỤC", "TỔNG CỤC", "VỤ", "VĂN PHÒNG", "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI",
-    "CHI NHÁNH", "ĐĂNG KÝ ĐẤT ĐAI", "TƯ PHÁP", "TƯ PHÁP - HỘ TỊCH", "HỘ TỊCH", "XÂY DỰNG",
-    "KẾ HOẠCH VÀ ĐẦU TƯ", "QUẢN LÝ ĐÔ THỊ", "TÀI NGUYÊN VÀ MÔI TRƯỜNG", "TÀI CHÍNH",
-    "TÀI CHÍNH - KẾ HOẠCH", "GIÁO DỤC VÀ ĐÀO TẠO", "Y TẾ", "LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
-    "NỘI VỤ", "GIAO THÔNG VẬN TẢI", "CÔNG THƯƠNG", "NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
-    "NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "VĂN HÓA, THỂ THAO VÀ DU LỊCH", "VĂN HÓA VÀ THÔNG TIN",
-    "THÔNG TIN VÀ TRUYỀN THÔNG", "KHOA HỌC VÀ CÔNG NGHỆ", "THANH TRA", "THUẾ", "HẢI QUAN",
-    "KHO BẠC NHÀ NƯỚC", "BẢO HIỂM XÃ HỘI", "PHỤC VỤ HÀNH CHÍNH CÔNG", "HÀNH CHÍNH CÔNG",
-    "KINH TẾ", "HẠ TẦNG", "KINH TẾ - HẠ TẦNG", "ĐỊA CHÍNH", "QUẢN LÝ", "ĐÔ THỊ", "CƠ QUAN",
-    "NHÂN DÂN", "CHÍNH PHỦ", "QUỐC HỘI", "TÒA ÁN", "VIỆN KIỂM SÁT", "THI HÀNH ÁN DÂN SỰ",
-    "CẢNH SÁT", "QUÂN SỰ", "BIÊN PHÒNG", "MẶT TRẬN TỔ QUỐC", "ĐẢNG ỦY",
-) + tuple(p.upper() for p in PROVINCES)
+ISSUER_PHRASES = tuple(issuers.load("issuers.json")["header_words"]) + tuple(
+    p.upper() for p in PROVINCES)
 # Spellings of one word that are all correct (old and new tone placement).
 _EQUIVALENT = {"UỶ": {"UỶ", "ỦY"}, "HÓA": {"HÓA", "HOÁ"}, "HÒA": {"HÒA", "HOÀ"},
                "Hóa": {"Hóa", "Hoá"}, "Hòa": {"Hòa", "Hoà"}, "ỦY": {"UỶ", "ỦY"}}
@@ -328,7 +298,7 @@ _PUNCT_EDGES = ".,;:'\"‘’“”`|_~^ˆ*"
 
 
 def _fold_token(token):
-    return _shadow(token.strip(_PUNCT_EDGES)).upper().replace("Đ", "D")
+    return fold(token.strip(_PUNCT_EDGES)).upper()
 
 
 def _edit1(a, b):
@@ -401,35 +371,49 @@ def restore_marks(line, index=None):
     return " ".join(out)
 
 
-def find_issuer(text):
-    """``(issuer, confidence)``: the upper-case lines of the left header block, space-joined.
-
-    They are the upper-case lines above the ``Số:`` line that are neither the national
-    heading nor the motto (with the header columns read left first, as
-    :mod:`workers.ocr.layout` orders them; an interleaved line loses its heading part).
-    """
+def _header_lines(text):
+    """The upper-case lines above the ``Số:`` line (or the type line), heading and motto
+    taken out, that are not a stamp's or signature's overlay."""
     lines = _lines(text)
     stop = len(lines)
     for index, line in enumerate(lines):
         shadow = _shadow(line)
-        if re.match(_SO_PREFIX + _DIGITISH + r"*\s*/", shadow) or _type_of(line)[0] and index:
+        if re.match(r"\S{1,3}\s*[:;.,]?\s*\S{0,4}\s*/\s*(?:[0-9]{4}\s*/\s*)?[A-Z]{2}", shadow) or \
+                _SO_PREFIX_RX.match(shadow) or _type_of(line)[0] and index:
             stop = index
             break
-    parts = []
-    for line in lines[:min(stop, 8)]:
+    out = []
+    for line in lines[:min(stop, 10)]:
         line = _strip_heading(line)
         if not line or _RULE.match(line) or _PLACE_DATE.search(_shadow(line)):
             continue
-        if _is_upper_line(line) and not re.search(r"[0-9]", line):
+        if _is_upper_line(line) and not issuers.is_overlay(line):
             # Rules and seal fragments leave lone marks and lower-case scraps: keep words.
-            parts.append(" ".join(t.strip(_PUNCT_EDGES + "-–") for t in line.split()
-                                  if any(ch.isalpha() for ch in t) and t.upper() == t))
-    if not parts:
-        return None, 0.0
+            out.append(" ".join(t if t in "-–" else t.strip(_PUNCT_EDGES + "-–")
+                                for t in line.split()
+                                if (any(ch.isalnum() for ch in t) or t in ("-", "–"))
+                                and t.upper() == t).strip(" -–"))
+    return [line for line in out if line], stop < len(lines)
+
+
+def find_issuer(text, place=None):
+    """``(issuer, parent, confidence)`` from the left header block.
+
+    The header lines (:func:`_header_lines`, with the header columns read left first, as
+    :mod:`workers.ocr.layout` orders them) are matched to the vocabulary of
+    :mod:`workers.issuers`; when nothing there is near enough, they are returned as read,
+    marks restored, never with confidence.
+    """
+    lines, bounded = _header_lines(text)
+    if not lines:
+        return None, None, 0.0
+    found = issuers.match_header([restore_marks(line) for line in lines], place)
+    if found:
+        return found.name, found.parent, found.confidence
     # NB: OCR of upper-case header lines loses marks (UY BAN, THÀNH PHO, TINH): the issuer
     # vocabulary puts them back where a whole known phrase matches.
-    issuer = restore_marks(clean(" ".join(parts)))
-    return clean(issuer), 0.85 if stop < len(lines) else 0.6
+    issuer = restore_marks(clean(" ".join(lines)))
+    return clean(issuer), None, 0.6 if bounded else 0.4
 
 
 _SUMMARY_START = re.compile(r"(?i)^(v[eề]\s*vi[eệ]c|v\s*/\s*v|v[eề]\s)")
@@ -485,10 +469,7 @@ def _trim_marks(text):
 # --- personal identifiers ------------------------------------------------------------------
 
 # Province codes of the 12-digit citizen ID (Circular 07/2016/TT-BCA, annex).
-_PROVINCES = frozenset(int(c) for c in (
-    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
-    "035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
-    "070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096").split())
+_PROVINCES = frozenset(int(c) for c in issuers.load("id_provinces.json")["codes"])
 
 _ID_CONTEXT = re.compile(r"(?i)(cccd|c[aă]n\s*c[uư][oơ]c|cmnd|ch[uứ]ng\s*minh|đ[iị]nh\s*danh|"
                          r"dinh\s*danh|h[oộ]\s*chi[eế]u)")
@@ -644,25 +625,74 @@ def find_birth_dates(text):
 
 # --- whole document --------------------------------------------------------------------------
 
-_HEAD_FIELDS = ("number_symbol", "doc_type", "issuer", "issue_date", "place", "summary")
+_HEAD_FIELDS = ("number_symbol", "doc_type", "issuer", "issuer_parent", "issue_date", "place",
+                "summary")
 _LIST_FIELDS = ("citizen_ids", "tax_codes", "person_names", "birth_dates")
 
 
+# NB: the number and date are read only from the header, never from the body or the summary,
+# where other acts are cited with their numbers and dates ("Luật ... ngày 19 tháng 6 năm 2015").
+HEAD_LINES = 25
+_PLACE_DATE_LINE = re.compile(r"^[A-Z][^\n,:;0-9]{1,40},\s*ng[aà]y\b", re.IGNORECASE)
+
+
+def _head(text, type_index):
+    """The header of a page: its lines above the type line (or the body's first line),
+    without the lines of signing, publishing and receipt stamps; the line right under the
+    type line too when it is a place-and-date line (the layout may read a centred type
+    line before the right column's last line)."""
+    lines = _lines(text)
+    if type_index is not None:
+        end = type_index
+        after = lines[type_index + 1:type_index + 2]
+        extra = [line for line in after if _PLACE_DATE_LINE.match(_shadow(line))]
+    else:
+        end = next((i for i, line in enumerate(lines[:HEAD_LINES])
+                    if i and _BODY_START.match(_shadow(line))), HEAD_LINES)
+        extra = []
+    return "\n".join(line for line in lines[:end] + extra if not issuers.is_overlay(line))
+
+
+def has_header(text):
+    """True when ``text`` starts like a Decree 30 document: the national heading or motto,
+    a ``Số:`` line or a type line near its top."""
+    top = _lines(text)[:HEAD_LINES]
+    shadow = "\n".join(_shadow(line) for line in top)
+    return bool(_HEADING.search(shadow) or _MOTTO.search(shadow) or
+                any(_SO_PREFIX_RX.match(_shadow(line)) for line in top) or
+                find_doc_type("\n".join(top[:12]))[0])
+
+
 def _page_fields(text):
-    number, number_conf = find_number_symbol(text)
     doc_type, type_index, type_conf = find_doc_type(text)
+    head = _head(text, type_index)
+    number, number_conf = find_number_symbol(head)
     if not doc_type and number:
         symbol = number.split("/")[-1].split("-")[0]
         if symbol in _SYMBOL_TYPES:
             doc_type, type_conf = _SYMBOL_TYPES[symbol], 0.6
         elif "-" in number.split("/")[-1]:
             doc_type, type_conf = "CÔNG VĂN", 0.6  # "123/UBND-VP": a letter has no type
-    issuer, issuer_conf = find_issuer(text)
-    place, date, date_conf = find_place_date(text)
+    place, date, date_conf = find_place_date(head)
+    issuer, parent, issuer_conf = find_issuer(text, place)
     summary, summary_conf = find_summary(text, type_index)
     return {"number_symbol": (number, number_conf), "doc_type": (doc_type, type_conf),
-            "issuer": (issuer, issuer_conf), "issue_date": (date, date_conf),
-            "place": (place, date_conf), "summary": (summary, summary_conf)}
+            "issuer": (issuer, issuer_conf), "issuer_parent": (parent, issuer_conf),
+            "issue_date": (date, date_conf), "place": (place, date_conf),
+            "summary": (summary, summary_conf)}
+
+
+def _read_confidence(name, value, page):
+    """How far a header field rests on blanks re-read from crops (the page's ``reads``):
+    the number's confidence is its digits', the date's its day's and month's."""
+    reads = page.get("reads") or {}
+    if name == "number_symbol" and "number" in reads:
+        read, confidence = reads["number"]
+        return confidence if value.split("/")[0] == read else min(confidence, 0.5)
+    if name in ("issue_date", "place"):
+        found = [reads[k][1] for k in ("day", "month") if k in reads]
+        return min(found) if found else 1.0
+    return 1.0
 
 
 def extract_fields(pages):
@@ -674,14 +704,20 @@ def extract_fields(pages):
     fields = {name: None for name in _HEAD_FIELDS}
     lists = {name: [] for name in _LIST_FIELDS}
     seen = {name: set() for name in _LIST_FIELDS}
+    # NB: once a page with a header is read, later pages (the body, annexes) give no header
+    # fields: their numbers and dates are other acts'.
+    header_read = False
     for page in pages:
         text, number = page.get("text") or "", page["number"]
         weight = page.get("confidence", 1.0) or 0.0
         if not text.strip():
             continue
-        for name, (value, confidence) in _page_fields(text).items():
-            if fields[name] is None and value:
-                fields[name] = _field(value, confidence * weight, number)
+        if not header_read:
+            for name, (value, confidence) in _page_fields(text).items():
+                if fields[name] is None and value:
+                    confidence = min(confidence, _read_confidence(name, value, page))
+                    fields[name] = _field(value, confidence * weight, number)
+            header_read = has_header(text)
         ids, taxes = find_ids(text)
         found = {"citizen_ids": ids, "tax_codes": taxes, "person_names": find_names(text),
                  "birth_dates": find_birth_dates(text)}

@@ -16,9 +16,11 @@ from records import clock
 from records.i18n import _
 from records.archive.records import file_disposed
 from records.resources.files import FileVersion
+from records.settings import max_pages
 
 from . import storage
-from .reading import ReadError, count_pages, extract_fields, make_searchable_pdf, read_page
+from .reading import (ReadError, count_pages, extract_fields, make_searchable_pdf,
+                      read_page)
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +36,6 @@ def _version(portal, file_id):
     if version is None or file_disposed(portal, file_id):
         raise Gone(file_id)
     return version
-
-
-def _max_pages(settings):
-    return int(settings.get("records.max_pages", 500))
 
 
 def fail(settings, file_id, reason):
@@ -65,7 +63,7 @@ def begin(settings, file_id):
                                   mapping={"type": media_type}))
         return None
     try:
-        total = count_pages(path, max_pages=_max_pages(settings))
+        total = count_pages(path, max_pages=max_pages(settings))
     except ReadError as e:
         fail(settings, file_id, e.message)
         return None
@@ -102,7 +100,7 @@ def page(settings, file_id, number, path=None):
 
 def read_one(settings, path, number):
     """The page dict of one page (with its word boxes, for the searchable PDF)."""
-    return read_page(path, number, max_pages=_max_pages(settings), with_words=True)
+    return read_page(path, number, max_pages=max_pages(settings), with_words=True)
 
 
 def read_leading(settings, path, numbers):

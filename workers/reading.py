@@ -8,7 +8,9 @@ Page dict (stable)::
 
     {"number": 1, "source": "text-layer" | "ocr", "confidence": 0.93, "text": "..."}
 
-plus ``"words": [[x0, y0, x1, y1, text], ...]`` (fractions of the page size) when asked for
+plus ``"reads": {"number" | "day" | "month": [value, confidence]}`` on an OCR'd first page
+whose header blanks were re-read from crops (:mod:`workers.ocr.blanks`), and
+``"words": [[x0, y0, x1, y1, text], ...]`` (fractions of the page size) when asked for
 with ``with_words=True``, which :func:`make_searchable_pdf` needs for OCR pages.
 
 Every page of a PDF is judged on its own (:mod:`workers.ocr.textlayer`): a good text layer is
@@ -20,10 +22,11 @@ in the coordinates of the page as it was.
 Bad input raises :class:`ReadError` with a reason a person understands; a blank page is a
 page with empty text.
 """
+from records.settings import MAX_PAGES as SETTINGS_MAX_PAGES
 from records.textnorm import nfc
 
 from .fields import extract_fields
-from .ocr import layout, textlayer
+from .ocr import blanks, layout, textlayer
 from .ocr.engine import get_engine
 from .ocr.errors import ReadError
 from .ocr.regions import fill_blank_date, fill_blank_number
@@ -34,10 +37,13 @@ from .ocr.sources import PIXEL_LIMIT, PdfSource, open_source
 __all__ = ["MAX_PAGES", "ReadError", "count_pages", "read_page", "read_document",
            "extract_fields", "make_searchable_pdf"]
 
-MAX_PAGES = 300
+# NB: one value for the page limit: the settings default (records.max_pages).
+MAX_PAGES = SETTINGS_MAX_PAGES
 DEFAULT_LANG = "vie+eng"
 BLANK_MAX_CHARS = 40
 BLANK_MAX_CONFIDENCE = 0.4
+# The page whose header's number and day blanks are re-read from crops (workers.ocr.blanks).
+HEADER_PAGE = 1
 
 
 def count_pages(path, *, max_pages=MAX_PAGES):
@@ -72,9 +78,14 @@ def _ocr(image, dpi, engine, lang, number, with_words):
     text = nfc(layout.order_text(result.words, result.width))
     if len(text) < BLANK_MAX_CHARS and result.confidence < BLANK_MAX_CONFIDENCE:
         text = ""  # a few unsure "words" read from paper texture: the page is blank
+    reads = {}
+    if text and number == HEADER_PAGE:
+        text, reads = blanks.reread(image, result.words, text, engine)
     # NB: a blank scan yields no words; that is an empty page, not a failure.
     page = {"number": number, "source": "ocr",
             "confidence": round(result.confidence, 3) if text else 0.0, "text": text}
+    if reads:
+        page["reads"] = reads
     if with_words:
         page["words"] = _norm_words(result.words, result.width or 1, result.height or 1, angle)
     return page

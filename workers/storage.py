@@ -1,7 +1,8 @@
 """The workers' access to the object store: one database per worker process.
 
 Reads and writes are short transactions; slow work (OCR) happens between them, outside
-any transaction. Writes retry on conflict (``transaction.manager.attempts``).
+any transaction. Writes retry on conflict (``transaction.manager.attempts``). Workers
+never evolve the store: they check its generation (records.store.current_portal).
 """
 import os
 import random
@@ -11,7 +12,7 @@ import transaction
 from transaction.interfaces import TransientError
 from celery.signals import worker_process_shutdown
 
-from records.store import get_portal, open_database
+from records.store import current_portal, open_database
 
 _db = {}
 
@@ -43,7 +44,7 @@ def write(settings, fn, attempts=10):
         for attempt in range(attempts):
             try:
                 with tm as txn:
-                    return fn(get_portal(conn.root()), txn)
+                    return fn(current_portal(conn.root()), txn)
             except TransientError:
                 if attempt == attempts - 1:
                     raise
@@ -59,7 +60,7 @@ def read(settings, fn):
     try:
         tm.begin()
         try:
-            return fn(get_portal(conn.root()))
+            return fn(current_portal(conn.root()))
         finally:
             tm.abort()
     finally:

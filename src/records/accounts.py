@@ -7,18 +7,15 @@ in ends the user's sessions at once (records.sessions).
 import secrets
 
 from records import sessions
-from records.i18n import Translatable, _
+from records.errors import UserError
+from records.i18n import _
 from records.security import check_password, hash_password
 
 MIN_PASSWORD = 10
 
 
-class AccountError(Translatable, ValueError):
-    """The account change is refused (shown to the officer as a 400, or 404 when ``missing``)."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
+class AccountError(UserError):
+    """The account change is refused (a 400, or the status given)."""
 
 
 def user_of(portal, login):

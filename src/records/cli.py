@@ -25,8 +25,8 @@ from records.archive.export import write_bag
 from records.archive.fixity import run as check_fixity
 from records.security import hash_password
 from records.seed import seed as seed_store
-from records.settings import apply_environment
-from records.store import bootstrap, open_database
+from records.settings import MAX_PAGES, apply_environment
+from records.store import StoreNotReady, bootstrap, current_portal, open_database
 from records.workers.app import make_app
 from records.workers.indexing import deliver as deliver_outbox
 
@@ -49,16 +49,31 @@ class Env:
         return self._settings
 
 
-@contextlib.contextmanager
-def open_portal(settings):
-    """The portal in a connection of its own; the caller commits with attempts()."""
-    db = open_database(settings)
-    bootstrap(db)
+def _check_generation(db):
+    """Commands never evolve the store (``records evolve`` and the web start do): refuse
+    to work on a store this code does not expect."""
     conn = db.open()
     try:
-        yield conn
+        current_portal(conn.root())
+    except StoreNotReady as e:
+        raise click.ClickException(f"{e}: run `records evolve` first") from None
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def open_portal(settings):
+    """The connection to the portal's store (the caller commits with attempts()), after
+    checking its generation."""
+    db = open_database(settings)
+    try:
+        _check_generation(db)
+        conn = db.open()
+        try:
+            yield conn
+        finally:
+            conn.close()
+    finally:
         db.close()
 
 
@@ -185,6 +200,24 @@ def create_user(env, login, name, roles, unit, password):
 
 @main.command()
 @click.pass_obj
+def evolve(env):
+    """Create the portal or bring it to this code's generation, and add missing data
+    (what the web start does; workers and other commands only check the generation)."""
+    db = open_database(env.settings)
+    try:
+        bootstrap(db)
+        conn = db.open()
+        try:
+            generation = current_portal(conn.root()).generation
+        finally:
+            conn.close()
+    finally:
+        db.close()
+    click.echo(f"records: the store is at generation {generation}")
+
+
+@main.command()
+@click.pass_obj
 def seed(env):
     """Add units and procedures missing from the store (from the data files)."""
     with open_portal(env.settings) as conn:
@@ -197,7 +230,7 @@ def seed(env):
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="print JSON (the stable shape)")
-@click.option("--max-pages", default=500, show_default=True)
+@click.option("--max-pages", default=MAX_PAGES, show_default=True)
 def extract(path, as_json, max_pages):
     """Read one file in-process (no portal, store or broker): pages, text and fields."""
     # NB: imported here, not at the top: PyMuPDF takes ~0.7 s to import and every other
@@ -267,9 +300,9 @@ def deliver_index(env):
 def fixity(env, limit):
     """Re-hash stored files against their SHA-256; exit 1 on any mismatch or missing blob."""
     db = open_database(env.settings)
-    bootstrap(db)
     bars = []
     try:
+        _check_generation(db)
         with contextlib.ExitStack() as stack:
             def on_plan(total):
                 bars.append(stack.enter_context(click.progressbar(

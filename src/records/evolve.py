@@ -9,9 +9,11 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
+from records import clock
 from records.archive.records import Archive
 from records.resources.dossiers import RATING_LEVELS
 from records.resources.outbox import Outbox
+from records.resources.submissions import Submissions
 from records.seed import load_json
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,27 @@ def _archive(portal):
         portal.archive = Archive()
 
 
+def _one_place(portal):
+    """Generation 5: form tokens kept a day (Submissions) instead of for ever; write-only
+    state dropped: the rating counters, the portal's counters, ``original_due_at``,
+    ``reuse_count``."""
+    old = portal.submissions
+    if not isinstance(old, Submissions):
+        portal.submissions = Submissions()
+        now = clock.now()
+        for token, code in old.items():
+            portal.submissions.add(token, code, now)
+    for name, owner in (("ratings", portal.dossiers), ("counters", portal)):
+        if name in owner.__dict__:
+            delattr(owner, name)
+    for dossier in portal.dossiers.values():
+        for name in ("original_due_at", "reuse_count"):  # reuses: read from the history
+            if name in dossier.__dict__:
+                delattr(dossier, name)
+
+
 def _unit_reuse_policy(portal):
-    """Generation 5: each unit's reuse policy (records.results.reuse), from units.json where
+    """Generation 6: each unit's reuse policy (records.results.reuse), from units.json where
     the data file names one, else the default."""
     named = {u["identifier"]: u.get("reuse") for u in load_json("units.json")["units"]}
     for identifier, unit in portal.units.items():
@@ -68,7 +89,7 @@ def _unit_reuse_policy(portal):
 
 
 def _user_sessions(portal):
-    """Generation 6: server-side sessions per user (records.sessions). Sessions from before
+    """Generation 7: server-side sessions per user (records.sessions). Sessions from before
     (signed cookies only) are not listed, so they end: everyone logs in again once."""
     for user in portal.users.values():
         if not hasattr(user, "sessions"):
@@ -80,6 +101,7 @@ STEPS = (
     ("citizens", _citizens),
     ("search-outbox-and-applicants", _search_outbox_and_applicants),
     ("archive", _archive),
+    ("one-place", _one_place),
     ("unit-reuse-policy", _unit_reuse_policy),
     ("user-sessions", _user_sessions),
 )

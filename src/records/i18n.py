@@ -9,8 +9,8 @@ mapping={"name": name})``. Where they are shown:
 * the JSON API, logs and ``str(exception)`` keep the English text: :func:`english`. The API
   is a stable contract for clients, so its error texts stay English whatever the language.
 
-Exceptions carrying such a message derive from :class:`Translatable`: ``str(e)`` is the
-English sentence, ``e.message`` the translation string.
+Errors shown to people are :class:`records.errors.UserError` s: ``str(e)`` is the English
+sentence, ``e.message`` the translation string.
 """
 from jinja2 import pass_context
 from pyramid.i18n import TranslationString, TranslationStringFactory
@@ -60,20 +60,6 @@ def joined(messages, separator="; "):
     names = [f"m{i}" for i in range(len(messages))]
     return TranslationString(separator.join("${%s}" % n for n in names), domain="records",
                              mapping=dict(zip(names, messages)))
-
-
-def message_of(error):
-    """What to show for an exception: its translation string when it has one."""
-    message = getattr(error, "message", None)
-    return message if isinstance(message, TranslationString) else str(error)
-
-
-class Translatable:
-    """Mixin for exceptions whose message is shown to people (see the module docstring)."""
-
-    def __init__(self, message="", *args):
-        super().__init__(english(message), *args)
-        self.message = message
 
 
 @pass_context

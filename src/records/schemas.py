@@ -3,6 +3,8 @@ import re
 
 import colander
 
+from records import clock
+from records.errors import InputError
 from records.i18n import _, english, joined
 from records.textnorm import clean
 
@@ -71,6 +73,46 @@ class Action(colander.MappingSchema):
     new_due = colander.SchemaNode(colander.Date(), missing=None)
 
 
+class ResultMeta(colander.MappingSchema):
+    """What the officer types about a result document (NĐ 30/2020 number and symbol)."""
+    doc_type = colander.SchemaNode(colander.String(), preparer=clean_text,
+                                   validator=colander.Length(min=2, max=200))
+    number_symbol = colander.SchemaNode(
+        colander.String(), preparer=clean_text,
+        validator=colander.Regex(r"^\d+(/\d{4})?/[^\s/]+$",
+                                 _("a number and symbol looks like 15/QĐ-UBND or "
+                                   "01/2023/TT-VPCP")))
+    issuer = colander.SchemaNode(colander.String(), preparer=clean_text,
+                                 validator=colander.Length(min=2, max=300))
+    issue_date = colander.SchemaNode(colander.Date())
+    valid_until = colander.SchemaNode(colander.Date(), missing=None)
+    kind = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
+                               validator=colander.Length(max=100))
+
+    def validator(self, node, value):
+        if value["issue_date"] > clock.today():
+            raise colander.Invalid(node["issue_date"], _("the issue date is in the future"))
+        if value["valid_until"] and value["valid_until"] < value["issue_date"]:
+            raise colander.Invalid(node["valid_until"],
+                                   _("valid until is before the issue date"))
+
+
+CORRECTABLE = ("number_symbol", "doc_type", "issuer", "issue_date", "place", "summary")
+
+
+class Correction(colander.MappingSchema):
+    """An officer's correction of one field read from a file."""
+    field = colander.SchemaNode(colander.String(), validator=colander.OneOf(CORRECTABLE))
+    # NB: clean_text, not clean: a value left out is colander.null, which must reach the
+    # "required" check instead of being stored as the text "<colander.null>".
+    value = colander.SchemaNode(colander.String(), preparer=clean_text,
+                                validator=colander.Length(min=1, max=1000))
+
+    def validator(self, node, value):
+        if value["field"] == "issue_date":
+            colander.Date().deserialize(node["value"], value["value"])
+
+
 def messages_of(invalid):
     """A flat {field: message} dict from a colander.Invalid; the messages are translation
     strings (ours in the "records" domain, colander's own in "colander"): pages translate
@@ -91,3 +133,12 @@ def messages_of(invalid):
 def errors_of(invalid):
     """A flat {field: English message} dict from a colander.Invalid (for the API)."""
     return {key: english(message) for key, message in messages_of(invalid).items()}
+
+
+def validate(schema, values):
+    """``values`` deserialized by ``schema``; :class:`records.errors.InputError` (a 400
+    naming each bad field) when they do not fit."""
+    try:
+        return schema.deserialize(values)
+    except colander.Invalid as e:
+        raise InputError(messages_of(e)) from None

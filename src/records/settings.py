@@ -22,12 +22,16 @@ ENVIRONMENT = {
     "RECORDS_LISTEN": "records.listen",
 }
 
+# NB: the one default for the page limit of a file that is read (uploads, results, the
+# extract command); RECORDS_MAX_PAGES or records.max_pages override it.
+MAX_PAGES = 500
+
 DEFAULTS = {
     "records.var_dir": "var",
     "records.max_upload_bytes": str(512 * 1024 * 1024),
     "records.allowed_types": "application/pdf image/jpeg image/png image/tiff",
     "records.public_url": "http://localhost:6543",
-    "records.max_pages": "500",
+    "records.max_pages": str(MAX_PAGES),
     "celery.broker_url": "",
     "search.backend": "embedded",
 }
@@ -69,3 +73,8 @@ def as_int(settings, key):
 
 def as_list(settings, key):
     return str(settings.get(key, "")).split()
+
+
+def max_pages(settings):
+    """The page limit for reading a file (``records.max_pages``, default :data:`MAX_PAGES`)."""
+    return int(settings.get("records.max_pages") or MAX_PAGES)

@@ -12,7 +12,7 @@ import ZODB.config
 import zodburi
 from pyramid_zodbconn import get_connection
 
-from records.evolve import evolve
+from records.evolve import STEPS, evolve
 from records.resources.portal import Portal
 from records.seed import seed
 
@@ -44,8 +44,27 @@ def open_database(settings):
     return ZODB.config.databaseFromString(EMBEDDED.format(var=var))
 
 
+class StoreNotReady(RuntimeError):
+    """The store holds no portal, or one of another generation than this code's."""
+
+
+def current_portal(root):
+    """The portal under a connection's root, as it is: for workers and commands, which
+    never evolve it (the web start and ``records evolve`` do, once, see :func:`bootstrap`).
+
+    Raises :class:`StoreNotReady` when it is missing or of another generation."""
+    portal = root.get("portal")
+    generation = getattr(portal, "generation", None)
+    if generation != len(STEPS):
+        raise StoreNotReady(
+            "the store holds no portal yet" if portal is None else
+            f"the store is at generation {generation}, this code expects {len(STEPS)}")
+    return portal
+
+
 def get_portal(root):
-    """The portal under a connection's root, created and evolved when missing or old."""
+    """The portal under a connection's root, created and evolved when missing or old
+    (the web start and ``records evolve``, through :func:`bootstrap`; tests)."""
     portal = root.get("portal")
     if portal is None:
         portal = root["portal"] = Portal()

@@ -4,10 +4,10 @@ The transition table is the single source of truth: the pages, the API and the t
 read it. A transition names the states it leaves, the state it enters, the roles that may
 fire it and the unit the officer must belong to (the receiving or the processing unit).
 """
-import datetime
 from dataclasses import dataclass
 
-from records.i18n import Translatable, _
+from records import clock, errors
+from records.i18n import _
 
 STATES = ("received", "in_processing", "supplement_requested", "result_ready", "returned",
           "rejected", "withdrawn")
@@ -15,16 +15,22 @@ OPEN_STATES = ("received", "in_processing", "supplement_requested", "result_read
 CLOSED_STATES = ("returned", "rejected", "withdrawn")
 
 
-class WorkflowError(Translatable, Exception):
-    """A transition that is not allowed; the message says why (shown to the user)."""
+class WorkflowError(errors.UserError):
+    """A transition that is not allowed in the dossier's state; the message says why."""
+
+    status = 409
 
 
 class Forbidden(WorkflowError):
     """The user's role or unit does not allow the transition."""
 
+    status = 403
+
 
 class InvalidInput(WorkflowError):
     """The transition is allowed but its input (reason, unit, date) is missing or wrong."""
+
+    status = 400
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,9 @@ def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_uni
         paused = calendar.working_days_between(dossier.paused_at.date(), today)
         dossier.paused_days += paused
         dossier.due_at = calendar.add_working_days(dossier.due_at, paused)
+        if dossier.rescheduled:  # the legal due date is paused too (see legal_due)
+            previous = calendar.add_working_days(dossier.rescheduled["previous_due"], paused)
+            dossier.rescheduled = {**dossier.rescheduled, "previous_due": previous}
         dossier.paused_at = None
         dossier.supplement_note = None
     elif name == "approve":
@@ -173,7 +182,7 @@ def fire(dossier, name, actor, now, calendar, note="", unit=None, processing_uni
 
 def is_overdue(dossier, today=None):
     """Late: still open and past its due date (the clock is stopped while paused)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()  # NB: the portal's clock (UTC+7), not the server's date
     if dossier.state not in OPEN_STATES or dossier.state == "result_ready":
         return False
     if dossier.paused_at is not None:
@@ -181,9 +190,15 @@ def is_overdue(dossier, today=None):
     return today > dossier.due_at
 
 
+def legal_due(dossier):
+    """The due date the law sets: the procedure's time from receipt, plus the time paused
+    for supplements, but not moved by a reschedule (a late dossier stays late)."""
+    return dossier.rescheduled["previous_due"] if dossier.rescheduled else dossier.due_at
+
+
 def finished_on_time(dossier):
-    """For closed dossiers: was the result ready by the due date?"""
+    """For closed dossiers: was the result ready by the legal due date?"""
     for entry in dossier.history:
         if entry["to"] == "result_ready":
-            return entry["at"].date() <= dossier.due_at
+            return entry["at"].date() <= legal_due(dossier)
     return None

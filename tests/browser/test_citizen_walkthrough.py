@@ -5,23 +5,13 @@ import re
 
 import pytest
 
-from tests.conftest import JUSTICE, PASSWORD
+from tests.browser.helpers import officer
+from tests.conftest import JUSTICE
 from tests.samples import pdf_bytes
 
 pytestmark = [pytest.mark.citizens, pytest.mark.browser]
 
 NAME, ID_NUMBER = "Trần Thị Bình", "001203009876"
-
-
-def officer(browser, base, login):
-    context = browser.new_context(base_url=base)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form button[type=submit]")
-    return context, page
 
 
 def test_citizen_walkthrough(browser, live_server, screenshot, tmp_path):

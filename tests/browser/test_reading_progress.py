@@ -2,7 +2,7 @@
 real worker reads a multi-page scan; then the searchable copy and the fields appear."""
 import pytest
 
-from tests.browser.test_citizen_walkthrough import officer
+from tests.browser.helpers import officer
 from tests.docgen import Fixtures
 from tests.rig.worker import WorkerProcess
 

@@ -3,6 +3,7 @@ import re
 
 from webtest import Upload
 
+from tests.conftest import JUSTICE, PASSWORD, login
 from tests.samples import pdf_bytes
 
 CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H26-\d{6}-\d{4}")
@@ -45,3 +46,66 @@ def api_login(app, login, password):
 def act(app, code, action, csrf, status=200, **values):
     return app.post_json(f"/api/v1/dossiers/{code}/actions", dict(action=action, **values),
                          headers={"X-CSRF-Token": csrf}, status=status)
+
+
+# -- results and reuse (shared by the results, reuse, citizens and bad-input tests) --------
+
+JSON = {"Accept": "application/json"}
+META = {"doc_type": "TRÍCH LỤC KHAI SINH", "number_symbol": "12/TLKS-UBND",
+        "issuer": "UBND phường Hàng Bạc", "issue_date": "2026-01-05"}
+
+
+def as_(web, name):
+    web.reset()
+    return api_login(web, name, PASSWORD)
+
+
+def in_processing(web):
+    """A dossier received at BRANCH1 and transferred to JUSTICE; returns its code and PIN."""
+    login(web, "recv1")
+    _, code, pin = receive(web)
+    csrf = as_(web, "recv1")
+    act(web, code, "transfer", csrf, processing_unit=JUSTICE)
+    return code, pin
+
+
+def attach(web, code, csrf, pdf=None, status=201, filename="ket-qua.pdf", **meta):
+    fields = dict(META, **meta)
+    fields["csrf_token"] = csrf
+    files = [("file", filename, pdf if pdf is not None else pdf_bytes("TRÍCH LỤC KHAI SINH"))]
+    return web.post(f"/dossiers/{code}/results", fields, upload_files=files, headers=JSON,
+                    status=status)
+
+
+def result_action(web, code, result_id, action, csrf, status=200, **fields):
+    return web.post(f"/dossiers/{code}/results/{result_id}/{action}",
+                    dict(fields, csrf_token=csrf), headers=JSON, status=status)
+
+
+def published_dossier(web, pdf=None):
+    """Received → transferred → result attached → approved → published.
+
+    Returns (code, pin, result json). The app is left logged out."""
+    code, pin = in_processing(web)
+    csrf = as_(web, "proc1")
+    result = attach(web, code, csrf, pdf=pdf).json
+    csrf = as_(web, "lead1")
+    act(web, code, "approve", csrf)
+    published = result_action(web, code, result["result_id"], "publish", csrf).json
+    web.reset()
+    return code, pin, published
+
+
+ID = "001203004567"  # the applicant of tests.functional.helpers.receive
+
+
+def new_dossier(web, procedure="1.001022", id_number=ID):
+    web.reset()
+    login(web, "recv1")
+    _, code, _ = receive(web, procedure=procedure, **{"applicant.id_number": id_number})
+    return code
+
+
+def offers(web, code, csrf_user="recv1"):
+    as_(web, csrf_user)
+    return web.get(f"/api/v1/dossiers/{code}/reuse").json["offers"]

@@ -57,6 +57,10 @@ def test_create_admin_command(tmp_path):
     ini = tmp_path / "t.ini"
     ini.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {tmp_path}/var\n")
     runner = CliRunner()
+    result = runner.invoke(cli, ["-c", str(ini), "create-admin", "--password", PASSWORD])
+    assert result.exit_code != 0 and "records evolve" in result.output  # no store yet
+    result = runner.invoke(cli, ["-c", str(ini), "evolve"])
+    assert result.exit_code == 0 and "generation" in result.output, result.output
     result = runner.invoke(cli, ["-c", str(ini), "create-admin", "--password", "short"])
     assert result.exit_code != 0 and "10 characters" in result.output
     result = runner.invoke(cli, ["-c", str(ini), "create-admin", "--password", PASSWORD])

@@ -45,9 +45,19 @@ def test_create_list_and_filter(web, officers):
     assert web.get("/api/v1/dossiers", {"procedure": "1.000894"}).json["total"] == 1
 
 
-def test_changes_need_the_csrf_header(web, officers):
-    api_login(web, "recv1", PASSWORD)
-    web.post("/api/v1/dossiers", {"data": "{}"}, status=400)
+@pytest.mark.house
+def test_changes_need_the_csrf_header(web, officers, portal):
+    """A body that is received with the header (the last request) is refused without it."""
+    csrf = api_login(web, "recv1", PASSWORD)
+    data = {"data": json.dumps({"procedure": "1.001193", "applicant": {
+        "kind": "person", "name": "Võ Minh Tâm", "id_number": "079204001122"}})}
+    web.post("/api/v1/dossiers", data, status=400)
+    web.post("/api/v1/dossiers", data, headers={"X-CSRF-Token": "not-the-token"}, status=400)
+    with portal() as p:
+        assert len(p.dossiers) == 0
+    web.post("/api/v1/dossiers", data, headers={"X-CSRF-Token": csrf}, status=201)
+    with portal() as p:
+        assert len(p.dossiers) == 1
 
 
 def test_personal_identifier_is_not_in_any_url(web, officers):

@@ -5,7 +5,8 @@ import pytest
 from webtest import Upload
 
 from tests.conftest import login
-from tests.functional.helpers import intake_form, receive
+from tests.functional.helpers import (as_, intake_form, published_dossier, receive,
+                                     result_action)
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.foundation
@@ -118,10 +119,19 @@ def test_api_bad_json_and_missing_fields(web, officers, portal):
     assert _stored(portal) == (0, 0)
 
 
+VALID_INTAKE = {"procedure": "1.001193", "applicant.kind": "person",
+                "applicant.name": "Trần Thị Bình", "applicant.id_number": "001203004567"}
+
+
+@pytest.mark.house
 def test_without_csrf_token_nothing_changes(web, officers, portal):
-    login(web, "recv1")
-    web.post("/intake", {"procedure": "1.001193"}, status=400)
+    """A body that would be received (see the last request) is refused without the token."""
+    csrf = login(web, "recv1")
+    web.post("/intake", VALID_INTAKE, status=400)
+    web.post("/intake", {**VALID_INTAKE, "csrf_token": "not-the-token"}, status=400)
     assert _stored(portal) == (0, 0)
+    web.post("/intake", {**VALID_INTAKE, "csrf_token": csrf}, status=201)
+    assert _stored(portal) == (1, 1)  # the dossier and its receipt
 
 
 def test_file_inputs_left_empty_by_a_browser_are_ignored(web, officers, portal):
@@ -157,7 +167,6 @@ def test_body_far_over_the_limit_is_refused_before_reading(web, officers, portal
 
 
 def test_superseding_is_refused_to_a_processing_officer(web, officers):
-    from tests.functional.test_results import as_, published_dossier, result_action
     code, _, published = published_dossier(web)
     csrf = as_(web, "proc1")
     result_action(web, code, published["result_id"], "supersede", csrf, status=403,

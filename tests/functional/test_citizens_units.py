@@ -1,6 +1,7 @@
-"""Pure parts of the Citizens issue: the evolve step (on an in-memory ZODB), the rating
-counters, the verification hash. (The lookup's limits: tests/functional/test_limits.py.)"""
+"""Pure parts of the Citizens issue: the evolve step (on an in-memory ZODB), the rating,
+the streaming hash. (The lookup's limits: tests/functional/test_limits.py.)"""
 import datetime
+import hashlib
 import io
 
 import pytest
@@ -9,8 +10,8 @@ import ZODB
 
 from records import evolve
 from records.resources.dossiers import Dossier, Result
+from records.resources.files import FileTooLarge, copy_hashed
 from records.store import get_portal
-from records.views.citizen import hash_stream
 
 pytestmark = pytest.mark.citizens
 
@@ -40,7 +41,6 @@ def test_evolve_adds_download_log_rating_counters_and_status_stamps():
             portal.dossiers.add(rated.code, rated)
             portal.dossiers.add("000.00.01.H26-260105-0002",
                                 _old_dossier("000.00.01.H26-260105-0002"))
-            del portal.dossiers.ratings
             portal.generation = 1  # as stored before this step existed
         with tm:
             assert evolve.evolve(get_portal(conn.root())) == 0  # get_portal evolved it
@@ -52,14 +52,13 @@ def test_evolve_adds_download_log_rating_counters_and_status_stamps():
             for dossier in portal.dossiers.values():
                 assert list(dossier.downloads) == []
                 assert dossier.results[0].status_at is None
-            counts = {k: v() for k, v in portal.dossiers.ratings.items()}
-            assert counts == {"very_satisfied": 0, "satisfied": 1, "not_satisfied": 0}
+            assert not hasattr(portal.dossiers, "ratings")  # made by step 2, dropped by 5
         conn.close()
     finally:
         db.close()
 
 
-def test_rate_counts_once_and_refuses_a_second_rating():
+def test_rate_keeps_one_rating_and_refuses_a_second():
     db = ZODB.DB(None)
     try:
         with db.transaction() as conn:
@@ -71,15 +70,22 @@ def test_rate_counts_once_and_refuses_a_second_rating():
             dossier.rate("not_satisfied", "slow", NOW)
             with pytest.raises(ValueError, match="already"):
                 dossier.rate("satisfied", "", NOW)
-            assert portal.dossiers.ratings["not_satisfied"]() == 1
-            assert portal.dossiers.ratings["satisfied"]() == 0
+            assert dossier.rating["level"] == "not_satisfied"
     finally:
         db.close()
 
 
-def test_hash_stream_stops_past_the_limit():
-    size, digest = hash_stream(io.BytesIO(b"abc"), 10)
-    assert size == 3
+@pytest.mark.house
+def test_the_streaming_hash_copies_and_stops_past_the_limit():
+    out = io.BytesIO()
+    size, digest = copy_hashed(io.BytesIO(b"abc"), out, limit=10)
+    assert (size, out.getvalue()) == (3, b"abc")
     assert digest == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    size, _ = hash_stream(io.BytesIO(b"x" * (3 << 20)), 1)
-    assert 1 < size <= 1 << 20  # one chunk read, then stopped
+    big = b"x" * (3 << 20)
+    assert copy_hashed(io.BytesIO(big)) == (len(big), hashlib.sha256(big).hexdigest())
+    out = io.BytesIO()
+    with pytest.raises(FileTooLarge) as raised:
+        copy_hashed(io.BytesIO(big), out, limit=1)
+    assert 1 < raised.value.size <= 1 << 20  # one chunk read, then stopped
+    assert raised.value.sha256 == hashlib.sha256(big[:raised.value.size]).hexdigest()
+    assert out.getvalue() == b""  # nothing past the limit is written

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import PASSWORD, login
-from tests.functional.helpers import api_login, receive
+from tests.functional.helpers import api_login, new_dossier, offers, receive
 
 pytestmark = pytest.mark.digitization
 
@@ -58,7 +58,6 @@ def test_correction_from_the_dossier_page(web, read_file):
 
 
 def test_a_file_reused_from_another_dossier_is_not_corrected_here(web, officers, portal):
-    from tests.functional.test_reuse import new_dossier, offers
     login(web, "recv1")
     _, first, _ = receive(web, files={"file.application": ("tk.pdf", b"%PDF-1.4 x" * 10),
                                       "file.identity": ("cccd.pdf", b"%PDF-1.4 y" * 10)})
@@ -73,3 +72,20 @@ def test_a_file_reused_from_another_dossier_is_not_corrected_here(web, officers,
                   headers={"X-CSRF-Token": csrf}, status=404)
     with portal() as p:
         assert p.files[offer["file_id"]].reading.corrections == ()
+
+
+@pytest.mark.house
+def test_a_correction_without_a_value_is_refused_and_stores_nothing(web, read_file, portal):
+    code, file_id = read_file
+    csrf = api_login(web, "recv1", PASSWORD)
+    url = f"/api/v1/dossiers/{code}/files/{file_id}/fields"
+    reply = web.post_json(url, {"field": "number_symbol"}, headers={"X-CSRF-Token": csrf},
+                          status=400)
+    assert reply.json["fields"] == {"value": "Required"}
+    reply = web.post_json(url, {"field": "summary", "value": "   "},
+                          headers={"X-CSRF-Token": csrf}, status=400)
+    assert set(reply.json["fields"]) == {"value"}
+    with portal() as p:
+        reading = p.dossiers[code].components["application"].current.reading
+        assert reading.corrections == ()
+        assert reading.field_value("number_symbol") == "15/QĐ-UBND"

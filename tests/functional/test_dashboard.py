@@ -3,7 +3,11 @@ import datetime
 
 import pytest
 
+from records import clock, workflow
+from records.calendar import default_calendar
 from records.reports.figures import figures, month_bounds
+from records.resources.dossiers import Dossier, Result
+from records.workflow import Actor
 from tests.conftest import PASSWORD, login
 from tests.functional.helpers import act, api_login, receive
 
@@ -43,7 +47,7 @@ def test_on_time_and_electronic_return_shares():
             self.history = [{"action": "approve", "to": "result_ready", "at": t},
                             {"action": "return", "to": "returned", "at": t}]
             self.returned_electronically, self.rating, self.state = returned_e, None, "returned"
-            self.reuse_count = 0
+            self.rescheduled = None
 
         def ordered_components(self):
             return []
@@ -52,3 +56,39 @@ def test_on_time_and_electronic_return_shares():
     data = out.as_dict()
     assert data["on_time_pct"] == 50.0 and data["returned_electronically_pct"] == 50.0
     assert data["online_pct"] == 100.0 and data["held_up"] == []
+
+
+def _dossier(code, received, due):
+    return Dossier(code, "1.001193", {"name": "A", "id_number": "001203004567"}, "in_person",
+                   "U", datetime.datetime(2026, 3, received, 9, tzinfo=clock.TIMEZONE), "recv1",
+                   datetime.date(2026, 3, due), "h")
+
+
+@pytest.mark.house
+def test_a_reuse_counts_in_the_month_it_happened():
+    dossier = _dossier("U-1", 30, 31)
+    dossier.record("reuse", "recv1", datetime.datetime(2026, 4, 2, 9, tzinfo=clock.TIMEZONE),
+                   "U", "received", "received", "birth certificate")
+    march, april = month_bounds(2026, 3), month_bounds(2026, 4)
+    today = datetime.date(2026, 4, 30)
+    assert figures([dossier], *march, today).reused == 0
+    assert figures([dossier], *april, today).reused == 1
+
+
+@pytest.mark.house
+def test_on_time_is_judged_against_the_legal_due_date_not_the_rescheduled_one():
+    calendar = default_calendar()
+    actor = Actor("lead1", frozenset({"admin"}), frozenset(), "U")
+    late = _dossier("U-1", 2, 6)
+    late.state = "in_processing"
+    workflow.fire(late, "reschedule", actor, datetime.datetime(
+        2026, 3, 9, 9, tzinfo=clock.TIMEZONE), calendar, note="xin lỗi",
+        new_due=datetime.date(2026, 3, 20))
+    assert late.due_at == datetime.date(2026, 3, 20)
+    assert workflow.legal_due(late) == datetime.date(2026, 3, 6)
+    late.results.append(Result(None, doc_type="TRÍCH LỤC", number_symbol="1/TL"))
+    workflow.fire(late, "approve", actor, datetime.datetime(
+        2026, 3, 12, 9, tzinfo=clock.TIMEZONE), calendar)
+    out = figures([late], *month_bounds(2026, 3), datetime.date(2026, 3, 31))
+    assert out.solved == 1 and out.solved_on_time == 0  # ready the 12th, due by law the 6th
+    assert workflow.finished_on_time(late) is False

@@ -58,7 +58,7 @@ def test_a_refused_workflow_action_is_explained_in_the_pages_language(web, offic
     csrf = login(web, "recv1")
     _, code, _ = receive(web)
     refused = web.post(f"/dossiers/{code}/act", {"csrf_token": csrf, "action": "return"},
-                       status=400)
+                       status=409)
     # the action and the state inside the sentence are translated too
     assert refused.html.find(id="action-error").text == (
         "không thể trả kết quả hồ sơ đang ở trạng thái «tiếp nhận»")
@@ -67,7 +67,7 @@ def test_a_refused_workflow_action_is_explained_in_the_pages_language(web, offic
     assert refused.html.find(id="action-error").text == "thao tác này cần nêu lý do"
     _english(web)
     refused = web.post(f"/dossiers/{code}/act", {"csrf_token": csrf, "action": "return"},
-                       status=400)
+                       status=409)
     assert refused.html.find(id="action-error").text == (
         "cannot return a dossier in state received")
     # the API keeps English whatever the language (a stable text for clients)

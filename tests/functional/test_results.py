@@ -8,57 +8,12 @@ import pytest
 from webtest import Upload
 
 from records.results.publish import content_bottom, stamped_bytes
-from tests.conftest import JUSTICE, PASSWORD, login
-from tests.functional.helpers import act, api_login, receive
+from tests.conftest import JUSTICE, login
+from tests.functional.helpers import (JSON, META, act, as_, attach, in_processing,
+                                     published_dossier, receive, result_action)
 from tests.samples import page_text, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.citizens
-
-JSON = {"Accept": "application/json"}
-META = {"doc_type": "TRÍCH LỤC KHAI SINH", "number_symbol": "12/TLKS-UBND",
-        "issuer": "UBND phường Hàng Bạc", "issue_date": "2026-01-05"}
-
-
-def as_(web, name):
-    web.reset()
-    return api_login(web, name, PASSWORD)
-
-
-def in_processing(web):
-    """A dossier received at BRANCH1 and transferred to JUSTICE; returns its code and PIN."""
-    login(web, "recv1")
-    _, code, pin = receive(web)
-    csrf = as_(web, "recv1")
-    act(web, code, "transfer", csrf, processing_unit=JUSTICE)
-    return code, pin
-
-
-def attach(web, code, csrf, pdf=None, status=201, filename="ket-qua.pdf", **meta):
-    fields = dict(META, **meta)
-    fields["csrf_token"] = csrf
-    files = [("file", filename, pdf if pdf is not None else pdf_bytes("TRÍCH LỤC KHAI SINH"))]
-    return web.post(f"/dossiers/{code}/results", fields, upload_files=files, headers=JSON,
-                    status=status)
-
-
-def result_action(web, code, result_id, action, csrf, status=200, **fields):
-    return web.post(f"/dossiers/{code}/results/{result_id}/{action}",
-                    dict(fields, csrf_token=csrf), headers=JSON, status=status)
-
-
-def published_dossier(web, pdf=None):
-    """Received → transferred → result attached → approved → published.
-
-    Returns (code, pin, result json). The app is left logged out."""
-    code, pin = in_processing(web)
-    csrf = as_(web, "proc1")
-    result = attach(web, code, csrf, pdf=pdf).json
-    csrf = as_(web, "lead1")
-    act(web, code, "approve", csrf)
-    published = result_action(web, code, result["result_id"], "publish", csrf).json
-    web.reset()
-    return code, pin, published
-
 
 def test_attach_approve_publish_makes_a_stamped_derived_copy(web, officers, portal):
     code, pin = in_processing(web)

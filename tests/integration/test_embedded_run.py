@@ -27,6 +27,7 @@ def portal_url(tmp_path_factory):
     for key in ("CELERY_BROKER_URL", "SEARCH_BACKEND", "SEARCH_URL"):
         env.pop(key, None)
     cli = [sys.executable, "-m", "records.cli", "-c", str(ROOT / "config/development.ini")]
+    subprocess.run(cli + ["evolve"], env=env, check=True, capture_output=True, timeout=120)
     subprocess.run(cli + ["create-user", "tiepnhan", "--name", "Tiếp nhận", "--role",
                           "receiving", "--role", "leader", "--unit", "000.00.01.H26"],
                    env=env, check=True, capture_output=True, timeout=120)

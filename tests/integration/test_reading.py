@@ -33,7 +33,8 @@ def test_born_digital_reads_the_text_layer_exactly(fx):
     [page] = result["pages"]
     assert page["source"] == "text-layer" and page["number"] == 1
     assert page["text"] == doc.text
-    got = {name: (f["value"] if isinstance(f, dict) else sorted(x["value"] for x in f))
+    got = {name: (f["value"] if isinstance(f, dict) else
+                  None if f is None else sorted(x["value"] for x in f))
            for name, f in result["fields"].items()}
     expected = {name: (sorted(v) if isinstance(v, list) else v) for name, v in doc.fields.items()}
     assert got == expected

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.foundation
 
 ICT = datetime.timezone(datetime.timedelta(hours=7))
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ICT)
+EVERY = lambda dossier: True  # noqa: E731 - who may see what is tested in test_archive.py
 
 
 def dossier(portal, code, procedure, state="returned",
@@ -76,22 +77,35 @@ def test_proposal_needs_a_reason_an_ended_retention_and_a_second_person(portal):
     dossier(portal, "U-2", "2.000815")
     dossier(portal, "U-1", "1.001193")
     with pytest.raises(archive.DispositionError, match="reason"):
-        archive.propose(portal, ["U-2"], "", "arch", NOW)
+        archive.propose(portal, ["U-2"], "", "arch", NOW, may_see=EVERY)
     with pytest.raises(archive.DispositionError, match="has not ended"):
-        archive.propose(portal, ["U-1"], "x", "arch", NOW)
+        archive.propose(portal, ["U-1"], "x", "arch", NOW, may_see=EVERY)
     with pytest.raises(archive.DispositionError, match="no dossier"):
         archive.propose(portal, ["U-2"], "x", "arch", NOW, may_see=lambda d: False)
-    proposal = archive.propose(portal, ["U-2"], "hết hạn", "arch", NOW)
+    proposal = archive.propose(portal, ["U-2"], "hết hạn", "arch", NOW, may_see=EVERY)
     with pytest.raises(archive.DispositionError, match="already proposed"):
-        archive.propose(portal, ["U-2"], "x", "arch2", NOW)
+        archive.propose(portal, ["U-2"], "x", "arch2", NOW, may_see=EVERY)
     with pytest.raises(archive.DispositionError, match="someone other") as e:
-        archive.approve(portal, proposal.proposal_id, "arch", NOW)
+        archive.approve(portal, proposal.proposal_id, "arch", NOW, may_see=EVERY)
     assert e.value.status == 403
-    archive.approve(portal, proposal.proposal_id, "lead1", NOW)
+    archive.approve(portal, proposal.proposal_id, "lead1", NOW, may_see=EVERY)
     assert archive.is_disposed(portal, "U-2") and not archive.is_disposed(portal, "U-1")
     assert portal.dossiers["U-2"].history[-1]["user"] == "lead1"
     with pytest.raises(archive.DispositionError, match="already disposed"):
-        archive.propose(portal, ["U-2"], "x", "arch", NOW)
+        archive.propose(portal, ["U-2"], "x", "arch", NOW, may_see=EVERY)
+
+
+@pytest.mark.house
+def test_who_may_see_a_dossier_has_no_default(portal):
+    """Leaving ``may_see`` out is an error, not a permission to see everything."""
+    dossier(portal, "U-2", "2.000815")
+    with pytest.raises(TypeError, match="may_see"):
+        archive.propose(portal, ["U-2"], "hết hạn", "arch", NOW)
+    proposal = archive.propose(portal, ["U-2"], "hết hạn", "arch", NOW, may_see=EVERY)
+    for decide in (archive.approve, archive.reject):
+        with pytest.raises(TypeError, match="may_see"):
+            decide(portal, proposal.proposal_id, "lead1", NOW)
+    assert not archive.is_disposed(portal, "U-2")
 
 
 def test_evolve_step_4_adds_the_archive():

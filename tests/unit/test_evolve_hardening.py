@@ -12,14 +12,18 @@ from tests.conftest import BRANCH1, BRANCH2
 pytestmark = pytest.mark.hardening
 
 
+def step_number(name):
+    return [n for n, _ in evolve.STEPS].index(name) + 1
+
+
 def test_units_made_before_the_policy_get_the_default():
     db = ZODB.DB(None)
     with db.transaction() as conn:
         portal = get_portal(conn.root())
         for identifier in (BRANCH1, BRANCH2):
             portal.units.add(identifier, Unit(identifier, "Chi nhánh", "branch"))
-            del portal.units[identifier].reuse  # as stored before generation 5
-        portal.generation = 4
+            del portal.units[identifier].reuse  # as stored before this step
+        portal.generation = step_number("unit-reuse-policy") - 1
     with db.transaction() as conn:
         portal = conn.root()["portal"]
         assert evolve.evolve(portal) >= 1  # this step and any after it
@@ -32,8 +36,8 @@ def test_users_made_before_server_side_sessions_get_an_empty_list():
     with db.transaction() as conn:
         portal = get_portal(conn.root())
         portal.users.add("old", User("old", "Old", "hash", {"receiving"}, BRANCH1))
-        del portal.users["old"].sessions  # as stored before generation 6
-        portal.generation = 5
+        del portal.users["old"].sessions  # as stored before this step
+        portal.generation = step_number("user-sessions") - 1
     with db.transaction() as conn:
         portal = conn.root()["portal"]
         assert evolve.evolve(portal) >= 1  # this step and any after it

@@ -1,13 +1,19 @@
 """The object store: evolve steps, streaming blobs, fixity (on in-memory databases)."""
+import datetime
 import io
 
 import pytest
 import transaction
 import ZODB
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
 
-from records import evolve
+from records import clock, evolve
+from records.resources.dossiers import Dossier
 from records.resources.files import FileTooLarge, FileVersion
-from records.store import get_portal
+from records.resources.submissions import Submissions
+from records.store import StoreNotReady, current_portal, get_portal
+from records.workers import storage
 
 pytestmark = pytest.mark.foundation
 
@@ -94,7 +100,7 @@ def test_evolve_step_3_builds_the_outbox_and_applicant_index():
                           "in_person", "U", datetime.datetime(2026, 3, 2), "x",
                           datetime.date(2026, 3, 3), "h")
         portal.dossiers.add(dossier.code, dossier)
-        for name in ("outbox", "applicants", "counters"):
+        for name in ("outbox", "applicants"):
             delattr(portal, name)
         portal.generation = 2  # as stored before the step existed
     with db.transaction() as conn:
@@ -102,5 +108,69 @@ def test_evolve_step_3_builds_the_outbox_and_applicant_index():
         assert portal.generation == len(evolve.STEPS)  # step 3 and any later ones
         assert list(portal.outbox.entries.keys()) == ["U-260302-0001"]
         assert portal.dossiers_of("001203004567") == ("U-260302-0001",)
-        assert portal.count("reuses") == 1
+    db.close()
+
+
+@pytest.mark.house
+def test_evolve_step_5_bounds_form_tokens_and_drops_write_only_state():
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        dossier = Dossier("U-260302-0001", "1.001193", {"name": "A", "id_number": "1"},
+                          "in_person", "U", datetime.datetime(2026, 3, 2), "x",
+                          datetime.date(2026, 3, 3), "h")
+        dossier.original_due_at = dossier.due_at
+        dossier.reuse_count = 2
+        portal.dossiers.add(dossier.code, dossier)
+        portal.submissions = OOBTree({"tok-1": dossier.code})  # as stored before the step
+        portal.counters = OOBTree({"reuses": Length(3)})
+        portal.dossiers.ratings = OOBTree({"satisfied": Length(1)})
+        portal.generation = 4
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        assert portal.generation == len(evolve.STEPS) >= 5
+        assert isinstance(portal.submissions, Submissions)
+        assert portal.submissions.get("tok-1") == "U-260302-0001"
+        assert not hasattr(portal, "counters") and not hasattr(portal.dossiers, "ratings")
+        assert not hasattr(portal.dossiers["U-260302-0001"], "original_due_at")
+        assert not hasattr(portal.dossiers["U-260302-0001"], "reuse_count")
+        # the converted tokens are forgotten a day later, like new ones
+        portal.submissions.add("tok-2", "U-2", clock.now() + datetime.timedelta(days=2))
+        assert portal.submissions.get("tok-1") is None and len(portal.submissions) == 1
+    db.close()
+
+
+@pytest.mark.house
+def test_form_tokens_are_kept_a_day_then_forgotten():
+    tokens = Submissions()
+    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=clock.TIMEZONE)
+    tokens.add("a", "D-1", start)
+    tokens.add("b", "D-2", start + datetime.timedelta(hours=23))
+    assert tokens.get("a") == "D-1" and tokens.get("b") == "D-2"
+    tokens.add("c", "D-3", start + datetime.timedelta(hours=25))  # "a" is now a day old
+    assert tokens.get("a") is None and tokens.get("b") == "D-2" and len(tokens) == 2
+    # times in another offset compare by the instant, not the text
+    utc = datetime.timezone.utc
+    assert tokens.forget_before((start + datetime.timedelta(hours=24)).astimezone(utc)) == 1
+    assert tokens.get("b") is None and tokens.get("c") == "D-3"
+
+
+@pytest.mark.house
+def test_workers_and_commands_check_the_generation_and_never_evolve(monkeypatch):
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        with pytest.raises(StoreNotReady, match="no portal"):
+            current_portal(conn.root())
+        assert "portal" not in conn.root()  # nothing created
+        get_portal(conn.root()).generation = len(evolve.STEPS) - 1  # an older store
+    monkeypatch.setattr(storage, "database", lambda settings: db)
+    with pytest.raises(StoreNotReady, match=f"expects {len(evolve.STEPS)}"):
+        storage.read({}, lambda portal: portal)
+    with pytest.raises(StoreNotReady):
+        storage.write({}, lambda portal, txn: setattr(portal, "touched", True))
+    with db.transaction() as conn:
+        portal = conn.root()["portal"]
+        assert portal.generation == len(evolve.STEPS) - 1 and not hasattr(portal, "touched")
+        portal.generation = len(evolve.STEPS)
+    assert storage.read({}, lambda portal: portal.generation) == len(evolve.STEPS)
     db.close()

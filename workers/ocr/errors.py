@@ -1,8 +1,9 @@
 """The one error the reading raises for input it cannot read."""
+from records.errors import UserError
 from records.i18n import english
 
 
-class ReadError(Exception):
+class ReadError(UserError):
     """The file cannot be read; ``reason`` is a sentence a person understands (English),
     ``message`` the same as a translation string (records.i18n) that pages translate.
 
@@ -11,7 +12,8 @@ class ReadError(Exception):
     merely blank is not an error.
     """
 
+    status = 422
+
     def __init__(self, reason):
-        super().__init__(english(reason))
+        super().__init__(reason)
         self.reason = english(reason)
-        self.message = reason

@@ -3,26 +3,21 @@
 Clients log in through /api/v1/session and send the CSRF token it returns in the
 ``X-CSRF-Token`` header with every change.
 """
-import colander
 from pyramid.csrf import get_csrf_token
-from pyramid.httpexceptions import HTTPConflict
 from pyramid.security import forget, remember
 from pyramid.view import view_config, view_defaults
 
 from records import clock, workflow
-from records.i18n import english, translate
-from records.intake.receive import IntakeError
 from records.api.openapi import OPENAPI
-from records.schemas import errors_of
+from records.errors import UserError
+from records.i18n import english, translate
+from records.results.reuse import attach, offers_for, reference_status
 from records.views.auth import checked_login, refused_message
-from records.intake.uploads import UploadError
-from records.views.common import (check_content_length, intake_data, json_object,
-                                  uploads_from)
-from records.results.reuse import ReuseError, attach, reference_status
-from records.views.dossiers import (add_version, download, file_of, fire_action,
-                                    page_of, visible_dossiers)
-from records.views.dossiers import reuse_offers as dossier_reuse_offers
-from records.views.intake import receive_and_queue
+from records.services.dossiers import (add_version, file_of, fire_action, list_dossiers,
+                                       page_of)
+from records.views.common import (calendar, check_content_length, download, intake_data,
+                                  json_object, queue_reading, receive_and_queue,
+                                  upload_limits, uploads_from)
 
 
 def error(request, status, message, **extra):
@@ -39,19 +34,15 @@ def reading_json(request, reading):
     return out
 
 
-def version_json(request, version):
+def version_json(request, version, code):
     return {
         "file_id": version.file_id, "filename": version.filename,
         "media_type": version.media_type, "size": version.size, "sha256": version.sha256,
         "number": version.number, "uploaded_by": version.uploaded_by,
         "uploaded_at": version.uploaded_at.isoformat(), "derivation": version.derivation,
         "reading": reading_json(request, version.reading),
-        "href": request.route_url("api.file", code=_code_of(request), file_id=version.file_id),
+        "href": request.route_url("api.file", code=code, file_id=version.file_id),
     }
-
-
-def _code_of(request):
-    return request.context.code
 
 
 def dossier_summary(dossier, today):
@@ -78,9 +69,10 @@ def dossier_json(request, dossier):
         "components": [{
             "key": c.key, "name": c.name, "kind": c.kind,
             "reference": _reference_json(request, c.reference),
-            "versions": [version_json(request, v) for v in c.versions],
+            "versions": [version_json(request, v, dossier.code) for v in c.versions],
         } for c in dossier.ordered_components()],
-        "receipt": version_json(request, dossier.receipt) if dossier.receipt else None,
+        "receipt": (version_json(request, dossier.receipt, dossier.code)
+                    if dossier.receipt else None),
         "history": [{**h, "at": h["at"].isoformat()} for h in dossier.history],
         "actions": workflow.available(request.actor, dossier),
         "rescheduled": bool(dossier.rescheduled),
@@ -141,9 +133,9 @@ def procedures(request):
 @view_config(route_name="api.dossiers", renderer="json", permission="view",
              request_method="GET")
 def dossiers(request):
-    found = visible_dossiers(request, request.params)
-    items, page, pages = page_of(found, request.params)
     today = clock.today()
+    found = list_dossiers(request.root, request.actor, today, request.params)
+    items, page, pages = page_of(found, request.params)
     return {"total": len(found), "page": page, "pages": pages,
             "dossiers": [dossier_summary(d, today) for d in items]}
 
@@ -152,28 +144,12 @@ def dossiers(request):
              request_method="POST")
 def create_dossier(request):
     check_content_length(request)
-    token = request.POST.get("submission") if "data" not in request.POST else None
-    data = intake_data(request)
-    token = data.get("submission") or token
-    if token and token in request.root.submissions:
-        raise HTTPConflict(json_body={"error": "duplicate submission",
-                                      "code": request.root.submissions[token]})
-    try:
-        dossier, pin = receive_and_queue(request, data, uploads_from(request))
-    except (IntakeError, UploadError) as e:
-        request.tm.doom()
-        return error(request, getattr(e, "status", 400), str(e))
+    dossier, pin = receive_and_queue(request, intake_data(request), uploads_from(request))
     request.response.status = 201
     request.response.location = request.route_url("api.dossier", code=dossier.code)
-    out = dossier_json_for(request, dossier)
+    out = dossier_json(request, dossier)
     out["pin"] = pin
     return out
-
-
-def dossier_json_for(request, dossier):
-    # NB: the new dossier is not the route's context; give version_json its code.
-    request.context = dossier
-    return dossier_json(request, dossier)
 
 
 @view_config(route_name="api.dossier", renderer="json", permission="view",
@@ -185,20 +161,8 @@ def dossier(request):
 @view_config(route_name="api.dossier_action", renderer="json", permission="act",
              request_method="POST")
 def dossier_action(request):
-    try:
-        fire_action(request, request.context, json_object(request))
-    except colander.Invalid as e:
-        request.tm.doom()
-        return error(request, 400, "invalid action", fields=errors_of(e))
-    except workflow.Forbidden as e:
-        request.tm.doom()
-        return error(request, 403, str(e))
-    except workflow.InvalidInput as e:
-        request.tm.doom()
-        return error(request, 400, str(e))
-    except workflow.WorkflowError as e:
-        request.tm.doom()
-        return error(request, 409, str(e))
+    fire_action(request.root, request.actor, clock.now(), request.context, json_object(request),
+                calendar())
     return dossier_json(request, request.context)
 
 
@@ -208,38 +172,36 @@ def component_versions(request):
     check_content_length(request)
     upload = request.POST.get("file")
     if not hasattr(upload, "file"):
-        return error(request, 400, "send the file as multipart field 'file'")
-    try:
-        version = add_version(request, request.context, request.matchdict["key"],
-                              upload.filename, upload.file)
-    except UploadError as e:
-        request.tm.doom()
-        return error(request, e.status, str(e))
+        raise UserError("send the file as multipart field 'file'")
+    allowed, limit = upload_limits(request)
+    version = add_version(request.root, request.actor, clock.now(), request.context,
+                          request.matchdict["key"], upload.filename, upload.file, allowed,
+                          limit)
+    queue_reading(request, [version])
     request.response.status = 201
-    return version_json(request, version)
+    return version_json(request, version, request.context.code)
 
 
 @view_config(route_name="api.dossier_reuse", renderer="json", permission="act",
              request_method="GET")
 def reuse_offers(request):
-    return {"offers": {key: offers for key, offers in
-                       dossier_reuse_offers(request, request.context).items()}}
+    dossier = request.context
+    if dossier.state not in workflow.OPEN_STATES:
+        return {"offers": {}}
+    return {"offers": offers_for(request.root, dossier, clock.today(), request.actor)}
 
 
 @view_config(route_name="api.dossier_reuse", renderer="json", permission="act",
              request_method="POST")
 def reuse_attach(request):
     body = json_object(request)
-    try:
-        reference = attach(request.root, request.context, str(body.get("component", "")),
-                           str(body.get("source", "")), request.actor, clock.now())
-    except ReuseError as e:
-        request.tm.doom()
-        return error(request, 400, str(e))
+    reference = attach(request.root, request.context, str(body.get("component", "")),
+                       str(body.get("source", "")), request.actor, clock.now())
     request.response.status = 201
     return {**reference, "at": reference["at"].isoformat()}
 
 
 @view_config(route_name="api.file", permission="view", request_method="GET")
 def file(request):
-    return download(request, file_of(request, request.context, request.matchdict["file_id"]))
+    return download(request, file_of(request.root, request.context,
+                                     request.matchdict["file_id"]))

@@ -22,7 +22,8 @@ import unicodedata
 import zipfile
 
 from records.archive import records as records_archive
-from records.resources.files import CHUNK
+from records import clock
+from records.resources.files import copy_hashed
 
 BAGIT_VERSION = "1.0"
 SOFTWARE = "Records (records export)"
@@ -106,14 +107,8 @@ def metadata(portal, dossier):
 
 def _stream_into(zf, arcname, source):
     """Copy ``source`` into the ZIP entry ``arcname``; returns (size, sha256 hex)."""
-    digest = hashlib.sha256()
-    size = 0
     with zf.open(arcname, "w", force_zip64=True) as out:
-        for chunk in iter(lambda: source.read(CHUNK), b""):
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+        return copy_hashed(source, out)
 
 
 def write_bag(portal, dossier, target, bagging_date=None):
@@ -169,7 +164,7 @@ def _bag_info(portal, dossier, octets, count, bagging_date):
         ("Source-Organization", centres[0].name if centres else ""),
         ("External-Identifier", dossier.code),
         ("External-Description", f"Hồ sơ {dossier.code} ({dossier.procedure_code})"),
-        ("Bagging-Date", (bagging_date or datetime.date.today()).isoformat()),
+        ("Bagging-Date", (bagging_date or clock.today()).isoformat()),
         ("Payload-Oxum", f"{octets}.{count}"),
         ("Bag-Software-Agent", SOFTWARE),
     ]
@@ -201,15 +196,13 @@ def verify_zip(path_or_file):
         for manifest_name in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
             listed = read_manifest(zf.read(f"{root}/{manifest_name}").decode("utf-8"))
             for path, sha in listed.items():
-                digest = hashlib.sha256()
                 try:
                     with zf.open(f"{root}/{path}") as f:
-                        for chunk in iter(lambda: f.read(CHUNK), b""):
-                            digest.update(chunk)
+                        actual = copy_hashed(f)[1]
                 except KeyError:
                     problems.append(f"missing: {path}")
                     continue
-                if digest.hexdigest() != sha:
+                if actual != sha:
                     problems.append(f"bad checksum: {path}")
         payload = {n[len(root) + 1:] for n in names if n.startswith(f"{root}/data/")}
         listed = set(read_manifest(zf.read(f"{root}/manifest-sha256.txt").decode("utf-8")))

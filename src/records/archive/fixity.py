@@ -4,12 +4,11 @@ The hashing reads in a connection of its own that never writes (no write transac
 held open while gigabytes are read); the outcome is then recorded in one short transaction
 in ``portal.archive.fixity_runs``. Disposed files have no bytes and are skipped.
 """
-import hashlib
 
 import transaction
 
 from records import clock
-from records.resources.files import CHUNK
+from records.resources.files import copy_hashed
 
 GC_EVERY = 200  # file versions between cache collections / snapshot refreshes
 
@@ -36,14 +35,11 @@ def plan(portal, limit=None):
 
 def check_version(version):
     """``None`` when the bytes match, else ``"missing"`` or ``"mismatch"`` (and the digest)."""
-    digest = hashlib.sha256()
     try:
         with version.open() as f:
-            for chunk in iter(lambda: f.read(CHUNK), b""):
-                digest.update(chunk)
+            actual = copy_hashed(f)[1]
     except Exception:  # NB: POSKeyError, a missing or unreadable blob file: all "missing"
         return "missing", None
-    actual = digest.hexdigest()
     return (None, actual) if actual == version.sha256 else ("mismatch", actual)
 
 

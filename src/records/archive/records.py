@@ -20,6 +20,8 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from persistent.list import PersistentList
 
+from records.errors import UserError
+from records.i18n import _
 from records.workflow import CLOSED_STATES
 
 KEEP_RUNS = 50           # fixity runs kept in the store
@@ -158,10 +160,6 @@ class Archive(Persistent):
         return {code for p in self.pending() for code in p.codes}
 
 
-def archive_of(portal):
-    return portal.archive
-
-
 def is_disposed(portal, code):
     """True when dossier ``code`` was disposed of (search must skip it)."""
     archive = getattr(portal, "archive", None)
@@ -175,23 +173,8 @@ def file_disposed(portal, file_id):
 
 # -- disposition -----------------------------------------------------------------------------
 
-def N_(message):
-    """Marks a message for extraction (pybabel's default keywords); pages translate it."""
-    return message
-
-
-class DispositionError(ValueError):
-    """A proposal or decision that is not allowed; the message says why.
-
-    ``message`` is a template (``${code}``) filled from ``mapping``: pages translate the
-    template, then fill it.
-    """
-
-    def __init__(self, message, status=400, **mapping):
-        super().__init__(message.replace("${code}", mapping.get("code", "")))
-        self.message = message
-        self.mapping = mapping
-        self.status = status
+class DispositionError(UserError):
+    """A proposal or decision that is not allowed; the message says why."""
 
 
 def due_for_disposition(portal, dossiers, today, table=None):
@@ -210,29 +193,36 @@ def due_for_disposition(portal, dossiers, today, table=None):
     return found
 
 
-def propose(portal, codes, reason, login, now, may_see=lambda dossier: True):
-    """Record a proposal to dispose of the dossiers ``codes`` (retention ended)."""
+def propose(portal, codes, reason, login, now, *, may_see):
+    """Record a proposal to dispose of the dossiers ``codes`` (retention ended).
+
+    ``may_see(dossier)`` says whether the proposer may see a dossier (no default: leaving
+    it out must not allow everything)."""
     reason = (reason or "").strip()
     codes = sorted(set(c.strip() for c in codes if c and c.strip()))
     if not codes:
-        raise DispositionError(N_("choose at least one dossier"))
+        raise DispositionError(_("choose at least one dossier"))
     if not reason:
-        raise DispositionError(N_("a reason is required"))
+        raise DispositionError(_("a reason is required"))
     archive = portal.archive
     pending = archive.pending_codes()
     for code in codes:
         dossier = portal.dossiers.get(code)
         if dossier is None or not may_see(dossier):
-            raise DispositionError(N_("no dossier ${code}"), status=404, code=code)
+            raise DispositionError(_("no dossier ${code}", mapping={"code": code}),
+                                   status=404)
         if code in archive.disposed:
-            raise DispositionError(N_("${code} was already disposed of"), status=409,
-                                   code=code)
+            raise DispositionError(_("${code} was already disposed of",
+                                     mapping={"code": code}),
+                                   status=409)
         if code in pending:
-            raise DispositionError(N_("${code} is already proposed for disposition"), status=409,
-                                   code=code)
+            raise DispositionError(_("${code} is already proposed for disposition",
+                                     mapping={"code": code}),
+                                   status=409)
         if not retention_ended(portal, dossier, now.date()):
-            raise DispositionError(N_("the retention of ${code} has not ended"), status=409,
-                                   code=code)
+            raise DispositionError(_("the retention of ${code} has not ended",
+                                     mapping={"code": code}),
+                                   status=409)
     proposal = Proposal(codes, reason, login, now)
     archive.proposals[proposal.proposal_id] = proposal
     return proposal
@@ -241,33 +231,35 @@ def propose(portal, codes, reason, login, now, may_see=lambda dossier: True):
 def _pending(portal, proposal_id, login, may_see):
     proposal = portal.archive.proposals.get(proposal_id)
     if proposal is None:
-        raise DispositionError(N_("no such proposal"), status=404)
+        raise DispositionError(_("no such proposal"), status=404)
     if proposal.state != "pending":
-        raise DispositionError(N_("this proposal was already decided"), status=409)
+        raise DispositionError(_("this proposal was already decided"), status=409)
     if login == proposal.proposed_by:
         raise DispositionError(
-            N_("the proposal must be decided by someone other than its author"), status=403)
+            _("the proposal must be decided by someone other than its author"), status=403)
     for code in proposal.codes:
         dossier = portal.dossiers.get(code)
         if dossier is None or not may_see(dossier):
-            raise DispositionError(N_("you may not decide on ${code}"), status=403, code=code)
+            raise DispositionError(_("you may not decide on ${code}", mapping={"code": code}),
+                                   status=403)
     return proposal
 
 
-def reject(portal, proposal_id, login, now, note="", may_see=lambda dossier: True):
+def reject(portal, proposal_id, login, now, note="", *, may_see):
     proposal = _pending(portal, proposal_id, login, may_see)
     proposal.state = "rejected"
     proposal.decided_by, proposal.decided_at, proposal.decision_note = login, now, note or ""
     return proposal
 
 
-def approve(portal, proposal_id, login, now, unit=None, note="", may_see=lambda dossier: True):
+def approve(portal, proposal_id, login, now, unit=None, note="", *, may_see):
     """Approve a pending proposal (by a second person) and dispose of its dossiers."""
     proposal = _pending(portal, proposal_id, login, may_see)
     for code in proposal.codes:
         if not retention_ended(portal, portal.dossiers[code], now.date()):
-            raise DispositionError(N_("the retention of ${code} has not ended"), status=409,
-                                   code=code)
+            raise DispositionError(_("the retention of ${code} has not ended",
+                                     mapping={"code": code}),
+                                   status=409)
     proposal.state = "approved"
     proposal.decided_by, proposal.decided_at, proposal.decision_note = login, now, note or ""
     for code in proposal.codes:

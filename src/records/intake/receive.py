@@ -3,6 +3,7 @@
 Any branch receives for any procedure, whatever the applicant's address. Called by the
 intake page and the API; the caller's transaction (pyramid_tm) commits or aborts it whole.
 """
+import io
 import secrets
 
 import argon2
@@ -10,7 +11,8 @@ import argon2
 from records.i18n import _
 from records.resources.dossiers import Component, Dossier
 from records.intake.uploads import store_upload
-from records.workflow import WorkflowError
+from records.errors import Conflict, UserError
+from records.printing.receipt import render_receipt
 
 PIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by hand
 PIN_LENGTH = 8
@@ -21,7 +23,7 @@ _pin_hasher = argon2.PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallel
 _DUMMY_PIN = _pin_hasher.hash("DUMMYPIN")
 
 
-class IntakeError(WorkflowError):
+class IntakeError(UserError):
     """Input that cannot be received (shown to the officer as a 4xx)."""
 
 
@@ -97,4 +99,34 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
     portal.dossiers.add(code, dossier)
     portal.note_applicant(dossier.applicant["id_number"], code)
     dossier.record("receive", actor.login, now, unit_id, None, "received", note)
+    return dossier, pin, versions
+
+
+def receive_with_receipt(portal, actor, now, data, uploads, calendar, allowed_types, limit,
+                         public_url):
+    """Receive a dossier (:func:`receive`) and keep its printed receipt (a PDF with the
+    lookup QR code); returns ``(dossier, pin, versions to read)``.
+
+    A form's one-time ``submission`` token that already received a dossier is refused (409,
+    naming that dossier): a double click receives nothing twice."""
+    token = data.get("submission")
+    if token and portal.submissions.get(token):
+        code = portal.submissions.get(token)
+        raise Conflict(_("This form was already submitted: dossier ${code} was received. "
+                         "Open it from the dossier list instead of submitting again.",
+                         mapping={"code": code}), details={"code": code})
+    dossier, pin, versions = receive(portal, data, uploads, actor, now, calendar,
+                                     allowed_types, limit)
+    if token:
+        portal.submissions.add(token, dossier.code, now)
+    procedure = portal.procedures[dossier.procedure_code]
+    pdf = render_receipt(dossier, procedure, portal.units[dossier.receiving_unit], pin,
+                         public_url)
+    receipt = store_upload(io.BytesIO(pdf), f"giay-tiep-nhan-{dossier.code}.pdf",
+                           uploaded_by=actor.login, uploaded_at=now,
+                           allowed_types={"application/pdf"}, limit=None,
+                           unit_id=dossier.receiving_unit, owner=dossier.code)
+    receipt.derivation = "receipt"
+    receipt.reading.state = "done"  # NB: our own print-out; nothing to read
+    dossier.receipt = portal.register_file(receipt)
     return dossier, pin, versions

@@ -7,19 +7,16 @@ import os
 
 import magic
 
-from records.i18n import Translatable, _
+from records.errors import UserError
+from records.i18n import _
 from records.resources.files import FileTooLarge, FileVersion
 from records.textnorm import clean
 
 HEAD = 8192
 
 
-class UploadError(Translatable, ValueError):
+class UploadError(UserError):
     """A file that cannot be accepted; the message is shown to the user (HTTP 4xx)."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
 
 
 class _Prefixed(io.RawIOBase):

@@ -1,8 +1,8 @@
 """The figures a centre reports each month, computed from the store.
 
 For a period (usually a month): dossiers received, share received online, share
-digitized (every file read), share solved on time among those whose result was ready in the
-period, share of results returned electronically, satisfaction, reuses of earlier results,
+digitized (every file read), share solved on time (by the legal due date, whatever a reschedule
+said) among those whose result was ready in the period, share of results returned electronically, satisfaction, reuses of earlier results,
 and where open dossiers are held up (state × unit, late ones counted).
 """
 import dataclasses
@@ -84,11 +84,13 @@ def figures(dossiers, start, end, today, units=None):
             if versions:
                 out.with_files += 1
                 out.digitized += all(v.reading.state == "done" for v in versions)
-            out.reused += dossier.reuse_count
+        # NB: a reuse counts in the month it happened, not the month the dossier came in
+        out.reused += sum(1 for entry in dossier.history if entry["action"] == "reuse"
+                          and start <= _day(entry["at"]) <= end)
         ready = _when(dossier, "result_ready")
         if ready is not None and start <= ready <= end:
             out.solved += 1
-            out.solved_on_time += ready <= dossier.due_at
+            out.solved_on_time += ready <= workflow.legal_due(dossier)
         returned = _when(dossier, "returned")
         if returned is not None and start <= returned <= end:
             out.returned += 1

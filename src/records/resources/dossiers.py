@@ -85,7 +85,6 @@ class Dossier(Persistent):
         self.received_at = received_at
         self.received_by = received_by
         self.due_at = due_at
-        self.original_due_at = due_at
         self.pin_hash = pin_hash
         self.state = "received"
         self.components = OOBTree()
@@ -100,7 +99,6 @@ class Dossier(Persistent):
         self.returned_electronically = False
         self.rating = None          # dict: level, comment, at (see RATING_LEVELS)
         self.downloads = PersistentList()  # public downloads: dicts at, file_id, result_id
-        self.reuse_count = 0
         self.receipt = None         # FileVersion of the printed receipt
 
     def add_component(self, component):
@@ -117,9 +115,6 @@ class Dossier(Persistent):
         if self.rating is not None:
             raise ValueError("this dossier has already been rated")
         self.rating = {"level": level, "comment": comment or "", "at": at}
-        folder = getattr(self, "__parent__", None)
-        if folder is not None:
-            folder.ratings[level].change(1)
 
     def ordered_components(self):
         return [self.components[k] for k in self.component_order]
@@ -138,7 +133,7 @@ class Dossier(Persistent):
 
     def changed(self):
         """Queue this dossier for (re)indexing; a no-op until it is in a portal."""
-        folder = self.__parent__
+        folder = getattr(self, "__parent__", None)
         portal = folder.__parent__ if folder is not None else None
         outbox = getattr(portal, "outbox", None)
         if outbox is not None:
@@ -165,13 +160,11 @@ RATING_LEVELS = ("very_satisfied", "satisfied", "not_satisfied")
 
 
 class Dossiers(Folder):
-    """All dossiers, keyed by code; keeps a conflict-free count, and one per rating level
-    (``ratings[level]`` is a :class:`Length`), so a dashboard need not read every dossier."""
+    """All dossiers, keyed by code; keeps a conflict-free count (a :class:`Length`)."""
 
     def __init__(self):
         super().__init__()
         self.count = Length()
-        self.ratings = OOBTree({level: Length() for level in RATING_LEVELS})
 
     def add(self, name, obj):
         super().add(name, obj)

@@ -30,7 +30,33 @@ def staging_dir():
 
 
 class FileTooLarge(ValueError):
-    """The stream was longer than the allowed size."""
+    """The stream was longer than the allowed size: ``size`` bytes were read (and hash to
+    ``sha256``) when it stopped."""
+
+    def __init__(self, size, sha256=None):
+        super().__init__(size)
+        self.size = size
+        self.sha256 = sha256
+
+
+def copy_hashed(source, out=None, limit=None):
+    """Read ``source`` to its end in :data:`CHUNK` pieces, hashing them (SHA-256) and
+    writing each to ``out`` when given; never holds the stream whole in memory.
+
+    Returns ``(size, hex digest)``. Past ``limit`` bytes it stops and raises
+    :class:`FileTooLarge` (the piece that went past the limit is not written).
+    The one streaming hash loop: uploads, fixity, exports and the verify page use it.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        size += len(chunk)
+        digest.update(chunk)
+        if limit is not None and size > limit:
+            raise FileTooLarge(size, digest.hexdigest())
+        if out is not None:
+            out.write(chunk)
+    return size, digest.hexdigest()
 
 
 class FileVersion(Persistent):
@@ -62,23 +88,13 @@ class FileVersion(Persistent):
         Raises :class:`FileTooLarge` past ``limit`` bytes (the caller aborts the transaction,
         so nothing is kept).
         """
-        digest = hashlib.sha256()
-        size = 0
         with self.blob.open("w") as out:
-            while True:
-                chunk = stream.read(CHUNK)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if limit is not None and size > limit:
-                    raise FileTooLarge(size)
-                digest.update(chunk)
-                out.write(chunk)
+            size, sha256 = copy_hashed(stream, out, limit)
             # NB: a citizen's document must survive a power cut once we said "received".
             out.flush()
             os.fsync(out.fileno())
         self.size = size
-        self.sha256 = digest.hexdigest()
+        self.sha256 = sha256
 
     def adopt(self, path, size, sha256):
         """Take the file at ``path`` as the bytes of this version, moving it into the blob.
@@ -104,11 +120,8 @@ class FileVersion(Persistent):
 
     def check_fixity(self):
         """Re-hash the stored bytes; True when they still match the recorded SHA-256."""
-        digest = hashlib.sha256()
         with self.open() as f:
-            for chunk in iter(lambda: f.read(CHUNK), b""):
-                digest.update(chunk)
-        return digest.hexdigest() == self.sha256
+            return copy_hashed(f)[1] == self.sha256
 
 
 READING_STATES = ("queued", "running", "done", "failed")

@@ -1,11 +1,11 @@
 """The root of the content tree and its lookup tables."""
-from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 
 from records.resources.base import Folder
 from records.resources.dossiers import Dossiers, Sequences
 from records.resources.outbox import Outbox
 from records.resources.procedures import Procedures
+from records.resources.submissions import Submissions
 from records.resources.units import Units
 from records.resources.users import Users
 
@@ -15,7 +15,8 @@ class Portal(Folder):
 
     Lookup tables (not traversable): ``files`` maps a file id to its :class:`FileVersion`,
     ``tokens`` maps a result's verification token to ``(dossier code, result id)``,
-    ``submissions`` maps a form's one-time token to the dossier it created (double clicks),
+    ``submissions`` maps a form's one-time token to the dossier it created (double clicks,
+    kept a day),
     ``applicants`` maps an applicant's identifier to the codes of their dossiers (reuse),
     ``outbox`` holds the dossiers whose search documents must be (re)delivered.
     """
@@ -31,11 +32,10 @@ class Portal(Folder):
         self.add("users", Users())
         self.files = OOBTree()
         self.tokens = OOBTree()
-        self.submissions = OOBTree()
+        self.submissions = Submissions()
         self.sequences = Sequences()
         self.applicants = OOBTree()
         self.outbox = Outbox()
-        self.counters = OOBTree()
         self.generation = 0
 
     @property
@@ -58,9 +58,6 @@ class Portal(Folder):
         self.files[version.file_id] = version
         return version
 
-    def file(self, file_id):
-        return self.files[file_id]
-
     def dossiers_of(self, applicant_id):
         """Codes of the dossiers filed by this applicant (CCCD / tax code)."""
         return tuple(self.applicants.get(applicant_id, ()))
@@ -70,11 +67,3 @@ class Portal(Folder):
         if codes is None:
             codes = self.applicants[applicant_id] = OOTreeSet()
         codes.add(code)
-
-    def count(self, name, delta=1):
-        """Bump a dashboard counter (e.g. reuses); a Length resolves concurrent bumps."""
-        counter = self.counters.get(name)
-        if counter is None:
-            counter = self.counters[name] = Length()
-        counter.change(delta)
-        return counter()

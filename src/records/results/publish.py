@@ -28,6 +28,7 @@ import tempfile
 import pymupdf
 
 from records import workflow
+from records.errors import UserError
 from records.i18n import _
 from records.printing.pdf import font_file, qr_png
 from records.resources.dossiers import Result
@@ -45,12 +46,8 @@ PRINTABLE = 18
 CAPTION_SIZE = 7
 
 
-class ResultError(workflow.WorkflowError):
+class ResultError(UserError):
     """A result operation that cannot be done; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
 
 
 # In messages: the English text is the code itself; pages show it translated.
@@ -314,11 +311,6 @@ def supersede(portal, dossier, old, stream, filename, meta, reason, actor, now, 
     dossier.record("supersede_result", actor.login, now, actor.unit, dossier.state,
                    dossier.state, f"{old.number_symbol} → {new.number_symbol}: {reason}")
     return new
-
-
-def current_results(dossier):
-    """Published results a citizen may download (newest first)."""
-    return [r for r in reversed(dossier.results) if r.status == "published"]
 
 
 def stamped_bytes(pdf, url, caption="verify"):

@@ -15,8 +15,10 @@ Every offer says why it is made (``reason``); attaching records it on both dossi
 """
 import datetime
 
+from records import clock
 from records.archive.records import file_disposed, is_disposed
-from records.i18n import Translatable, _
+from records.errors import UserError
+from records.i18n import _
 from records.resources.units import REUSE_POLICIES
 from records.security import can_see_dossier
 from records.textnorm import fold
@@ -32,7 +34,7 @@ SAME_UNIT = "same-unit"
 IDENTITY = "identity-match"
 
 
-class ReuseError(Translatable, ValueError):
+class ReuseError(UserError):
     """The reference cannot be attached (shown to the officer as a 4xx)."""
 
 
@@ -133,6 +135,14 @@ def _recency(when, today):
     return max(0.0, 10.0 - (today - day).days / 365.0)
 
 
+def offers_for(portal, dossier, today, actor):
+    """{component key: offers to ``actor``} for the components still without a file that
+    have offers."""
+    found = {c.key: candidates(portal, dossier, c, today, actor)
+             for c in dossier.ordered_components() if not c.versions and not c.reference}
+    return {key: offers for key, offers in found.items() if offers}
+
+
 def attach(portal, dossier, component_key, source, actor, now):
     """Make ``component_key`` refer to the offer ``source``; returns the reference dict."""
     component = dossier.components.get(component_key)
@@ -151,8 +161,6 @@ def attach(portal, dossier, component_key, source, actor, now):
         "title": offer["title"], "file_id": version.file_id, "sha256": version.sha256,
         "by": actor.login, "at": now, "reason": offer["reason"],
     }
-    dossier.reuse_count += 1
-    portal.count("reuses")
     why = REASON_NOTES[offer["reason"]]
     dossier.record("reuse", actor.login, now, actor.unit, dossier.state, dossier.state,
                    f"{component.name}: {offer['title']} ({offer['dossier']}); {why}")
@@ -186,6 +194,6 @@ def reference_status(portal, reference):
         return "missing"
     if result.status in ("revoked", "superseded"):
         return result.status
-    if result.valid_until is not None and _as_date(result.valid_until) < datetime.date.today():
+    if result.valid_until is not None and _as_date(result.valid_until) < clock.today():
         return "expired"
     return "valid"

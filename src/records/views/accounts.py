@@ -13,7 +13,7 @@ from pyramid.security import remember
 from pyramid.view import view_config
 
 from records import accounts, clock
-from records.i18n import _, message_of, translate
+from records.i18n import _, translate
 from records.resources.portal import Portal
 from records.resources.users import User
 from records.views.admin import users_values
@@ -32,7 +32,7 @@ def _account_action(request, operation, done):
         outcome = operation(request.root, request.actor, request.context.login, clock.now())
     except accounts.AccountError as e:
         request.tm.doom()
-        return _users_page(request, status=e.status, errors={"": message_of(e)})
+        return _users_page(request, status=e.status, errors={"": e.message})
     request.session.flash(translate(request, done(outcome)))
     return HTTPSeeOther(request.resource_url(request.root.users))
 
@@ -64,7 +64,7 @@ def reset_password(request):
                                            clock.now())
     except accounts.AccountError as e:
         request.tm.doom()
-        return _users_page(request, status=e.status, errors={"": message_of(e)})
+        return _users_page(request, status=e.status, errors={"": e.message})
     # NB: shown once, on this page (not in a redirect, a URL or the session cookie).
     return _users_page(request, notice={"login": request.context.login, "password": password})
 
@@ -85,7 +85,7 @@ def change_password(request):
     except accounts.AccountError as e:
         request.tm.doom()
         request.response.status = e.status
-        return {"error": message_of(e)}
+        return {"error": e.message}
     remember(request, user.login)  # every other session of this officer has ended
     request.session.flash(translate(request, _("Your password is changed; your other "
                                                "sessions have ended.")))

@@ -14,17 +14,18 @@
 import tempfile
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from pyramid.renderers import render_to_response
 from pyramid.response import FileIter, Response
-from pyramid.view import exception_view_config, view_config
+from pyramid.view import view_config
 
 from records.archive import records as records_archive
 from records import clock
 from records.archive.export import write_bag
+from records.errors import NotFound
 from records.i18n import _
 from records.resources.dossiers import Dossier
 from records.resources.portal import Portal
 from records.security import can_see_dossier
+from records.views.errors import error_page
 
 LIST_LIMIT = 200
 
@@ -32,19 +33,8 @@ DISPOSED_MESSAGE = _("This document was disposed of (hủy) when its retention p
                      "its content is no longer kept. The disposition record remains.")
 
 
-class FileDisposed(HTTPNotFound):
+class FileDisposed(NotFound):
     """A disposed file was asked for (a 404 that says why, not "no such page")."""
-
-
-@exception_view_config(FileDisposed)
-def file_disposed(exc, request):
-    request.tm.doom()
-    if request.path.startswith("/api/"):
-        return Response(json={"error": exc.detail}, status=404)
-    response = render_to_response("error.jinja2", {"status": 404, "message": exc.detail},
-                                  request=request)
-    response.status = 404
-    return response
 
 
 def served(request, version):
@@ -52,7 +42,7 @@ def served(request, version):
     recorded in the audit trail (who, when, which file, through which dossier)."""
     portal = request.root
     if records_archive.file_disposed(portal, version.file_id):
-        raise FileDisposed(request.localizer.translate(DISPOSED_MESSAGE))
+        raise FileDisposed(DISPOSED_MESSAGE)
     if request.actor is not None:
         via = request.context.code if isinstance(request.context, Dossier) else None
         portal.archive.record_download(version.owner or via, version.file_id,
@@ -64,10 +54,6 @@ def served(request, version):
 def _may_see(request):
     actor = request.actor
     return lambda dossier: can_see_dossier(actor, dossier)
-
-
-def _translated(request, error):
-    return request.localizer.translate(_(error.message, mapping=error.mapping))
 
 
 def archive_values(request, error=None):
@@ -96,23 +82,20 @@ def archive_page(request):
     return archive_values(request)
 
 
-def _error_page(request, template, values, status):
-    request.tm.doom()
-    response = render_to_response(template, values, request=request)
-    response.status = status
-    return response
+@error_page(Portal, "archive")
+def archive_page_with_error(request, error):
+    """A refused proposal or decision: the page it was made on again, saying why."""
+    if request.path.endswith(("/approve", "/reject")):
+        return "archive_proposals.jinja2", proposals_values(request, error.message)
+    return "archive.jinja2", archive_values(request, error.message)
 
 
 @view_config(context=Portal, name="archive", permission="archive", request_method="POST",
              path_info=r"^/archive/propose$")
 def propose(request):
-    try:
-        records_archive.propose(request.root, request.POST.getall("code"),
-                                request.POST.get("reason", ""), request.actor.login,
-                                clock.now(), may_see=_may_see(request))
-    except records_archive.DispositionError as e:
-        return _error_page(request, "archive.jinja2",
-                           archive_values(request, _translated(request, e)), e.status)
+    records_archive.propose(request.root, request.POST.getall("code"),
+                            request.POST.get("reason", ""), request.actor.login, clock.now(),
+                            may_see=_may_see(request))
     return HTTPSeeOther(request.application_url + "/archive#proposals")
 
 
@@ -140,13 +123,9 @@ def decide(request):
     decision = records_archive.approve if request.subpath[-1] == "approve" \
         else records_archive.reject
     extra = {"unit": request.actor.unit} if decision is records_archive.approve else {}
-    try:
-        decision(request.root, request.POST.get("proposal", ""), request.actor.login,
-                 clock.now(), note=request.POST.get("note", ""), may_see=_may_see(request),
-                 **extra)
-    except records_archive.DispositionError as e:
-        return _error_page(request, "archive_proposals.jinja2",
-                           proposals_values(request, _translated(request, e)), e.status)
+    decision(request.root, request.POST.get("proposal", ""), request.actor.login,
+             clock.now(), note=request.POST.get("note", ""), may_see=_may_see(request),
+             **extra)
     return HTTPSeeOther(request.application_url + "/archive/proposals")
 
 

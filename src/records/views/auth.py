@@ -10,6 +10,7 @@ from records.i18n import LANGUAGES, _
 from records.limits import client_address, minutes
 from records.resources.portal import Portal
 from records.security import check_password
+from records.views.errors import is_api
 
 
 def _safe_next(request, value):
@@ -79,7 +80,7 @@ def language(request):
 
 @forbidden_view_config(renderer="forbidden.jinja2")
 def forbidden(request):
-    if request.path.startswith("/api/"):
+    if is_api(request):
         status = 403 if request.identity is not None else 401
         message = "permission denied" if status == 403 else "log in first"
         return Response(json={"error": message}, status=status)

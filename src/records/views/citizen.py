@@ -11,12 +11,11 @@ service, verify an e-result. No login; Vietnamese by default, English on request
     POST /verify/{token}           is this file byte-identical to the published e-result?
 
 Rules: a wrong code and a wrong PIN give the same answer after the same work
-(records.intake.receive.check_pin); failures per client address and code, and per address, are refused
-for a while with a 429 (records.limits); the code and PIN never appear in a URL after the lookup (the session
-holds the authorisation, for ``records.lookup_session_seconds``); no names or ID numbers
+(records.intake.receive.check_pin); failures per client address and code, and per address,
+are refused for a while with a 429 (records.limits); the code and PIN never appear in a URL
+after the lookup (the session holds the authorisation, for ``records.lookup_session_seconds``); no names or ID numbers
 are shown, logged or put in a URL or title.
 """
-import hashlib
 import logging
 import time
 
@@ -30,11 +29,11 @@ from records.limits import client_address, minutes
 from records.results import publish
 from records.intake.receive import check_pin
 from records.resources.dossiers import RATING_LEVELS
-from records.resources.files import CHUNK
+from records.resources.files import FileTooLarge, copy_hashed
 from records.resources.portal import Portal
 from records.textnorm import clean
-from records.views.dossiers import download
-from records.views.results import wants_json
+from records.views.common import download
+from records.views.errors import wants_json
 
 log = logging.getLogger(__name__)
 
@@ -394,21 +393,10 @@ def verify_file(request):
     upload = request.POST.get("file")
     if not hasattr(upload, "file"):
         return _verify_reply(request, info, 400, error=_message(request, "no_file"))
-    size, digest = hash_stream(upload.file, published.size)
+    try:
+        size, digest = copy_hashed(upload.file, limit=published.size)
+    except FileTooLarge as e:  # NB: stop reading: it cannot be identical any more
+        size, digest = e.size, e.sha256
     check = {"identical": size == published.size and digest == published.sha256,
              "sha256": digest, "size": size}
     return _verify_reply(request, info, check=check)
-
-
-def hash_stream(stream, limit):
-    """(size, SHA-256 hex) of ``stream``, read in chunks; stops past ``limit`` bytes (then
-    the size says "larger" and the digest covers what was read)."""
-    digest = hashlib.sha256()
-    size = 0
-    while size <= limit:
-        chunk = stream.read(CHUNK)
-        if not chunk:
-            break
-        size += len(chunk)
-        digest.update(chunk)
-    return size, digest.hexdigest()

@@ -1,28 +1,24 @@
-"""What pages and the API share: reading intake input, limits, error replies."""
+"""What pages and the API share: reading intake input, limits, queueing reading, serving
+files."""
 import json
+from urllib.parse import quote
 
-import colander
-from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from pyramid.httpexceptions import HTTPRequestEntityTooLarge
+from pyramid.response import FileResponse
+
+from records import clock
 
 from records.calendar import default_calendar
-from records.i18n import _, english
-from records.schemas import Intake, messages_of
+from records.errors import InputError
+from records.i18n import _
+from records.intake.receive import receive_with_receipt
+from records.jobs import READ_FILE, enqueue
+from records.publicurl import check_can_print
+from records.schemas import Intake, validate
 from records.settings import as_int, as_list
+from records.views.archive import served
 
 FILE_PREFIX = "file."
-
-
-class InputError(Exception):
-    """Invalid input: ``errors`` maps field names to messages (translation strings: pages
-    translate them, :meth:`english` gives the API's); ``status`` is the 4xx."""
-
-    def __init__(self, errors, status=400):
-        super().__init__("; ".join(f"{k}: {english(v)}" for k, v in errors.items()))
-        self.errors = errors
-        self.status = status
-
-    def english(self):
-        return {k: english(v) for k, v in self.errors.items()}
 
 
 def upload_limits(request):
@@ -77,10 +73,7 @@ def intake_data(request):
                     raw["applicant"][key.split(".", 1)[1]] = value
                 elif not key.startswith(FILE_PREFIX):
                     raw[key] = value
-    try:
-        return Intake().deserialize(raw)
-    except colander.Invalid as e:
-        raise InputError(messages_of(e)) from None
+    return validate(Intake(), raw)
 
 
 def json_object(request):
@@ -98,5 +91,35 @@ def calendar():
     return default_calendar()
 
 
-def bad_request(message):
-    return HTTPBadRequest(json_body={"error": message})
+
+def queue_reading(request, versions):
+    """Queue the reading of each file version once the request commits (records.jobs)."""
+    for version in versions:
+        enqueue(request, READ_FILE, version.file_id)
+
+
+def receive_and_queue(request, data, uploads):
+    """Receive with the receipt (records.intake.receive), queue reading of each file."""
+    check_can_print(request)  # NB: the receipt prints the public URL for ever
+    allowed, limit = upload_limits(request)
+    dossier, pin, versions = receive_with_receipt(
+        request.root, request.actor, clock.now(), data, uploads, calendar(), allowed, limit,
+        request.registry.settings["records.public_url"])
+    queue_reading(request, versions)
+    return dossier, pin
+
+
+def download(request, version):
+    """The file as an attachment (its SHA-256 in a header); disposed files are a 404 and
+    officers' downloads are audited (views.archive.served)."""
+    served(request, version)
+    response = FileResponse(version.path(), request=request, content_type=version.media_type)
+    response.content_disposition = _disposition(version.filename)
+    response.headers["X-Content-SHA256"] = version.sha256
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _disposition(filename):
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -1,15 +1,21 @@
-"""Error replies: JSON under /api, a page elsewhere; input errors never become a 500.
+"""Errors become responses here, and only here: JSON under /api (and for clients that ask
+for JSON), a page elsewhere; input errors never become a 500. Every 4xx dooms the
+transaction, so a refused request keeps nothing and enqueues no task.
 
-Pages show messages in the request's language; the API answers in English (a stable text
-for clients), see records.i18n."""
+Views raise :class:`records.errors.UserError` (or an HTTP exception) and do not catch it.
+A page that should come back with the error on it (the dossier page after a refused
+action, the intake form with its field errors) registers how with :func:`error_page`;
+other errors get the plain error page. Pages show messages in the request's language; the
+API answers in English (a stable text for clients), see records.i18n.
+"""
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPError
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import exception_view_config, notfound_view_config
 
+from records.errors import UserError
 from records.i18n import _, english, joined
-from records.views.common import InputError
 
 
 TITLES = {400: _("Bad request"), 403: _("Forbidden"), 404: _("Not found"),
@@ -17,27 +23,62 @@ TITLES = {400: _("Bad request"), 403: _("Forbidden"), 404: _("Not found"),
           415: _("Unsupported media type"), 429: _("Too many requests"),
           503: _("Service unavailable")}
 
+_ERROR_PAGES = {}
 
-def _is_api(request):
+
+def error_page(context, name=None):
+    """Register ``page(request, error) -> (template, values)``: how to show a UserError
+    raised by a view named ``name`` (None: any view) on a ``context`` of that class."""
+    def register(page):
+        _ERROR_PAGES[(context, name)] = page
+        return page
+    return register
+
+
+def is_api(request):
     return request.path.startswith("/api/")
 
 
-@exception_view_config(InputError)
-def input_error(exc, request):
+def wants_json(request):
+    """JSON for the API paths and for clients that ask for it before HTML."""
+    if is_api(request):
+        return True
+    offers = request.accept.acceptable_offers(["text/html", "application/json"])
+    return bool(offers) and offers[0][0] == "application/json"
+
+
+def shown(error):
+    """The message a page shows for ``error``: each field's message, or the message."""
+    if error.fields:
+        return joined([_("${field}: ${message}", mapping={"field": k, "message": v})
+                       for k, v in error.fields.items()])
+    return error.message
+
+
+@exception_view_config(UserError)
+def user_error(exc, request):
     request.tm.doom()
-    if _is_api(request):
-        return Response(json={"error": "invalid input", "fields": exc.english()},
-                        status=exc.status)
-    return _page(request, exc.status, joined(
-        [_("${field}: ${message}", mapping={"field": k, "message": v})
-         for k, v in exc.errors.items()]))
+    if wants_json(request):
+        body = {**exc.details, "error": english(exc.message)}
+        if exc.fields:
+            body["fields"] = exc.english_fields()
+        return Response(json=body, status=exc.status)
+    context = getattr(request, "context", None)
+    page = (_ERROR_PAGES.get((type(context), request.view_name))
+            or _ERROR_PAGES.get((type(context), None)))
+    if page is None:
+        return _page(request, exc.status, shown(exc))
+    template, values = page(request, exc)
+    response = render_to_response(template, values, request=request)
+    response.status = exc.status
+    return response
 
 
 @exception_view_config(HTTPError)
 def http_error(exc, request):
     if exc.code >= 400:
         request.tm.doom()
-    if _is_api(request):
+    if is_api(request):
         if exc.content_type == "application/json" and exc.body:
             response = Response(body=exc.body, content_type="application/json", status=exc.code)
         else:
@@ -55,7 +96,7 @@ def http_error(exc, request):
 def bad_csrf(exc, request):
     """A form from an old page (or from another site): say so, not Pyramid's own words."""
     request.tm.doom()
-    if _is_api(request):
+    if is_api(request):
         return Response(json={"error": "missing or wrong CSRF token: send the csrf_token "
                                         "of GET /api/v1/session as X-CSRF-Token"}, status=400)
     return _page(request, 400, _("This form has expired or did not come from this portal. "
@@ -64,7 +105,7 @@ def bad_csrf(exc, request):
 
 @notfound_view_config()
 def not_found(request):
-    if _is_api(request):
+    if is_api(request):
         return Response(json={"error": "not found"}, status=404)
     return _page(request, 404, _("The page you asked for does not exist."))
 

@@ -1,23 +1,14 @@
 """Receiving a dossier at any branch (tiếp nhận) and printing its receipt."""
-import io
 import secrets
 
-from pyramid.httpexceptions import HTTPConflict
 from pyramid.view import view_config
 
-from records import clock
-from records.i18n import _, message_of
-from records.intake.receive import IntakeError, receive
-from records.jobs import READ_FILE, enqueue
-from records.printing.receipt import render_receipt
-from records.publicurl import check_can_print
 from records.resources.portal import Portal
 from records.schemas import CHANNELS
 from records.textnorm import clean, fold
-from records.intake.uploads import UploadError, store_upload
-from records.views.common import (InputError, calendar, check_content_length, intake_data,
-                                  upload_limits, uploads_from)
-
+from records.views.common import (check_content_length, intake_data, receive_and_queue,
+                                  uploads_from)
+from records.views.errors import error_page
 
 
 MAX_MATCHES = 50
@@ -64,50 +55,18 @@ def intake_form(request):
 @view_config(context=Portal, name="intake", permission="intake", renderer="intake.jinja2",
              request_method="POST")
 def intake_submit(request):
-    portal = request.root
     check_content_length(request)
-    token = request.POST.get("submission")
-    if token and token in portal.submissions:
-        raise HTTPConflict(_(
-            "This form was already submitted: dossier ${code} was received. Open it from the "
-            "dossier list instead of submitting again.",
-            mapping={"code": portal.submissions[token]}))
-    procedure = portal.procedures.get(request.POST.get("procedure", ""))
-    try:
-        data = intake_data(request)
-        dossier, pin = receive_and_queue(request, data, uploads_from(request))
-    except InputError as e:
-        request.response.status = e.status
-        return _form_values(request, portal, procedure, e.errors, request.POST)
-    except (IntakeError, UploadError) as e:
-        request.tm.doom()  # nothing half-stored
-        request.response.status = getattr(e, "status", 400)
-        return _form_values(request, portal, procedure, {"form": message_of(e)}, request.POST)
+    dossier, pin = receive_and_queue(request, intake_data(request), uploads_from(request))
     request.response.status = 201
+    procedure = request.root.procedures.get(dossier.procedure_code)
     return {"received": dossier, "pin": pin, "procedure": procedure,
             "received_keys": [c.key for c in dossier.ordered_components() if c.versions]}
 
 
-def receive_and_queue(request, data, uploads):
-    """Receive (see records.intake.receive), keep the receipt, queue reading of each file."""
+@error_page(Portal, "intake")
+def intake_form_with_errors(request, error):
+    """The form again, filled in as sent, with each field's error (or the form's)."""
     portal = request.root
-    check_can_print(request)  # NB: the receipt prints the public URL for ever
-    allowed, limit = upload_limits(request)
-    now = clock.now()
-    dossier, pin, versions = receive(portal, data, uploads, request.actor, now, calendar(),
-                                     allowed, limit)
-    if data.get("submission"):
-        portal.submissions[data["submission"]] = dossier.code
-    procedure = portal.procedures[dossier.procedure_code]
-    pdf = render_receipt(dossier, procedure, portal.units[dossier.receiving_unit], pin,
-                         request.registry.settings["records.public_url"])
-    receipt = store_upload(io.BytesIO(pdf), f"giay-tiep-nhan-{dossier.code}.pdf",
-                           uploaded_by=request.actor.login, uploaded_at=now,
-                           allowed_types={"application/pdf"}, limit=None,
-                           unit_id=dossier.receiving_unit, owner=dossier.code)
-    receipt.derivation = "receipt"
-    receipt.reading.state = "done"  # NB: our own print-out; nothing to read
-    dossier.receipt = portal.register_file(receipt)
-    for version in versions:
-        enqueue(request, READ_FILE, version.file_id)
-    return dossier, pin
+    procedure = portal.procedures.get(request.POST.get("procedure", ""))
+    errors = error.fields or {"form": error.message}
+    return "intake.jinja2", _form_values(request, portal, procedure, errors, request.POST)

@@ -14,55 +14,22 @@ same views answer under ``/api/v1/dossiers/{code}/results...`` once :func:`inclu
 included. Approval is the workflow's ``approve`` action (records.workflow); publishing is a
 separate, explicit leader action here, offered on the page as soon as the result is ready.
 """
-import colander
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock
-from records.results import publish
-from records.i18n import _, english, joined, message_of
-from records.jobs import enqueue
+from records.errors import NotFound, UserError
+from records.i18n import _
 from records.resources.dossiers import Dossier
-from records.schemas import clean_text, messages_of
-from records.views.common import check_content_length, upload_limits
-from records.views.dossiers import confirm, dossier_page
-from records.jobs import READ_FILE
+from records.results import publish
+from records.schemas import ResultMeta, validate
+from records.settings import max_pages
+from records.views.common import check_content_length, queue_reading, upload_limits
+from records.views.dossiers import confirm
+from records.views.errors import wants_json
 
 ACTIONS = ("publish", "revoke", "supersede")
-
-
-class ResultMeta(colander.MappingSchema):
-    """What the officer types about a result document (NĐ 30/2020 number and symbol)."""
-    doc_type = colander.SchemaNode(colander.String(), preparer=clean_text,
-                                   validator=colander.Length(min=2, max=200))
-    number_symbol = colander.SchemaNode(
-        colander.String(), preparer=clean_text,
-        validator=colander.Regex(r"^\d+(/\d{4})?/[^\s/]+$",
-                                 _("a number and symbol looks like 15/QĐ-UBND or "
-                                   "01/2023/TT-VPCP")))
-    issuer = colander.SchemaNode(colander.String(), preparer=clean_text,
-                                 validator=colander.Length(min=2, max=300))
-    issue_date = colander.SchemaNode(colander.Date())
-    valid_until = colander.SchemaNode(colander.Date(), missing=None)
-    kind = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
-                               validator=colander.Length(max=100))
-
-    def validator(self, node, value):
-        if value["issue_date"] > clock.today():
-            raise colander.Invalid(node["issue_date"], _("the issue date is in the future"))
-        if value["valid_until"] and value["valid_until"] < value["issue_date"]:
-            raise colander.Invalid(node["valid_until"],
-                                   _("valid until is before the issue date"))
-
-
-def wants_json(request):
-    """JSON for the API paths and for clients that ask for it before HTML."""
-    if request.path.startswith("/api/"):
-        return True
-    offers = request.accept.acceptable_offers(["text/html", "application/json"])
-    return bool(offers) and offers[0][0] == "application/json"
 
 
 def file_json(request, dossier, version):
@@ -101,18 +68,9 @@ def _public_url(request):
     return request.registry.settings["records.public_url"]
 
 
-def _max_pages(request):
-    return int(request.registry.settings.get("records.max_pages", 500))
-
-
 def _meta(request, dossier):
-    try:
-        meta = ResultMeta().deserialize({k: v for k, v in request.POST.items()
-                                         if isinstance(v, str) and v != ""})
-    except colander.Invalid as e:
-        fields = messages_of(e)
-        raise _Refused(joined([_("${field}: ${message}", mapping={"field": k, "message": v})
-                               for k, v in fields.items()]), 400, fields=fields) from None
+    meta = validate(ResultMeta(), {k: v for k, v in request.POST.items()
+                                   if isinstance(v, str) and v != ""})
     if not meta["kind"]:
         procedure = request.root.procedures.get(dossier.procedure_code)
         meta["kind"] = procedure.result_kind if procedure is not None else ""
@@ -123,32 +81,8 @@ def _upload(request):
     check_content_length(request)
     upload = request.POST.get("file")
     if not hasattr(upload, "file"):
-        raise _Refused(_("choose the result document (a PDF) to upload"), 400)
+        raise UserError(_("choose the result document (a PDF) to upload"))
     return upload
-
-
-class _Refused(Exception):
-    def __init__(self, message, status, fields=None):
-        super().__init__(english(message))
-        self.message = message
-        self.status = status
-        self.fields = fields
-
-
-def _refuse(request, dossier, message, status, fields=None):
-    """Nothing is kept (the transaction is doomed); say why, as JSON (in English) or on the
-    page (in the page's language)."""
-    request.tm.doom()
-    if wants_json(request):
-        body = {"error": english(message)}
-        if fields:
-            body["fields"] = {k: english(v) for k, v in fields.items()}
-        return Response(json=body, status=status)
-    values = dossier_page(request)
-    values["error"] = message
-    response = render_to_response("dossier.jinja2", values, request=request)
-    response.status = status
-    return response
 
 
 DONE = {"draft": _("The result is attached as a draft."),
@@ -177,23 +111,17 @@ def list_results(request):
 def change_results(request):
     """Attach (no subpath) or act on one result (``{result_id}/{action}``)."""
     dossier = request.context
+    result_id, action = _target(request)
+    if result_id is None:
+        return _attach(request, dossier)
     try:
-        result_id, action = _target(request)
-        if result_id is None:
-            return _attach(request, dossier)
-        try:
-            result = dossier.result(result_id)
-        except KeyError:
-            raise _Refused(_("no such result in this dossier"), 404) from None
-        if action not in ACTIONS:
-            raise _Refused(_("unknown action ${name} (one of ${actions})",
-                             mapping={"name": repr(action), "actions": ", ".join(ACTIONS)}),
-                           404)
-        return _act(request, dossier, result, action)
-    except _Refused as e:
-        return _refuse(request, dossier, e.message, e.status, e.fields)
-    except publish.ResultError as e:
-        return _refuse(request, dossier, message_of(e), e.status)
+        result = dossier.result(result_id)
+    except KeyError:
+        raise NotFound(_("no such result in this dossier")) from None
+    if action not in ACTIONS:
+        raise NotFound(_("unknown action ${name} (one of ${actions})",
+                         mapping={"name": repr(action), "actions": ", ".join(ACTIONS)}))
+    return _act(request, dossier, result, action)
 
 
 def _target(request):
@@ -204,7 +132,7 @@ def _target(request):
     if not path:
         return None, None
     if len(path) != 2:
-        raise _Refused(_("expected /results/{result_id}/{action}"), 404)
+        raise NotFound(_("expected /results/{result_id}/{action}"))
     return path[0], path[1]
 
 
@@ -213,8 +141,8 @@ def _attach(request, dossier):
     meta = _meta(request, dossier)
     limit = upload_limits(request)[1]
     result = publish.attach(request.root, dossier, upload.file, upload.filename, meta,
-                            request.actor, clock.now(), limit, _max_pages(request))
-    enqueue(request, READ_FILE, result.original.file_id)
+                            request.actor, clock.now(), limit, max_pages(request.registry.settings))
+    queue_reading(request, [result.original])
     return _done(request, dossier, result, status=201)
 
 
@@ -234,8 +162,8 @@ def _act(request, dossier, result, action):
     limit = upload_limits(request)[1]
     new = publish.supersede(request.root, dossier, result, upload.file, upload.filename, meta,
                             request.POST.get("reason"), actor, now, limit,
-                            _max_pages(request), _public_url(request))
-    enqueue(request, READ_FILE, new.original.file_id)
+                            max_pages(request.registry.settings), _public_url(request))
+    queue_reading(request, [new.original])
     return _done(request, dossier, new, status=201)
 
 

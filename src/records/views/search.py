@@ -7,12 +7,14 @@ import datetime
 
 from pyramid.view import view_config
 
-from records.i18n import Translatable, _, english, message_of
+from records.errors import UserError
+from records.i18n import _
 from records.resources.portal import Portal
-from records.search.interfaces import SearchError, SearchUnavailable
+from records.search.interfaces import SearchError
 from records.search.query import Query
 from records.security import visible_units
 from records.views.common import json_object
+from records.views.errors import error_page
 from records.workflow import CLOSED_STATES, STATES
 
 FACETS = ("kind", "procedure", "state", "doc_type", "status", "receiving_unit")
@@ -22,8 +24,14 @@ TEXT_FILTERS = {"kind": "kinds", "procedure": "procedures", "unit": "units", "st
                 "doc_type": "doc_types", "status": "statuses"}
 
 
-class BadQuery(Translatable, ValueError):
+class BadQuery(UserError):
     """A query that cannot be run; the message is shown (translated on the page)."""
+
+
+class SearchDown(UserError):
+    """The search backend does not answer (nothing is lost: the outbox keeps the changes)."""
+
+    status = 503
 
 
 def _date(value):
@@ -67,37 +75,37 @@ def build_query(actor, params):
 
 
 def run_search(request, params):
-    """(results, error message, status) for the officer's query."""
+    """The results of the officer's query; :class:`BadQuery` (400) or :class:`SearchDown`
+    (503) when it cannot be run."""
+    query = build_query(request.actor, params)
     try:
-        query = build_query(request.actor, params)
-        return request.registry.search.search(query), None, 200
-    except BadQuery as e:
-        return None, message_of(e), 400
-    except SearchUnavailable:
-        return None, "unavailable", 503
-    except SearchError:
-        return None, "unavailable", 503
+        return request.registry.search.search(query)
+    except SearchError:  # SearchUnavailable included
+        raise SearchDown(_("search is unavailable; try again shortly")) from None
 
 
-@view_config(context=Portal, name="search", permission="search", renderer="search.jinja2")
-def search_page(request):
-    params = request.POST if request.method == "POST" else {}
-    results, error, status = run_search(request, params) if params else (None, None, 200)
-    request.response.status = status
+def _page_values(request, params, results=None, error=None):
     return {"results": results, "error": error, "params": params, "states": STATES,
             "procedures": request.root.procedures, "units": request.root.units,
             "facet_params": FACET_PARAMS}
 
 
+@view_config(context=Portal, name="search", permission="search", renderer="search.jinja2")
+def search_page(request):
+    params = request.POST if request.method == "POST" else {}
+    return _page_values(request, params, run_search(request, params) if params else None)
+
+
+@error_page(Portal, "search")
+def search_page_with_error(request, error):
+    shown = "unavailable" if isinstance(error, SearchDown) else error.message
+    return "search.jinja2", _page_values(request, request.POST, error=shown)
+
+
 @view_config(route_name="api.search", renderer="json", permission="search",
              request_method="POST")
 def search_api(request):
-    params = json_object(request)
-    results, error, status = run_search(request, params)
-    request.response.status = status
-    if error:
-        return {"error": "search is unavailable; try again shortly" if status == 503
-                else english(error)}
+    results = run_search(request, json_object(request))
     return {
         "total": results.total, "total_exact": results.total_exact,
         "page": results.page, "pages": results.pages,

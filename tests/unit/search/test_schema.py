@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from records.search.schema import InvalidDocument, iso_date, prepare, public_fields
+from records.textnorm import fold, fold_tokens, nfc, strip_marks
 
 pytestmark = pytest.mark.search
 
@@ -61,15 +62,14 @@ FOLD_SAMPLES = [
 ]
 
 
+@pytest.mark.house
 @pytest.mark.parametrize("text", FOLD_SAMPLES)
-def test_fold_fast_is_fold(text):
-    from records.search.schema import fold_fast
-    from records.textnorm import fold
-    assert fold_fast(text) == fold(text)
+def test_the_fast_fold_is_the_definition(text):
+    """textnorm.fold (the one fold, also what the search index uses) is exactly its
+    definition: marks stripped, case folded, single spaces."""
+    assert fold(text) == " ".join(strip_marks(nfc(text) or "").casefold().split())
 
 
 @pytest.mark.parametrize("text", FOLD_SAMPLES + ["  Đơn\tđề  nghị\n\nsố 15/QĐ-UBND  "])
 def test_fold_tokens_has_the_words_of_fold(text):
-    from records.search.schema import fold_tokens
-    from records.textnorm import fold
     assert fold_tokens(text).split() == fold(text).split()

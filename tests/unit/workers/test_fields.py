@@ -31,7 +31,7 @@ def test_clean_decision_all_fields():
     got = F.extract_fields([page(CLEAN)])
     assert value(got, "number_symbol") == "15/QĐ-UBND"
     assert value(got, "doc_type") == "QUYẾT ĐỊNH"
-    assert value(got, "issuer") == "UỶ BAN NHÂN DÂN QUẬN HOÀN KIẾM"
+    assert value(got, "issuer") == "Ủy ban nhân dân quận Hoàn Kiếm"
     assert value(got, "issue_date") == "2026-02-05"
     assert value(got, "place") == "Hà Nội"
     assert value(got, "summary") == "Về việc cấp giấy phép xây dựng"
@@ -90,7 +90,7 @@ def test_interleaved_header_still_gives_number_place_and_issuer():
     # the marks OCR lost come back for known place and issuer words, not for the others
     assert value(got, "place") == "Hà Nội"
     assert value(got, "issue_date") == "2026-02-05"
-    assert value(got, "issuer") == "UỶ BAN NHÂN DÂN QUẬN HOAN KIEM"
+    assert value(got, "issuer") == "Ủy ban nhân dân quận Hoan Kiem"
     assert value(got, "doc_type") == "QUYẾT ĐỊNH"
     assert value(got, "summary") == "Ve viec cap giay phep xay dung"
 
@@ -132,7 +132,9 @@ def test_letter_type_and_summary_from_number_and_vv_line():
     got = F.extract_fields([page(text)])
     assert value(got, "doc_type") == "CÔNG VĂN"
     assert value(got, "summary") == "trả lời đơn của công dân"
-    assert value(got, "issuer") == "UBND TỈNH BẮC NINH SỞ KẾ HOẠCH VÀ ĐẦU TƯ"
+    # A two-level header: the lower line is the issuer, named with its parent's territory.
+    assert value(got, "issuer") == "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh"
+    assert value(got, "issuer_parent") == "Ủy ban nhân dân tỉnh Bắc Ninh"
     assert [f["value"] for f in got["person_names"]] == ["Lê Văn Cường"]
 
 

@@ -1,0 +1,41 @@
+"""One-time form tokens (a double click must not receive a dossier twice), kept a day."""
+import datetime
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+KEEP = datetime.timedelta(days=1)
+
+
+def _utc(when):
+    return when.astimezone(datetime.timezone.utc).isoformat()
+
+
+class Submissions(Persistent):
+    """Token → the code of the dossier it created, forgotten after :data:`KEEP`.
+
+    NB: a form is resubmitted within minutes (a double click, a reload); keeping every
+    token for ever would grow without bound. ``by_time`` orders tokens by when they were
+    used, so forgetting the old ones reads only those."""
+
+    def __init__(self):
+        self.codes = OOBTree()
+        self.by_time = OOBTree()  # (ISO time in UTC, token) → None
+
+    def get(self, token):
+        return self.codes.get(token)
+
+    def add(self, token, code, now):
+        self.forget_before(now - KEEP)
+        self.codes[token] = code
+        self.by_time[(_utc(now), token)] = None
+
+    def forget_before(self, when):
+        old = list(self.by_time.keys(max=(_utc(when), ""), excludemax=True))
+        for key in old:
+            del self.by_time[key]
+            self.codes.pop(key[1], None)
+        return len(old)
+
+    def __len__(self):
+        return len(self.codes)

@@ -1,0 +1,38 @@
+"""Fields read from a file (number, date, issuer…) and officers' corrections of them.
+
+A correction is kept with who and when; the extracted value stays in the reading and in
+the correction's ``previous``, so nothing read is lost.
+"""
+from records.errors import NotFound
+from records.i18n import _
+from records.schemas import CORRECTABLE, Correction, validate
+from records.services.dossiers import file_of
+
+
+def correct(portal, actor, now, dossier, file_id, values):
+    """Validate (schemas.Correction) and record one correction; returns the file version.
+
+    Only the dossier's own files: a file it reuses by reference belongs to another dossier
+    and is corrected there (404 here, as for any file that is not this dossier's)."""
+    version = file_of(portal, dossier, file_id)
+    owner = portal.files.get(version.derived_from) if version.derived_from else version
+    if getattr(owner, "owner", None) != dossier.code:
+        raise NotFound(_("no such file in this dossier"))
+    data = validate(Correction(), values)
+    version.reading.correct(data["field"], data["value"], actor.login, now)
+    dossier.record("correct_field", actor.login, now, actor.unit, dossier.state,
+                   dossier.state, f"{version.filename}: {data['field']} = {data['value']}")
+    return version
+
+
+def fields_view(version):
+    """The fields of ``version`` as shown to officers: extracted and current values."""
+    reading = version.reading
+    out = []
+    for name in CORRECTABLE:
+        found = reading.fields.get(name) or {}
+        out.append({"field": name, "extracted": found.get("value"),
+                    "confidence": found.get("confidence"), "page": found.get("page"),
+                    "value": reading.field_value(name),
+                    "corrected": any(c["field"] == name for c in reading.corrections)})
+    return out

@@ -1,0 +1,239 @@
+"""The number and the day of a page image's header, re-read from a crop of their blanks.
+
+On scans the number after ``Số:`` and the day (sometimes the month) of the place-and-date
+line are often written by hand at signing, and Tesseract reading the whole page misreads
+them (1039 -> 4033, 1114 -> 4444, 01 -> 04) or reads nothing. We find the ``Số`` word and
+the slash after it, and ``ngày`` ... ``tháng`` ... ``năm`` on the place-and-date line, among
+the page's OCR words; crop the blank out of the page image (taller than the line, since
+handwriting overflows it, and stopping short of the slash, which reads as a 1) and read the
+crop twice with a digits-only whitelist (:data:`ATTEMPTS`). Agreement is the confidence
+(:func:`_vote`): a value the readings disagree on comes back with a low one.
+
+NB: measured on the 32 number blanks of ../shared/realdocs (scans and page images): the page
+reading alone 15 right, the crop at the page's size 17, doubled 17; one word (psm 8) or raw
+line (psm 13) ~0, the Vietnamese model 11. Where page and both crops agree the value was
+right 13 times in 15; the 2 wrong ones were handwriting Tesseract gave a word confidence
+under 0.7, so agreement counts only over a confident page word. Days: page 14 of 32, crop
+13, doubled 16.
+
+Contract: :func:`reread` takes the OCR'd image, its words and its ordered text, and returns
+``(text, reads)``: the text with the blanks' values put in, and
+``{"number": [value, confidence], "day": [...], "month": [...]}`` for the blanks found
+(a value of ``""`` when nothing readable was there).
+"""
+import re
+from collections import Counter
+
+from PIL import Image, ImageOps
+
+from records.textnorm import shadow
+
+# (scale, psm, lang): read as one line (7) or one word (8), at the page's size and doubled.
+# NB: for digits alone the English model reads handwriting better than the Vietnamese one
+# (27 vs 20 of 32 synthetic handwritten numbers; see regions.DIGITS_LANG).
+ATTEMPTS = ((1.0, 7, "eng"), (2.0, 7, "eng"))
+DIGITS = "0123456789"
+HEAD_SHARE = 0.45       # the header lies in the top 45 % of the page
+MAX_NUMBER_DIGITS = 5
+# Confidence by agreement (see _vote).
+CONF_ALL = 0.92         # the crops and a confident page word agree
+CONF_ALL_UNSURE = 0.7   # they agree, but Tesseract doubted the page word
+CONF_CROPS = 0.55       # the crops agree against the page
+CONF_ONE = 0.6          # the page and one crop agree
+CONF_SPLIT = 0.4
+PAGE_WORD_CONF = 0.7
+
+_SO = re.compile(r"^[S5s8][oôóòe6é0]?[:;.,]")
+_SO_BARE = re.compile(r"^S[oô0]$")
+_NGAY = re.compile(r"^ng[aà]y", re.IGNORECASE)
+_THANG = re.compile(r"th[aá]ng", re.IGNORECASE)
+_NAM = re.compile(r"^n[aă]m", re.IGNORECASE)
+
+
+def _row(words, word):
+    """The words on ``word``'s line, left to right."""
+    middle = word.top + word.height / 2
+    return sorted((w for w in words if abs(w.top + w.height / 2 - middle) < 0.6 * max(
+        word.height, 1)), key=lambda w: w.left)
+
+
+def _char_x(word, index):
+    """The x of character ``index`` of ``word``, by its share of the word's characters."""
+    return word.left + word.width * index / max(1, len(word.text))
+
+
+def number_blank(words, width, height):
+    """``(x0, y0, x1, y1, line_height, page_text)`` of the blank after ``Số:`` up to the
+    slash, and what the page reading put there; or None."""
+    head = [w for w in words if w.top < HEAD_SHARE * height and w.left < 0.55 * width]
+    for word in sorted(head, key=lambda w: (w.top, w.left)):
+        text = shadow(word.text)
+        m = _SO.match(text)
+        if not m and not _SO_BARE.match(text):
+            continue
+        row = [w for w in _row(words, word) if w.left >= word.left]
+        after = [w for w in row if w is not word]
+        if m and "/" in text[m.end():]:   # "Số:4444/QĐ-TTg" read as one word
+            x0 = _char_x(word, m.end())
+            x1 = _char_x(word, text.index("/", m.end()))
+            read = text[m.end():text.index("/", m.end())]
+        else:
+            x0 = word.left + word.width
+            slash = next((w for w in after[:4] if "/" in w.text), None)
+            if slash is None:
+                continue
+            x1 = _char_x(slash, slash.text.index("/"))
+            read = "".join(w.text for w in after if w.left < slash.left) + \
+                slash.text[:slash.text.index("/")]
+        h = word.height
+        if x1 - x0 < 0.4 * h:
+            continue
+        return (x0, word.top, x1, word.top + h, h, read)
+    return None
+
+
+def date_blanks(words, width, height):
+    """``{"day": box, "month": box}`` of the place-and-date line's day and month (a box as
+    in :func:`number_blank`), for the line whose ``ngày`` has ``tháng`` and ``năm`` after
+    it; empty when there is none."""
+    head = [w for w in words if w.top < HEAD_SHARE * height and w.left > 0.3 * width]
+    for word in sorted(head, key=lambda w: (w.top, w.left)):
+        text = shadow(word.text)
+        if not _NGAY.match(text):
+            continue
+        before = [w for w in _row(words, word) if w.left < word.left]
+        if not before or not before[-1].text.endswith(","):
+            continue  # not "Place, ngày ...": a date cited in the text
+        row = [w for w in _row(words, word) if w.left >= word.left and w is not word]
+        month = next((w for w in row[:4] if _THANG.search(shadow(w.text))), None)
+        if month is None:
+            continue
+        year = next((w for w in row if _NAM.match(shadow(w.text)) and w.left > month.left),
+                    None)
+        if year is None:
+            continue
+        h = word.height
+        blanks = {}
+        start = _char_x(word, 4) if len(text) > 4 else word.left + word.width
+        day_read = text[4:] + "".join(w.text for w in row if w.left < month.left)
+        month_start = _char_x(month, _THANG.search(shadow(month.text)).start())
+        if month_start - start >= 0.3 * h:
+            blanks["day"] = (start, word.top, month_start, word.top + h, h, day_read)
+        month_end = _char_x(month, _THANG.search(shadow(month.text)).end())
+        month_read = shadow(month.text)[_THANG.search(shadow(month.text)).end():] + "".join(
+            w.text for w in row if month.left < w.left < year.left)
+        if year.left - month_end >= 0.3 * h:
+            blanks["month"] = (month_end, word.top, year.left, word.top + h, h, month_read)
+        return blanks
+    return {}
+
+
+def _crop(image, box, up=0.7, down=0.5, pad=-0.05):
+    x0, y0, x1, y1, h, _ = box
+    left = max(0, int(x0 + 0.05 * h))
+    right = min(image.width, int(x1 + pad * h))
+    top = max(0, int(y0 - up * h))
+    bottom = min(image.height, int(y1 + down * h))
+    crop = image.crop((left, top, right, bottom))
+    if crop.mode != "L":
+        crop = crop.convert("L")
+    return ImageOps.expand(crop, border=max(10, int(h)), fill=255)
+
+
+def _digits_of(text):
+    return re.sub(r"[^0-9]", "", text or "")
+
+
+def _read(engine, crop, max_digits):
+    """The readings of ``crop`` by :data:`ATTEMPTS`: digit strings ('' for none)."""
+    found = []
+    for scale, psm, lang in ATTEMPTS:
+        image = crop if scale == 1.0 else crop.resize(
+            (round(crop.width * scale), round(crop.height * scale)), Image.Resampling.LANCZOS)
+        result = engine.recognize(image, lang=lang, psm=psm, charset=DIGITS)
+        value = _digits_of("".join(w.text for w in result.words))
+        found.append(value if 1 <= len(value) <= max_digits else "")
+    return found
+
+
+def _vote(readings, page_reading, page_conf, valid, same=lambda a, b: a == b):
+    """``(value, confidence)`` from the crop readings and the page's own reading (whose
+    words Tesseract gave ``page_conf``)."""
+    readings = [r if r and valid(r) else "" for r in readings]
+    page_reading = page_reading if page_reading and valid(page_reading) else ""
+    first, second = readings[0], readings[-1]
+    crops_agree = bool(first) and same(first, second)
+    if crops_agree and page_reading and same(first, page_reading):
+        return first, CONF_ALL if page_conf >= PAGE_WORD_CONF else CONF_ALL_UNSURE
+    if page_reading and first and not second and same(first, page_reading) and \
+            page_conf >= PAGE_WORD_CONF:
+        return first, CONF_ALL_UNSURE
+    if crops_agree:
+        return first, CONF_CROPS
+    if page_reading and any(r and same(r, page_reading) for r in readings):
+        return page_reading, CONF_ONE
+    value = page_reading or first or second
+    return value, CONF_SPLIT if value else 0.0
+
+
+def _valid_number(value):
+    return int(value) > 0 and not (len(value) > 2 and value.startswith("0"))
+
+
+def _valid_range(top):
+    return lambda value: 1 <= int(value) <= top
+
+
+def _same_day(a, b):
+    return int(a) == int(b)
+
+
+def _page_conf(words, box):
+    x0, y0, x1, y1 = box[:4]
+    inside = [w.conf for w in words if w.top < y1 and w.top + w.height > y0
+              and w.left + w.width > x0 and w.left < x1]
+    return min(inside) if inside else 0.0
+
+
+def read_blanks(image, words, engine):
+    """``{"number" | "day" | "month": [value, confidence]}`` for the blanks of the header
+    of ``image`` (whose OCR gave ``words``); a month typed clearly is not re-read."""
+    reads = {}
+    box = number_blank(words, image.width, image.height)
+    if box:
+        page_reading = _digits_of(box[5].translate(_LOOKALIKES))
+        reads["number"] = list(_vote(_read(engine, _crop(image, box), MAX_NUMBER_DIGITS),
+                                     page_reading, _page_conf(words, box), _valid_number))
+    for name, box in date_blanks(words, image.width, image.height).items():
+        top = 31 if name == "day" else 12
+        page_reading = _digits_of(box[5].translate(_LOOKALIKES))
+        page_conf = _page_conf(words, box)
+        valid = _valid_range(top)
+        if name == "month" and page_reading.isdigit() and valid(page_reading) and \
+                page_conf >= 0.8:
+            continue
+        value, confidence = _vote(_read(engine, _crop(image, box), 2), page_reading,
+                                  page_conf, valid, _same_day)
+        reads[name] = [value.zfill(2) if value else "", confidence]
+    return reads
+
+
+_SO_LINE = re.compile(r"(?m)^(.{0,40}?)(?<![A-Za-z])[S5s8]\S{0,2}\s*[:;.,]?\s*[^/\n]{0,10}?\s*/")
+_DAY_GAP = re.compile(r"(?i)(,\s*ng[aà]y)[^\n]{0,10}?(th[aá]ng)")
+_MONTH_GAP = re.compile(r"(?i)(,\s*ng[aà]y\s*[0-9]{1,2}\s*th[aá]ng)[^\n]{0,10}?(n[aă]m)")
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"})
+
+
+def reread(image, words, text, engine):
+    """``(text, reads)``: see the module docstring."""
+    reads = read_blanks(image, words, engine)
+    number = (reads.get("number") or [""])[0]
+    if number:
+        text = _SO_LINE.sub(lambda m: f"{m.group(1)}Số: {number}/", text, count=1)
+    day = (reads.get("day") or [""])[0]
+    if day:
+        text = _DAY_GAP.sub(lambda m: f"{m.group(1)} {day} {m.group(2)}", text, count=1)
+    month = (reads.get("month") or [""])[0]
+    if month:
+        text = _MONTH_GAP.sub(lambda m: f"{m.group(1)} {month} {m.group(2)}", text, count=1)
+    return text, reads
