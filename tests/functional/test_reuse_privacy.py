@@ -4,22 +4,13 @@ and attaching one says why on both dossiers. The attack: an officer at another b
 a citizen's CCCD number with any name, hoping to be offered that citizen's papers."""
 import pytest
 
-from tests.conftest import BRANCH1, JUSTICE, PASSWORD, login
-from tests.functional.helpers import act, api_login, receive
+from tests.conftest import BRANCH1, JUSTICE, login
+from tests.functional.helpers import ID, JSON, META, act, as_, receive
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.hardening
 
-ID = "001203004567"
 NAME = "Nguyễn Văn An"  # the applicant of tests.functional.helpers.receive
-JSON = {"Accept": "application/json"}
-META = {"doc_type": "TRÍCH LỤC KHAI SINH", "number_symbol": "12/TLKS-UBND",
-        "issuer": "UBND phường Hàng Bạc", "issue_date": "2026-01-05"}
-
-
-def as_(web, name):
-    web.reset()
-    return api_login(web, name, PASSWORD)
 
 
 def victim_dossier(web):

@@ -77,6 +77,16 @@ class Attempt:
     def refused(self):
         return self.retry_after > 0
 
+    def run(self, check):
+        """``check()`` (the credentials) counted by this attempt: a false result (or an
+        error) is a failure. Returns its result."""
+        ok = False
+        try:
+            ok = check()
+        finally:
+            self.end(failed=not ok)
+        return ok
+
     def end(self, failed):
         if self.refused or self._token is None:
             return

@@ -50,11 +50,7 @@ def checked_login(request, login_name, password):
     if attempt.refused:
         return None, attempt
     user = request.root.users.get(login_name)
-    ok = False
-    try:
-        ok = check_password(user, password)
-    finally:
-        attempt.end(failed=not ok)
+    ok = attempt.run(lambda: check_password(user, password))
     return (user if ok else None), attempt
 
 

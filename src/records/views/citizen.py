@@ -155,12 +155,7 @@ def lookup(request):
                        error=_message(request, "refused",
                                       minutes=minutes(attempt.retry_after)))
     dossier = request.root.dossiers.get(code)
-    found = False
-    try:
-        found = check_pin(dossier, pin)
-    finally:
-        attempt.end(failed=not found)
-    if not found:
+    if not attempt.run(lambda: check_pin(dossier, pin)):
         return _render(request, "lookup.jinja2", status=400, code=code,
                        error=_message(request, "wrong"))
     request.session[SESSION_KEY] = {"code": dossier.code,
