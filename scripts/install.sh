@@ -15,6 +15,7 @@ ES_USER=records-es
 pkgs="python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng libmagic1 fonts-dejavu-core"
 [ $want_test = 1 ] && pkgs="$pkgs redis-server chromium unzip curl"
 [ $want_test = 1 ] && pkgs="$pkgs postgresql"
+[ $want_test = 1 ] && pkgs="$pkgs nodejs"  # checks pattern attributes as browsers compile them
 missing=""
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

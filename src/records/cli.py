@@ -19,7 +19,7 @@ from records.intake.ingest import ManifestError, ingest_one, read_manifest, unma
 from records.intake.ingest import source as ingest_source
 from records.jobs import CHECK_SIGNATURES, READ_FILE, enqueue_after_commit
 from records.requeue import requeue_after, sweep as requeue_sweep
-from records.resources.users import User
+from records.resources.users import ROLES, User
 from records.search import documents as search_documents
 from records.search.factory import backend_from_settings as search_backend
 from records.search.verify import repair as repair_index
@@ -102,7 +102,6 @@ def main(ctx, config):
 def serve(env, listen):
     """Serve the portal (waitress)."""
     setup_logging(env.config)
-    app = get_app(env.config)
     # NB: the ini's [server:main] (as pserve reads it) over these defaults. recv_bytes:
     # waitress reads a request body 8 KB per recv() by default, ~0.5 s of its main thread
     # for a 200 MB upload; 1 MiB reads take a fraction of that.
@@ -115,6 +114,10 @@ def serve(env, listen):
         kwargs["listen"] = listen
     elif not {"listen", "host", "port"} & kwargs.keys():
         kwargs["listen"] = "127.0.0.1:6543"
+    # NB: the app checks the public URL against where it listens (records.publicurl).
+    os.environ["RECORDS_LISTEN"] = kwargs.get("listen") or \
+        f"{kwargs.get('host', '127.0.0.1')}:{kwargs.get('port', 6543)}"
+    app = get_app(env.config)
     waitress.serve(app, **kwargs)
 
 
@@ -205,7 +208,8 @@ def create_admin(env, login, name, password, if_none):
 @main.command("create-user")
 @click.argument("login")
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
+              help="repeat for several roles")
 @click.option("--unit", required=True)
 @click.option("--password", default=None)
 @click.pass_obj

@@ -22,6 +22,7 @@ from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
 from records.resources.submissions import Submissions
 from records.resources.readingqueue import ReadingQueue
+from records.seed import load_json
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,23 @@ def _catalog(portal):
         portal.catalog.index(dossier)
 
 
+def _unit_reuse_policy(portal):
+    """Generation 12: each unit's reuse policy (records.results.reuse), from units.json where
+    the data file names one, else the default."""
+    named = {u["identifier"]: u.get("reuse") for u in load_json("units.json")["units"]}
+    for identifier, unit in portal.units.items():
+        if not hasattr(unit, "reuse"):
+            unit.reuse = named.get(identifier) or "identity"
+
+
+def _user_sessions(portal):
+    """Generation 13: server-side sessions per user (records.sessions). Sessions from before
+    (signed cookies only) are not listed, so they end: everyone logs in again once."""
+    for user in portal.users.values():
+        if not hasattr(user, "sessions"):
+            user.sessions = OOBTree()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -153,6 +171,8 @@ STEPS = (
     ("processes", _processes),
     ("reading-queue", _reading_queue),
     ("catalog", _catalog),
+    ("unit-reuse-policy", _unit_reuse_policy),
+    ("user-sessions", _user_sessions),
 )
 
 

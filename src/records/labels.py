@@ -43,6 +43,10 @@ HISTORY = {
     "attach_result": _("result attached"), "publish_result": _("e-result published"),
     "revoke_result": _("result revoked"), "supersede_result": _("result superseded"),
     "dispose": _("disposed"),
+    "reused_by": _("document reused by another dossier"),
+    "hold": _("legal hold placed"), "lift_hold": _("legal hold lifted"),
+    "import_bag": _("imported from a bag"), "ingest": _("ingested from the paper archive"),
+    "send_back": _("sent back to an earlier step"),
 }
 
 #: The steps of a dossier its citizen sees (records.views.citizen says which, and whose

@@ -62,6 +62,9 @@ class Intake(colander.MappingSchema):
     note = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
                                validator=colander.Length(max=2000))
     case = colander.SchemaNode(colander.String(), preparer=clean_text, missing=None)
+    # why a required component is not handed in (kept in the history of the receipt)
+    missing_reason = colander.SchemaNode(colander.String(), preparer=clean_text, missing="",
+                                         validator=colander.Length(max=500))
 
 
 class Action(colander.MappingSchema):

@@ -10,6 +10,7 @@ from pyramid.security import Allowed, Denied
 from pyramid.location import lineage
 from pyramid.session import SignedCookieSessionFactory
 
+from records import clock, sessions
 from records.resources.dossiers import Dossier
 from records.workflow import CLOSED_STATES, Actor
 
@@ -111,14 +112,15 @@ def permitted(actor, context, permission):
 
 
 class SecurityPolicy:
-    """Identity from the session's login; permissions from :func:`permitted`."""
+    """Identity from the session's login while the server still holds that session
+    (records.sessions); permissions from :func:`permitted`."""
 
     def identity(self, request):
-        login = request.session.get("login")
+        login = request.session.get(sessions.LOGIN)
         if not login:
             return None
         user = request.portal.users.get(login)
-        if user is None or not user.active:
+        if user is None or not sessions.is_live(user, request.session, clock.now()):
             return None
         return user
 
@@ -135,10 +137,12 @@ class SecurityPolicy:
 
     def remember(self, request, userid, **kw):
         request.session.invalidate()
-        request.session["login"] = userid
+        sessions.start(request.session, request.portal.users[userid], clock.now())
         return []
 
     def forget(self, request, **kw):
+        login = request.session.get(sessions.LOGIN)
+        sessions.end(request.portal.users.get(login) if login else None, request.session)
         request.session.invalidate()
         return []
 
@@ -155,7 +159,7 @@ def includeme(config):
     config.set_session_factory(SignedCookieSessionFactory(
         settings["records.secret"], cookie_name="records_session", httponly=True,
         samesite="Lax", secure=settings.get("records.secure_cookies") == "true",
-        timeout=8 * 3600, reissue_time=600))
+        timeout=int(sessions.MAX_AGE.total_seconds()), reissue_time=600))
     config.set_security_policy(SecurityPolicy())
     config.add_request_method(request_actor, "actor", reify=True)
     config.set_default_csrf_options(require_csrf=True)

@@ -20,7 +20,8 @@ def seed(portal, units=None, procedures=None):
     for u in units:
         if u["identifier"] not in portal.units:
             portal.units.add(u["identifier"], Unit(u["identifier"], u["name"], u["kind"],
-                                                   u.get("parent"), u.get("address", "")))
+                                                   u.get("parent"), u.get("address", ""),
+                                                   u.get("reuse", "identity")))
             added += 1
     for p in procedures:
         if p["code"] not in portal.procedures:

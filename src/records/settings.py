@@ -24,6 +24,8 @@ ENVIRONMENT = {
     "RECORDS_SIGNING_TSA_URL": "records.signing.tsa_url",
     "RECORDS_REQUEUE_AFTER": "records.requeue_after",
     "RECORDS_REQUEUE_EVERY": "records.requeue_every",
+    "RECORDS_LIMITS_URL": "records.limits_url",
+    "RECORDS_LISTEN": "records.listen",
 }
 
 # NB: the one default for the page limit of a file that is read (uploads, results, the

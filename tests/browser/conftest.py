@@ -29,7 +29,7 @@ def live_app(tmp_path):
     through ``application.registry.zodb`` before the server starts."""
     port = free_port()
     application = main({}, **app_settings(tmp_path / "var", **{
-        "records.public_url": f"http://127.0.0.1:{port}", "records.lookup_delay_seconds": "0",
+        "records.public_url": f"http://127.0.0.1:{port}",
         "records.max_upload_bytes": str(20 * 1024 * 1024)}))
     hashed = hash_password(PASSWORD)
     with portal_of(application.registry.zodb) as portal:

@@ -318,8 +318,8 @@ def test_officers_downloads_are_recorded_and_shown(web, officers, portal):
     login_as(web, "arch")
     page = web.get("/archive/audit", {"code": code}).follow()
     rows = page.html.find(id="officer-downloads").find_all("tr")
-    assert "recv1" in rows[1].text and ids[1] in rows[1].text
-    assert "proc1" in rows[2].text
+    assert "Recv1" in rows[1].text and ids[1] in rows[1].text  # the officer by name
+    assert "Proc1" in rows[2].text
     assert "withdraw" in page.text  # the history
 
 

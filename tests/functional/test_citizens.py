@@ -17,7 +17,7 @@ from tests.samples import pdf_bytes
 pytestmark = pytest.mark.citizens
 
 ID_NUMBER, NAME = "001203004567", "Nguyễn Văn An"  # what helpers.receive() files
-FAST = {"records.lookup_delay_seconds": "0", "records.lookup_max_failures": "1000"}
+FAST = {"records.lookup_max_failures": "1000", "records.lookup_max_failures_per_address": "1000"}
 
 
 @pytest.fixture
@@ -102,8 +102,7 @@ def test_wrong_code_and_wrong_pin_give_the_same_answer(web, officers):
 
 def test_enumerating_codes_is_uniformly_refused_then_limited(tmp_path, officers_in):
     app = officers_in(app_settings(tmp_path / "var", **{
-        "records.lookup_delay_seconds": "0", "records.lookup_slow_after": "3",
-        "records.lookup_max_failures": "6", "records.lookup_window_seconds": "600"}))
+        "records.lookup_max_failures_per_address": "6", "records.lookup_window_seconds": "600"}))
     login(app, "recv1")
     _, code, pin = receive(app)
     prefix = code[:-4]
@@ -122,22 +121,6 @@ def test_enumerating_codes_is_uniformly_refused_then_limited(tmp_path, officers_
     look_up(app, code, pin, status=429)
     citizen(app, "198.51.100.10")
     look_up(app, code, pin, status=303)
-
-
-def test_failures_are_slowed_before_they_are_refused(tmp_path, officers_in):
-    app = officers_in(app_settings(tmp_path / "var", **{
-        "records.lookup_delay_seconds": "1.0", "records.lookup_slow_after": "2",
-        "records.lookup_max_failures": "50"}))
-    citizen(app, "192.0.2.1")
-    timings = []
-    for _ in range(4):
-        started = time.perf_counter()
-        look_up(app, "000.00.01.H26-260101-0001", "WRONGPIN", status=400)
-        timings.append(time.perf_counter() - started)
-    # NB: the delay is large against a request's own cost (argon2, ~0.1-0.4 s on a busy
-    # machine), so the comparison holds under load.
-    assert max(timings[:2]) < 1.0  # the first failures cost nothing extra
-    assert timings[2] >= 1.0 and timings[3] >= 2.0  # then each one waits longer
 
 
 def test_wrong_code_and_wrong_pin_take_the_same_time(web, officers):

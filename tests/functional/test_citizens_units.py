@@ -1,5 +1,5 @@
-"""Pure parts of the Citizens issue: the evolve step (on an in-memory ZODB), the sliding
-window of the lookup rate limit, the rating, the streaming hash."""
+"""Pure parts of the Citizens issue: the evolve step (on an in-memory ZODB), the rating,
+the streaming hash. (The lookup's limits: tests/functional/test_limits.py.)"""
 import datetime
 import hashlib
 import io
@@ -9,7 +9,6 @@ import transaction
 import ZODB
 
 from records import evolve
-from records.ratelimit import SlidingWindow, from_settings
 from records.resources.dossiers import Dossier, Result
 from records.resources.files import FileTooLarge, copy_hashed
 from records.store import get_portal
@@ -74,39 +73,6 @@ def test_rate_keeps_one_rating_and_refuses_a_second():
             assert dossier.rating["level"] == "not_satisfied"
     finally:
         db.close()
-
-
-def test_window_slows_then_refuses_then_forgets():
-    window = SlidingWindow(window=60, slow_after=2, delay=1.0, max_delay=2.5, refuse_after=5)
-    key = "192.0.2.1"
-    assert window.verdict(key, 0).delay == 0
-    delays = []
-    for t in range(5):
-        window.fail(key, t)
-        delays.append(window.verdict(key, t).delay)
-    assert delays[:4] == [0, 1.0, 2.0, 2.5]  # after 2 failures: 1 s, 2 s, capped at 2.5 s
-    refused = window.verdict(key, 5)
-    assert refused.refused and refused.retry_after == 55  # the first failure ages out at 60
-    assert not window.verdict("192.0.2.2", 5).refused  # another client
-    assert not window.verdict(key, 60.5).refused  # the oldest failure left the window
-    assert window.failures(key, 200) == 0
-
-
-def test_window_bounds_its_memory():
-    window = SlidingWindow(window=60, slow_after=1, delay=1, max_delay=1, refuse_after=2,
-                           max_keys=3)
-    for n in range(10):
-        window.fail(f"10.0.0.{n}", 1)
-    assert len(window._failures) == 3
-    assert window.failures("10.0.0.9", 1) == 1 and window.failures("10.0.0.0", 1) == 0
-
-
-def test_limits_come_from_settings():
-    window = from_settings({"records.lookup_max_failures": "4",
-                            "records.lookup_window_seconds": "30"})
-    assert window.refuse_after == 4 and window.window == 30.0 and window.slow_after == 3
-    with pytest.raises(ValueError):
-        from_settings({"records.lookup_max_failures": "0"})
 
 
 @pytest.mark.house

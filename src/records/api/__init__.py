@@ -33,3 +33,7 @@ def includeme(config):
     config.add_route("api.fixity", "/api/v1/archive/fixity")
     config.add_route("api.fixity_ack", "/api/v1/archive/fixity/acknowledge")
     config.add_route("api.records", "/api/v1/archive/records")
+    config.add_route("api.session_password", "/api/v1/session/password")
+    config.add_route("api.users", "/api/v1/users")
+    config.add_route("api.user_action", "/api/v1/users/{login}/{action}",
+                     traverse="/users/{login}")

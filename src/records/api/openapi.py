@@ -340,3 +340,48 @@ OPENAPI["paths"].update({
             {"name": "late", "in": "query", "schema": {"enum": ["1"]}}],
         "responses": {"200": {"description": "codes"}, "403": _ERROR}}},
 })
+# Accounts and sessions ended on the server (issue: What a security probe found).
+_LOGIN = {"name": "login", "in": "path", "required": True, "schema": {"type": "string"}}
+OPENAPI["components"]["schemas"]["User"] = {"type": "object", "properties": {
+    "login": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": ["string", "null"]},
+    "roles": {"type": "array", "items": {"type": "string"}}, "active": {"type": "boolean"},
+    "sessions": {"type": "integer", "description": "live sessions"},
+    "failures": {"type": "integer", "description": "failed logins in the limit's window"},
+    "locked_for": {"type": "integer", "description": "seconds the login stays refused"},
+    "password": {"type": "string", "description": "only in the reply to reset-password"}}}
+OPENAPI["paths"].update({
+    "/session/password": {"post": {
+        "summary": "Change one's own password; ends every other session of the caller",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["current", "new"], "properties": {
+                "current": {"type": "string"}, "new": {"type": "string", "minLength": 10}}}}}},
+        "responses": {"200": _json("Session"), "400": _ERROR, "401": _ERROR}}},
+    "/users": {"get": {"summary": "Officer accounts (admin)",
+                       "responses": {"200": {"description": "ok", "content": {
+                           "application/json": {"schema": {"type": "object", "properties": {
+                               "users": {"type": "array", "items": {
+                                   "$ref": "#/components/schemas/User"}}}}}}},
+                           "403": _ERROR}}},
+    "/users/{login}/deactivate": {"post": {
+        "summary": "Deactivate an account (admin); its sessions end at once",
+        "parameters": [_LOGIN], "responses": {"200": _json("User"), "400": _ERROR,
+                                              "403": _ERROR, "404": _ERROR}}},
+    "/users/{login}/activate": {"post": {
+        "summary": "Reactivate an account (admin)", "parameters": [_LOGIN],
+        "responses": {"200": _json("User"), "403": _ERROR, "404": _ERROR}}},
+    "/users/{login}/unlock": {"post": {
+        "summary": "End a login lockout before it ends on its own (admin)",
+        "parameters": [_LOGIN], "responses": {"200": _json("User"), "403": _ERROR,
+                                              "404": _ERROR}}},
+    "/users/{login}/reset-password": {"post": {
+        "summary": "Give an account a new random password, returned once (admin); its "
+                   "sessions end", "parameters": [_LOGIN],
+        "responses": {"200": _json("User"), "400": _ERROR, "403": _ERROR, "404": _ERROR}}},
+})
+OPENAPI["paths"]["/session"]["post"]["responses"]["429"] = {
+    "description": "too many failed logins for the account or from the address; see "
+                   "Retry-After", "content": {"application/json": {"schema": {
+                       "$ref": "#/components/schemas/Error"}}}}
+OPENAPI["components"]["schemas"]["Intake"]["properties"]["missing_reason"] = {
+    "type": "string", "maxLength": 500,
+    "description": "why a required component has no file (recorded in the history)"}

@@ -12,12 +12,12 @@ from records.api.archive import hold_json
 from records.api.openapi import OPENAPI
 from records.archive.holds import hold_of
 from records.errors import UserError
-from records.i18n import translate
+from records.i18n import english, translate
 from records.results.reuse import attach, offers_for, reference_status
 from records.signing.status import summary as signature_summary
-from records.security import check_password
 from records.services.dossiers import add_version, file_of, find_dossiers, fire_action
-from records.views.common import (calendar, check_content_length, download, intake_data,
+from records.views.common import (calendar, check_content_length, checked_login, download,
+                                  intake_data, known_login, refused_message,
                                   json_object, queue_reading, receive_and_queue,
                                   upload_limits, uploads_from)
 
@@ -102,10 +102,17 @@ class SessionAPI:
         if self.request.content_type != "application/json":
             return error(self.request, 415, "send the login as application/json")
         body = json_object(self.request)
-        user = self.request.root.users.get(str(body.get("login", "")))
-        if not check_password(user, str(body.get("password", ""))):
+        login_name = str(body.get("login", ""))[:100]
+        user, attempt = checked_login(self.request, login_name, str(body.get("password", "")))
+        if attempt.refused:
+            audit.record(self.request.root, "login_refused",
+                         known_login(self.request, login_name), via="api")
+            self.request.response.headers["Retry-After"] = str(attempt.retry_after)
+            return error(self.request, 429, english(refused_message(attempt)),
+                         retry_after=attempt.retry_after)
+        if user is None:
             audit.record(self.request.root, "login_failed",
-                         user.login if user is not None else "", via="api")
+                         known_login(self.request, login_name), via="api")
             return error(self.request, 401, "wrong login or password")
         audit.record(self.request.root, "login", user.login, user.unit_id, via="api")
         self.request.response.headerlist.extend(remember(self.request, user.login))
@@ -192,7 +199,7 @@ def reuse_offers(request):
     dossier = request.context
     if dossier.state not in workflow.OPEN_STATES:
         return {"offers": {}}
-    return {"offers": offers_for(request.root, dossier, clock.today())}
+    return {"offers": offers_for(request.root, dossier, clock.today(), request.actor)}
 
 
 @view_config(route_name="api.dossier_reuse", renderer="json", permission="act",

@@ -94,7 +94,9 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
             versions.append(version)
     note = data.get("note", "")
     if missing:
-        note = (note + "\n" if note else "") + "missing at intake: " + "; ".join(missing)
+        reason = data.get("missing_reason") or ""
+        note = (note + "\n" if note else "") + "missing at intake: " + "; ".join(missing) + (
+            f" (reason: {reason})" if reason else " (no reason given)")
     portal.dossiers.add(code, dossier)
     portal.note_applicant(dossier.applicant["id_number"], code)
     dossier.record("receive", actor.login, now, unit_id, None, "received", note)

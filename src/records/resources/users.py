@@ -1,4 +1,5 @@
 """Officer accounts."""
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from records.resources.base import Folder
@@ -17,6 +18,8 @@ class User(Persistent):
         self.roles = frozenset(roles)
         self.unit_id = unit_id
         self.active = True
+        # SHA-256 of each live session id -> when it started (records.sessions)
+        self.sessions = OOBTree()
 
 
 class Users(Folder):

@@ -45,6 +45,9 @@ PDF = "application/pdf"
 QR_SIZE = 64        # points: about 22 mm, readable by a phone from a printed page
 QR_MIN = 40         # below this the band is too small: the page is made taller instead
 MARGIN = 6
+# NB: office printers cannot print the outer 4-6 mm of a sheet; 18 pt (6.4 mm) keeps the
+# QR code and its caption inside every printer's printable area.
+PRINTABLE = 18
 CAPTION_SIZE = 7
 
 
@@ -177,8 +180,7 @@ def publish(portal, dossier, result, actor, now, public_url, signing=None):
 def _publish(portal, dossier, result, actor, now, public_url, signing=None):
     original = result.original
     url = verify_url(public_url, result.verify_token)
-    caption = (f"Bản điện tử của kết quả số {result.number_symbol}. "
-               f"Xác thực tại / Verify at: {url}")
+    caption = stamp_caption(result, url)
     with tempfile.TemporaryDirectory(prefix="records-stamp-") as tmp:
         path = os.path.join(tmp, "result.pdf")
         with original.open() as src, open(path, "wb") as dst:
@@ -234,6 +236,15 @@ def stamp_file(path, url, caption):
         doc.close()
 
 
+def stamp_caption(result, url):
+    """What the stamp says beside its QR code: issuer, number and date, and where to verify
+    (the printed page must be checkable by someone without a phone)."""
+    issued = result.issue_date
+    day = issued.strftime("%d/%m/%Y") if hasattr(issued, "strftime") else str(issued or "")
+    return (f"Bản điện tử của kết quả số {result.number_symbol} do {result.issuer} ban hành "
+            f"ngày {day}. Xác thực tại / Verify at: {url}")
+
+
 def content_bottom(page):
     """The lowest point of anything drawn on the page (text, images, vector drawings)."""
     area = page.rect
@@ -251,19 +262,20 @@ def content_bottom(page):
 def _stamp_page(page, qr, caption):
     if page.rotation:
         page.remove_rotation()  # NB: so that "bottom" is the bottom the reader sees
-    free = page.rect.y1 - content_bottom(page) - 2 * MARGIN
+    free = page.rect.y1 - content_bottom(page) - MARGIN - PRINTABLE
     size = min(QR_SIZE, free)
     if size < QR_MIN:
         # The content reaches the bottom (e.g. a full-page scan): add a band below it.
         box = page.mediabox
-        page.set_mediabox(pymupdf.Rect(box.x0, box.y0 - QR_SIZE - 2 * MARGIN, box.x1, box.y1))
+        page.set_mediabox(pymupdf.Rect(box.x0, box.y0 - QR_SIZE - MARGIN - PRINTABLE, box.x1,
+                                       box.y1))
         size = QR_SIZE
     area = page.rect
-    qr_rect = pymupdf.Rect(area.x1 - MARGIN * 4 - size, area.y1 - MARGIN - size,
-                           area.x1 - MARGIN * 4, area.y1 - MARGIN)
+    qr_rect = pymupdf.Rect(area.x1 - PRINTABLE - size, area.y1 - PRINTABLE - size,
+                           area.x1 - PRINTABLE, area.y1 - PRINTABLE)
     page.insert_image(qr_rect, stream=qr)
     page.insert_font(fontname="rstamp", fontfile=font_file())
-    text_rect = pymupdf.Rect(area.x0 + MARGIN * 4, qr_rect.y1 - 3 * (CAPTION_SIZE + 2),
+    text_rect = pymupdf.Rect(area.x0 + PRINTABLE, qr_rect.y1 - 4 * (CAPTION_SIZE + 2),
                              qr_rect.x0 - MARGIN, qr_rect.y1)
     page.insert_textbox(text_rect, caption, fontname="rstamp", fontsize=CAPTION_SIZE,
                         color=(0.2, 0.2, 0.2))

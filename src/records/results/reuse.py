@@ -3,6 +3,15 @@
 For each component of a dossier the portal offers the applicant's earlier results of the
 same kind that are still valid, and earlier files of the same kind, best first. Attaching
 one stores a *reference* pinned to one immutable file version: no copy is made.
+
+Who may be offered what (personal data crosses units only for its owner):
+
+- a dossier the officer may already open (their unit's) is offered on the applicant's ID;
+- another unit's dossier only when the applicant's identity matches, ID *and* name (an ID
+  number typed at another branch is not enough), and only as far as that dossier's units'
+  policy allows (``Unit.reuse``, data: :data:`REUSE_POLICIES`); the strictest one applies.
+
+Every offer says why it is made (``reason``); attaching records it on both dossiers.
 """
 import datetime
 
@@ -10,9 +19,20 @@ from records import clock
 from records.archive.records import file_disposed, is_disposed
 from records.errors import UserError
 from records.i18n import _
+from records.resources.units import REUSE_POLICIES
+from records.security import can_see_dossier
+from records.textnorm import fold
 from records.signing.status import intact_now, is_signed
 
 NOT_REUSABLE_KINDS = frozenset({"application-form", "receipt", ""})
+
+# A unit's policy for offering its dossiers' documents to officers of other units, from
+# the most open to the strictest (units.json ``reuse``; the default is the first).
+DEFAULT_POLICY = REUSE_POLICIES[0]
+
+# Why an offer is made (kept on the reference and in both dossiers' history).
+SAME_UNIT = "same-unit"
+IDENTITY = "identity-match"
 
 
 class ReuseError(UserError):
@@ -40,11 +60,37 @@ def _fields_mention(version, applicant_id):
     return applicant_id in values
 
 
-def candidates(portal, dossier, component, today):
-    """Offers for ``component``: dicts with ``source`` ("result:<id>" / "file:<id>"),
-    ``kind``, ``dossier``, ``title``, ``number_symbol``, ``issuer``, ``issue_date``,
-    ``file_id``, ``score``; best first. Revoked, superseded or expired results are never
-    offered, nor a signed one whose signature no longer verifies."""
+def policy_of(portal, dossier):
+    """The strictest reuse policy of the dossier's receiving and processing units."""
+    found = [getattr(portal.units.get(u), "reuse", DEFAULT_POLICY) or DEFAULT_POLICY
+             for u in (dossier.receiving_unit, dossier.processing_unit) if u]
+    return max(found, key=REUSE_POLICIES.index, default=DEFAULT_POLICY)
+
+
+def same_applicant(one, other):
+    """True when both applicants have the same ID number and the same name (folded)."""
+    first, second = one.applicant, other.applicant
+    return bool(first.get("id_number")) and first.get("id_number") == second.get("id_number") \
+        and bool(fold(first.get("name"))) and fold(first.get("name")) == fold(second.get("name"))
+
+
+def grounds(portal, actor, dossier, other):
+    """(reason, results only) for offering ``other``'s documents in ``dossier`` to
+    ``actor``, or None when nothing of it may be offered."""
+    if can_see_dossier(actor, other):
+        return SAME_UNIT, False
+    policy = policy_of(portal, other)
+    if policy == "unit" or not same_applicant(dossier, other):
+        return None
+    return IDENTITY, policy == "results"
+
+
+def candidates(portal, dossier, component, today, actor):
+    """Offers for ``component`` to ``actor``: dicts with ``source`` ("result:<id>" /
+    ``file:<id>``), ``kind``, ``dossier``, ``title``, ``number_symbol``, ``issuer``,
+    ``issue_date``, ``file_id``, ``score``, ``reason``; best first. Revoked, superseded or
+    expired results are never offered, nor a signed one whose signature no longer verifies;
+    other units' documents only as :func:`grounds` allows."""
     kind = component.kind
     if kind in NOT_REUSABLE_KINDS:
         return []
@@ -54,6 +100,10 @@ def candidates(portal, dossier, component, today):
         other = portal.dossiers.get(code)
         if other is None or other.code == dossier.code or is_disposed(portal, code):
             continue
+        allowed = grounds(portal, actor, dossier, other)
+        if allowed is None:
+            continue
+        reason, results_only = allowed
         for result in other.results:
             if result.kind == kind and _valid(result, today):
                 version = result.published or result.original
@@ -62,7 +112,10 @@ def candidates(portal, dossier, component, today):
                     "title": " ".join(x for x in (result.doc_type, result.number_symbol) if x),
                     "number_symbol": result.number_symbol, "issuer": result.issuer,
                     "issue_date": str(result.issue_date or ""), "file_id": version.file_id,
-                    "score": 100 + _recency(result.issue_date or result.created_at, today)})
+                    "score": 100 + _recency(result.issue_date or result.created_at, today),
+                    "reason": reason})
+        if results_only:
+            continue
         for earlier in other.ordered_components():
             current = earlier.current
             if earlier.kind != kind or current is None:
@@ -76,7 +129,7 @@ def candidates(portal, dossier, component, today):
                 "number_symbol": current.reading.field_value("number_symbol") or "",
                 "issuer": current.reading.field_value("issuer") or "",
                 "issue_date": current.reading.field_value("issue_date") or "",
-                "file_id": current.file_id, "score": score})
+                "file_id": current.file_id, "score": score, "reason": reason})
     offers.sort(key=lambda o: o["score"], reverse=True)
     return offers
 
@@ -88,9 +141,10 @@ def _recency(when, today):
     return max(0.0, 10.0 - (today - day).days / 365.0)
 
 
-def offers_for(portal, dossier, today):
-    """{component key: offers} for the components still without a file that have offers."""
-    found = {c.key: candidates(portal, dossier, c, today)
+def offers_for(portal, dossier, today, actor):
+    """{component key: offers to ``actor``} for the components still without a file that
+    have offers."""
+    found = {c.key: candidates(portal, dossier, c, today, actor)
              for c in dossier.ordered_components() if not c.versions and not c.reference}
     return {key: offers for key, offers in found.items() if offers}
 
@@ -102,7 +156,7 @@ def attach(portal, dossier, component_key, source, actor, now):
         raise ReuseError(_("no component ${key}", mapping={"key": repr(component_key)}))
     if component.versions or component.reference:
         raise ReuseError(_("this component already has a file"))
-    offer = next((o for o in candidates(portal, dossier, component, now.date())
+    offer = next((o for o in candidates(portal, dossier, component, now.date(), actor)
                   if o["source"] == source), None)
     if offer is None:
         raise ReuseError(_("that document is not offered for this component (it may have "
@@ -111,11 +165,25 @@ def attach(portal, dossier, component_key, source, actor, now):
     component.reference = {
         "source": source, "kind": offer["kind"], "dossier": offer["dossier"],
         "title": offer["title"], "file_id": version.file_id, "sha256": version.sha256,
-        "by": actor.login, "at": now,
+        "by": actor.login, "at": now, "reason": offer["reason"],
     }
+    why = REASON_NOTES[offer["reason"]]
     dossier.record("reuse", actor.login, now, actor.unit, dossier.state, dossier.state,
-                   f"{component.name}: {offer['title']} ({offer['dossier']})")
+                   f"{component.name}: {offer['title']} ({offer['dossier']}); {why}")
+    # NB: the dossier the document comes from says who took it, where and why.
+    source_dossier = portal.dossiers[offer["dossier"]]
+    source_dossier.record("reused_by", actor.login, now, actor.unit, source_dossier.state,
+                          source_dossier.state,
+                          f"{offer['title']} → {dossier.code} ({component.name}); {why}")
     return component.reference
+
+
+# English notes in the history (like the other history notes); the reason key is kept on
+# the reference for pages and the audit trail.
+REASON_NOTES = {
+    SAME_UNIT: "reason: the officer's unit handles the earlier dossier",
+    IDENTITY: "reason: the applicant's ID number and name match the earlier dossier",
+}
 
 
 def reference_status(portal, reference):

@@ -35,3 +35,34 @@
   }
   setTimeout(poll, 1500);
 })();
+// The procedure picker at intake: choosing one of the offered procedures opens its form.
+(function () {
+  var input = document.getElementById("procedure-search");
+  var list = document.getElementById("procedure-list");
+  if (!input || !list) { return; }
+  input.addEventListener("change", function () {
+    for (var i = 0; i < list.options.length; i++) {
+      if (list.options[i].value === input.value) { input.form.submit(); return; }
+    }
+  });
+}());
+// Intake: a required component without a file asks for the reason before the form goes.
+(function () {
+  var form = document.getElementById("intake-form");
+  var warning = document.getElementById("missing-warning");
+  var reason = document.getElementById("missing-reason");
+  if (!form || !warning || !reason) { return; }
+  form.addEventListener("submit", function (event) {
+    var names = [];
+    form.querySelectorAll("input[type=file][data-required]").forEach(function (input) {
+      if (!input.files || input.files.length === 0) { names.push(input.getAttribute("data-required")); }
+    });
+    if (names.length && !reason.value.trim()) {
+      event.preventDefault();
+      warning.querySelector(".names").textContent = names.join("; ");
+      warning.hidden = false;
+      reason.required = true;
+      reason.focus();
+    }
+  });
+}());

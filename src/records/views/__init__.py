@@ -14,7 +14,9 @@ def includeme(config):
                            "field = records.views.format:field_filter\n"
                            "reading = records.views.format:reading_filter\n"
                            "tr = records.i18n:tr_filter\n"
-                           "signature_summary = records.signing.status:summary"),
+                           "signature_summary = records.signing.status:summary\n"
+                           "officer = records.views.format:officer_filter\n"
+                           "unit = records.views.format:unit_filter"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")

@@ -4,9 +4,10 @@ import json
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from records import audit
+from records import audit, clock, sessions
 from records.errors import InputError
 from records.i18n import _
+from records.limits import minutes
 from records.resources.procedures import Procedures
 from records.resources.users import ROLES, User, Users
 from records.schemas import ProcedureEdit, UserCreate, validate
@@ -60,14 +61,23 @@ def users(request):
                              roles=",".join(sorted(set(data["roles"]) & set(ROLES))),
                              account_unit=data["unit"])
         return HTTPSeeOther(request.resource_url(request.context))
-    return _users_values(request)
+    return users_values(request)
 
 
-def _users_values(request, errors=None):
-    return {"users": list(request.context.values()), "roles": ROLES,
-            "units": list(request.root.units.values()), "errors": errors or {}}
+def users_values(request, errors=None, notice=None):
+    """What the users page shows (also after an account action, records.views.accounts)."""
+    return {"users": list(request.root.users.values()), "roles": ROLES,
+            "units": list(request.root.units.values()), "errors": errors or {},
+            "units_by_id": {u.identifier: u.name for u in request.root.units.values()},
+            "notice": notice, "live_sessions": account_sessions(request),
+            "login_lock": request.limiter.login_lock, "minutes": minutes}
+
+
+def account_sessions(request):
+    now = clock.now()
+    return lambda user: sessions.count(user, now)
 
 
 @error_page(Users)
 def users_with_errors(request, error):
-    return "users.jinja2", _users_values(request, error.fields or {"form": error.message})
+    return "users.jinja2", users_values(request, error.fields or {"form": error.message})

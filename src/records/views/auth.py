@@ -9,7 +9,7 @@ from pyramid.view import forbidden_view_config, view_config
 from records import audit
 from records.i18n import LANGUAGES, _
 from records.resources.portal import Portal
-from records.security import check_password
+from records.views.common import checked_login, known_login, refused_message
 from records.views.errors import is_api
 
 
@@ -28,16 +28,21 @@ def login_form(request):
 
 @view_config(context=Portal, name="login", renderer="login.jinja2", request_method="POST")
 def login(request):
-    login_name = request.POST.get("login", "").strip()
-    user = request.root.users.get(login_name)
-    if check_password(user, request.POST.get("password", "")):
+    login_name = request.POST.get("login", "").strip()[:100]
+    values = {"next": request.POST.get("next", ""), "login": login_name}
+    user, attempt = checked_login(request, login_name, request.POST.get("password", ""))
+    if attempt.refused:
+        audit.record(request.root, "login_refused", known_login(request, login_name))
+        request.response.status = 429
+        request.response.headers["Retry-After"] = str(attempt.retry_after)
+        return dict(values, error=refused_message(attempt))
+    if user is not None:
         audit.record(request.root, "login", user.login, user.unit_id)
         headers = remember(request, user.login)
         return HTTPSeeOther(_safe_next(request, request.POST.get("next")), headers=headers)
-    audit.record(request.root, "login_failed", user.login if user is not None else "")
+    audit.record(request.root, "login_failed", known_login(request, login_name))
     request.response.status = 400
-    return {"next": request.POST.get("next", ""), "login": login_name,
-            "error": _("Wrong login or password.")}
+    return dict(values, error=_("Wrong login or password."))
 
 
 @view_config(context=Portal, name="logout", request_method="POST")

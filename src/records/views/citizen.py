@@ -11,9 +11,9 @@ service, verify an e-result. No login; Vietnamese by default, English on request
     POST /verify/{token}           is this file byte-identical to the published e-result?
 
 Rules: a wrong code and a wrong PIN give the same answer after the same work
-(records.intake.receive.check_pin); failures per client address are slowed, then refused
-(records.ratelimit); the code and PIN never appear in a URL after the lookup (the session
-holds the authorisation, for ``records.lookup_session_seconds``); no names or ID numbers
+(records.intake.receive.check_pin); failures per client address and code, and per address,
+are refused for a while with a 429 (records.limits); the code and PIN never appear in a URL
+after the lookup (the session holds the authorisation, for ``records.lookup_session_seconds``); no names or ID numbers
 are shown, logged or put in a URL or title.
 """
 import logging
@@ -24,10 +24,10 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from records import clock, labels, ratelimit, workflow
+from records import clock, labels, workflow
 from records.errors import Conflict, UserError
-from records.i18n import _, translate
-from records.i18n import english
+from records.i18n import _, english, translate
+from records.limits import client_address, minutes
 from records.results import publish
 from records.intake.receive import check_pin
 from records.resources.dossiers import RATING_LEVELS
@@ -105,12 +105,6 @@ def _message(request, key, **values):
     return translate(request, message)
 
 
-def _client(request):
-    # NB: REMOTE_ADDR, not X-Forwarded-For (which anyone can write). Behind a proxy, let the
-    # server set REMOTE_ADDR from trusted proxies (waitress: trusted_proxy).
-    return request.remote_addr or "unknown"
-
-
 def _session_seconds(request):
     return float(request.registry.settings.get("records.lookup_session_seconds",
                                                DEFAULT_SESSION_SECONDS))
@@ -132,21 +126,14 @@ def lookup(request):
     if not code or not pin:
         return _render(request, "lookup.jinja2", status=400, code=code,
                        error=_message(request, "empty"))
-    limiter = ratelimit.lookup_limiter(request.registry)
-    key = _client(request)
-    verdict = limiter.verdict(key, time.monotonic())
-    if verdict.refused:
-        log.warning("lookup refused: %d failures from one client within the window",
-                    verdict.failures)
-        minutes = max(1, (verdict.retry_after + 59) // 60)
+    attempt = request.limiter.lookup_attempt(client_address(request), code)
+    if attempt.refused:
         return _render(request, "lookup.jinja2", status=429, code=code,
-                       headers={"Retry-After": str(verdict.retry_after)},
-                       error=_message(request, "refused", minutes=minutes))
-    if verdict.delay:
-        time.sleep(verdict.delay)  # NB: slows guessing; the same for every kind of failure
+                       headers={"Retry-After": str(attempt.retry_after)},
+                       error=_message(request, "refused",
+                                      minutes=minutes(attempt.retry_after)))
     dossier = request.root.dossiers.get(code)
-    if not check_pin(dossier, pin):
-        limiter.fail(key, time.monotonic())
+    if not attempt.run(lambda: check_pin(dossier, pin)):
         return _render(request, "lookup.jinja2", status=400, code=code,
                        error=_message(request, "wrong"))
     request.session[SESSION_KEY] = {"code": dossier.code,

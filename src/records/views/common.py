@@ -13,7 +13,10 @@ from records.errors import InputError
 from records.i18n import _
 from records.intake.receive import receive_with_receipt
 from records.jobs import READ_FILE, enqueue
+from records.limits import client_address, minutes
+from records.publicurl import check_can_print
 from records.schemas import Intake, validate
+from records.security import check_password
 from records.settings import as_int, as_list
 from records.views.archive import served
 
@@ -99,6 +102,7 @@ def queue_reading(request, versions):
 
 def receive_and_queue(request, data, uploads):
     """Receive with the receipt (records.intake.receive), queue reading of each file."""
+    check_can_print(request)  # NB: the receipt prints the public URL for ever
     allowed, limit = upload_limits(request)
     dossier, pin, versions = receive_with_receipt(
         request.root, request.actor, clock.now(), data, uploads, calendar(), allowed, limit,
@@ -121,3 +125,26 @@ def download(request, version):
 def _disposition(filename):
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def checked_login(request, login_name, password):
+    """(the user, or None for a wrong login or password, and the limiter's attempt): the
+    password is checked only when the account and the address are under their limits
+    (records.limits); every failure counts against both."""
+    attempt = request.limiter.login_attempt(client_address(request), login_name)
+    if attempt.refused:
+        return None, attempt
+    user = request.root.users.get(login_name)
+    ok = attempt.run(lambda: check_password(user, password))
+    return (user if ok else None), attempt
+
+
+def refused_message(attempt):
+    return _("Too many failed logins for this account or from this address. Try again in "
+             "${minutes} minutes.", mapping={"minutes": minutes(attempt.retry_after)})
+
+
+def known_login(request, login_name):
+    """``login_name`` if such an account exists, else "" (a mistyped password typed as a
+    login must not land in the audit trail)."""
+    return login_name if login_name in request.root.users else ""

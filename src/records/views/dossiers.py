@@ -14,6 +14,7 @@ from records.services.dossiers import add_version, file_of, fire_action
 from records.views.common import (calendar, check_content_length, download, queue_reading,
                                   upload_limits)
 from records.views.errors import error_page, shown
+from records.views.format import ACTION_NAMES
 
 
 def find_dossiers(request, params, names=False, size=services.PAGE_SIZE):
@@ -63,13 +64,14 @@ def reuse_offers(request, dossier):
     """{component key: offers} for the components still without a file that have offers."""
     if dossier.state not in workflow.OPEN_STATES or not request.has_permission("act", dossier):
         return {}
-    return offers_for(request.root, dossier, clock.today())
+    return offers_for(request.root, dossier, clock.today(), request.actor)
 
 
 @view_config(context=Dossier, name="reuse", permission="act", request_method="POST")
 def reuse(request):
     attach(request.root, request.context, request.POST.get("component", ""),
            request.POST.get("source", ""), request.actor, clock.now())
+    confirm(request, _("The earlier document is attached by reference."))
     return HTTPSeeOther(request.resource_url(request.context))
 
 
@@ -77,7 +79,14 @@ def reuse(request):
 def act(request):
     fire_action(request.root, request.actor, clock.now(), request.context, dict(request.POST),
                 calendar())
+    confirm(request, _("Done: ${action}.", mapping={
+        "action": ACTION_NAMES.get(request.POST.get("action"), request.POST.get("action"))}))
     return HTTPSeeOther(request.resource_url(request.context))
+
+
+def confirm(request, message):
+    """Say on the next page that the action was done (the session's flash queue)."""
+    request.session.flash(translate(request, message))
 
 
 @error_page(Dossier)
@@ -99,6 +108,7 @@ def upload(request):
                           request.POST.get("component", ""), upload.filename, upload.file,
                           allowed, limit)
     queue_reading(request, [version])
+    confirm(request, _("The file is uploaded as a new version; reading has started."))
     return HTTPSeeOther(request.resource_url(request.context))
 
 

@@ -8,6 +8,7 @@ action, the intake form with its field errors) registers how with :func:`error_p
 other errors get the plain error page. Pages show messages in the request's language; the
 API answers in English (a stable text for clients), see records.i18n.
 """
+from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPError
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
@@ -93,6 +94,17 @@ def http_error(exc, request):
         if name in exc.headers:
             response.headers[name] = exc.headers[name]
     return response
+
+
+@exception_view_config(BadCSRFToken)
+def bad_csrf(exc, request):
+    """A form from an old page (or from another site): say so, not Pyramid's own words."""
+    request.tm.doom()
+    if is_api(request):
+        return Response(json={"error": "missing or wrong CSRF token: send the csrf_token "
+                                        "of GET /api/v1/session as X-CSRF-Token"}, status=400)
+    return _page(request, 400, _("This form has expired or did not come from this portal. "
+                                 "Go back, reload the page and try again."))
 
 
 @notfound_view_config()

@@ -26,6 +26,7 @@ from records.results import publish
 from records.schemas import ResultMeta, validate
 from records.settings import max_pages
 from records.views.common import check_content_length, queue_reading, upload_limits
+from records.views.dossiers import confirm
 from records.views.errors import wants_json
 
 ACTIONS = ("publish", "revoke", "supersede")
@@ -84,9 +85,17 @@ def _upload(request):
     return upload
 
 
+DONE = {"draft": _("The result is attached as a draft."),
+        "approved": _("The result is approved."),
+        "published": _("The e-result is published."),
+        "revoked": _("The result is revoked."),
+        "superseded": _("The result is replaced by the corrected one.")}
+
+
 def _done(request, dossier, result, status=200):
     if wants_json(request):
         return Response(json=result_json(request, dossier, result), status=status)
+    confirm(request, DONE.get(result.status, _("Done.")))
     return HTTPSeeOther(request.resource_url(dossier) + "#results")
 
 

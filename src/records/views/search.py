@@ -19,6 +19,8 @@ from records.views.errors import error_page
 from records.workflow import CLOSED_STATES, STATES
 
 FACETS = ("kind", "procedure", "state", "doc_type", "status", "receiving_unit")
+# the filter each facet's values set when clicked (the same name where not listed)
+FACET_PARAMS = {"receiving_unit": "unit"}
 TEXT_FILTERS = {"kind": "kinds", "procedure": "procedures", "unit": "units", "state": "states",
                 "doc_type": "doc_types", "status": "statuses"}
 
@@ -95,7 +97,8 @@ def run_search(request, params):
 
 def _page_values(request, params, results=None, error=None):
     return {"results": results, "error": error, "params": params, "states": STATES,
-            "procedures": request.root.procedures, "units": request.root.units}
+            "procedures": request.root.procedures, "units": request.root.units,
+            "facet_params": FACET_PARAMS}
 
 
 @view_config(context=Portal, name="search", permission="search", renderer="search.jinja2")
