@@ -110,13 +110,22 @@ class Catalog(Persistent):
 
     def index(self, dossier):
         """(Re)index ``dossier``; only the indexes whose value changed are written."""
-        code = dossier.code
-        new = entry_of(dossier)
+        self._update(dossier.code, entry_of(dossier))
+
+    def unindex(self, code):
+        """Forget the dossier ``code`` (it left the store: a bag taken back, a test)."""
+        if code in self.entries:
+            self._update(code, None)
+
+    def _update(self, code, new):
         old = self.entries.get(code)
         if old == new:
             return
+        tail = f"{code[-11:]}|{code}"
         if old is None:
-            self.tails[f"{code[-11:]}|{code}"] = None
+            self.tails[tail] = None
+        elif new is None:
+            self.tails.pop(tail, None)
         for tree, old_values, new_values in self._sets(old, new):
             for value in set(old_values) - set(new_values):
                 codes = tree.get(value)
@@ -127,10 +136,11 @@ class Catalog(Persistent):
                 if codes is None:
                     codes = tree[value] = OOTreeSet()
                 codes.insert(code)
-        if old is None or old.state != new.state:
+        if old is None or new is None or old.state != new.state:
             if old is not None:
                 self._count(old.state, -1)
-            self._count(new.state, 1)
+            if new is not None:
+                self._count(new.state, 1)
         for tree, attr in ((self.received, "received"), (self.late, "due"),
                            (self.closed, "closed")):
             before, after = (getattr(e, attr) if e else None for e in (old, new))
@@ -151,7 +161,10 @@ class Catalog(Persistent):
             self.events.pop(("reused", day, code), None)
         for day in after - before:
             self.events[("reused", day, code)] = None
-        self.entries[code] = new
+        if new is None:
+            del self.entries[code]
+        else:
+            self.entries[code] = new
 
     def _sets(self, old, new):
         def values(e, *names):
@@ -160,7 +173,7 @@ class Catalog(Persistent):
                 (self.by_unit, values(old, "receiving", "processing"),
                  values(new, "receiving", "processing")),
                 (self.by_procedure, values(old, "procedure"), values(new, "procedure")),
-                (self.by_name, old.names if old else (), new.names))
+                (self.by_name, old.names if old else (), new.names if new else ()))
 
     def _count(self, state, delta):
         counter = self.state_counts.get(state)

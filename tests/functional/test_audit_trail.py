@@ -187,9 +187,10 @@ def test_disposal_leaves_the_trail_of_the_dossier(web, officers, portal, ini):
     code = closed_dossier(web)
     set_closed(portal, code, 6)
     with portal() as p:
-        proposal = records_archive.propose(p, [code], "hết hạn", "arch", clock.now())
+        proposal = records_archive.propose(p, [code], "hết hạn", "arch", clock.now(),
+                                           may_see=lambda dossier: True)
     with portal() as p:
-        records_archive.approve(p, proposal.proposal_id, "lead1", clock.now())
+        records_archive.approve(p, proposal.proposal_id, "lead1", clock.now(), may_see=lambda dossier: True)
     seal(ini)
     assert "dispose" in actions_of(portal, code=code)
     assert {"receive", "transfer", "withdraw"} <= set(actions_of(portal, code=code))

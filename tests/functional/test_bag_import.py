@@ -48,6 +48,9 @@ def fresh_ini(tmp_path, name="other"):
     var = tmp_path / name
     path = tmp_path / f"{name}.ini"
     path.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {var}\n")
+    # NB: commands do not evolve a store (records evolve does): make the fresh portal first
+    result = CliRunner().invoke(cli, ["-c", str(path), "evolve"])
+    assert result.exit_code == 0, result.output
     return str(path), app_settings(var)
 
 

@@ -7,10 +7,13 @@ never a citizen's identifier: a search query is kept through :func:`scrub`.
 """
 import re
 
+import transaction
+
 from records import clock
 from records.audit.log import AuditLog, search, seal, verify
 
-__all__ = ("AuditLog", "record", "record_request", "scrub", "search", "seal", "verify")
+__all__ = ("AuditLog", "keep_refused", "record", "record_request", "scrub", "search", "seal",
+           "verify")
 
 DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 # Digit runs of 5 or more (CCCD, CMND, tax codes, phone numbers), also written in groups.
@@ -61,4 +64,33 @@ def record_request(request, action, code=None, **details):
     actor = request.actor
     if actor is None:
         return None
-    return record(request.root, action, actor.login, actor.unit, code, **details)
+    key = record(request.root, action, actor.login, actor.unit, code, **details)
+    if key is not None:
+        request.environ.setdefault(_TAKEN, []).append(
+            (action, actor.login, actor.unit, code, details))
+    return key
+
+
+_TAKEN = "records.audit.taken"
+
+
+def keep_refused(request, status):
+    """Keep the request's entries (:func:`record_request`) although its transaction is
+    doomed: an officer's refused view, search or download is still something they did.
+
+    NB: written through a connection of its own in a short transaction (the request's is
+    doomed); entries that record a change (Dossier.record) are not kept: the change did not
+    happen."""
+    taken = request.environ.pop(_TAKEN, None)
+    if not taken:
+        return
+    tm = transaction.TransactionManager()
+    conn = request.registry.zodb.open(tm)
+    try:
+        for attempt in tm.attempts():
+            with attempt:
+                portal = conn.root()["portal"]
+                for action, user, unit, code, details in taken:
+                    record(portal, action, user, unit, code, refused=status, **details)
+    finally:
+        conn.close()

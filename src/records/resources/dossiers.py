@@ -187,6 +187,15 @@ class Dossiers(Folder):
         self.count.change(1)
         return obj
 
+    def remove(self, name):
+        """Take a dossier out (a bag taken back before its import); the catalog forgets it."""
+        catalog = getattr(self.__parent__, "catalog", None)
+        obj = super().remove(name)
+        self.count.change(-1)
+        if catalog is not None:
+            catalog.unindex(name)
+        return obj
+
     def __len__(self):
         return self.count()
 

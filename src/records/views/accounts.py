@@ -17,6 +17,7 @@ from records.i18n import _, translate
 from records.resources.portal import Portal
 from records.resources.users import User
 from records.views.admin import users_values
+from records.views.errors import error_page
 
 
 def _users_page(request, status=200, **values):
@@ -27,12 +28,14 @@ def _users_page(request, status=200, **values):
     return response
 
 
+@error_page(User)
+def users_page_with_error(request, error):
+    """A refused account action: the users page again, saying why."""
+    return _users_page(request, status=error.status, errors={"": error.message})
+
+
 def _account_action(request, operation, done):
-    try:
-        outcome = operation(request.root, request.actor, request.context.login, clock.now())
-    except accounts.AccountError as e:
-        request.tm.doom()
-        return _users_page(request, status=e.status, errors={"": e.message})
+    outcome = operation(request.root, request.actor, request.context.login, clock.now())
     request.session.flash(translate(request, done(outcome)))
     return HTTPSeeOther(request.resource_url(request.root.users))
 
@@ -59,14 +62,15 @@ def unlock(request):
 
 @view_config(context=User, name="reset-password", permission="admin", request_method="POST")
 def reset_password(request):
-    try:
-        password = accounts.reset_password(request.root, request.actor, request.context.login,
-                                           clock.now())
-    except accounts.AccountError as e:
-        request.tm.doom()
-        return _users_page(request, status=e.status, errors={"": e.message})
+    password = accounts.reset_password(request.root, request.actor, request.context.login,
+                                       clock.now())
     # NB: shown once, on this page (not in a redirect, a URL or the session cookie).
     return _users_page(request, notice={"login": request.context.login, "password": password})
+
+
+@error_page(Portal, "password")
+def password_page_with_error(request, error):
+    return "password.jinja2", {"error": error.message}
 
 
 @view_config(context=Portal, name="password", permission="officer", renderer="password.jinja2",
@@ -79,13 +83,8 @@ def password_form(request):
              request_method="POST")
 def change_password(request):
     user = request.identity
-    try:
-        accounts.change_password(user, request.POST.get("current", ""),
-                                 request.POST.get("new", ""), request.POST.get("confirm", ""))
-    except accounts.AccountError as e:
-        request.tm.doom()
-        request.response.status = e.status
-        return {"error": e.message}
+    accounts.change_password(user, request.POST.get("current", ""),
+                             request.POST.get("new", ""), request.POST.get("confirm", ""))
     remember(request, user.login)  # every other session of this officer has ended
     request.session.flash(translate(request, _("Your password is changed; your other "
                                                "sessions have ended.")))

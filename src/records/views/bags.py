@@ -11,7 +11,7 @@ from pyramid.view import view_config
 
 from records import clock
 from records.archive.bagimport import BagRefused, import_bag, limits
-from records.i18n import _, message_of
+from records.i18n import _
 from records.jobs import READ_FILE, enqueue
 from records.resources.portal import Portal
 
@@ -45,5 +45,5 @@ def import_post(request):
     except BagRefused as e:
         request.tm.doom()
         request.response.status = e.status
-        return {"error": message_of(e)}
+        return {"error": e.message}
     return HTTPSeeOther(request.resource_url(dossier, "audit"))

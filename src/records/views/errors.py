@@ -14,6 +14,7 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import exception_view_config, notfound_view_config
 
+from records import audit
 from records.errors import UserError
 from records.i18n import _, english, joined
 
@@ -59,6 +60,7 @@ def shown(error):
 @exception_view_config(UserError)
 def user_error(exc, request):
     request.tm.doom()
+    audit.keep_refused(request, exc.status)
     if wants_json(request):
         body = {**exc.details, "error": english(exc.message)}
         if exc.fields:
@@ -82,6 +84,7 @@ def user_error(exc, request):
 def http_error(exc, request):
     if exc.code >= 400:
         request.tm.doom()
+        audit.keep_refused(request, exc.code)
     if is_api(request):
         if exc.content_type == "application/json" and exc.body:
             response = Response(body=exc.body, content_type="application/json", status=exc.code)

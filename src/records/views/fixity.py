@@ -16,7 +16,7 @@ from pyramid.view import view_config
 
 from records import audit, clock
 from records.archive import fixity
-from records.i18n import message_of
+
 from records.resources.portal import Portal
 
 REPORT_COLUMNS = ("file_id", "dossier", "filename", "problem", "expected_sha256",
@@ -74,7 +74,7 @@ def acknowledge_post(request):
     except fixity.FailureError as e:
         request.tm.doom()
         request.response.status = e.status
-        return {"failures": failures(request.root), "error": message_of(e),
+        return {"failures": failures(request.root), "error": e.message,
                 "runs": request.root.archive.last_runs(10)}
     return HTTPSeeOther(request.application_url + "/archive/fixity")
 

@@ -7,13 +7,13 @@ The forms are on the dossier's audit page; the hold is shown on the dossier page
 the archive lists.
 """
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from records import clock
 from records.archive import holds
 from records.resources.dossiers import Dossier
-from records.views.archive import audit_page, translated
+from records.views.archive import audit_page
+from records.views.errors import error_page
 
 
 def change_hold(request, dossier, lifting, reason):
@@ -27,14 +27,15 @@ def change_hold(request, dossier, lifting, reason):
 @view_config(context=Dossier, name="lift-hold", permission="archive", request_method="POST")
 def hold(request):
     dossier = request.context
-    try:
-        change_hold(request, dossier, request.view_name == "lift-hold",
-                    request.POST.get("reason", ""))
-    except holds.HoldError as e:
-        request.tm.doom()
-        values = audit_page(request)
-        values["hold_error"] = translated(request, e)
-        response = render_to_response("archive_audit.jinja2", values, request=request)
-        response.status = e.status
-        return response
+    change_hold(request, dossier, request.view_name == "lift-hold",
+                request.POST.get("reason", ""))
     return HTTPSeeOther(request.resource_url(dossier, "audit") + "#hold")
+
+
+@error_page(Dossier, "hold")
+@error_page(Dossier, "lift-hold")
+def hold_refused(request, error):
+    """A refused hold or lift: the dossier's audit page again, saying why."""
+    values = audit_page(request)
+    values["hold_error"] = error.message
+    return "archive_audit.jinja2", values
