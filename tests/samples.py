@@ -1,7 +1,10 @@
 """Small sample files made on the fly (the OCR fixtures live in tests/docgen.py)."""
 import io
+import os
+from pathlib import Path
 
 import pymupdf
+import pytest
 from PIL import Image
 
 from records.printing.pdf import font_file
@@ -28,3 +31,15 @@ def png_bytes(size=(200, 100), color="white"):
 def page_text(pdf):
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
         return "\n".join(page.get_text() for page in doc)
+
+
+REALDOCS = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
+
+
+def realdoc(name):
+    path = REALDOCS / name
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing (shared/ beside the clone)")
+        pytest.skip(f"{path} is missing")
+    return path.read_bytes()

@@ -9,7 +9,7 @@ from records.calendar import default_calendar
 from records.intake.receive import receive
 from records.process import service
 from records.security import actor_for
-from tests.browser.test_citizen_walkthrough import officer
+from tests.browser.helpers import officer
 from tests.conftest import BRANCH1, portal_of
 
 pytestmark = [pytest.mark.process, pytest.mark.browser]

@@ -12,3 +12,11 @@ def received(web, officers):
     _, code, _ = receive(web)
     web.reset()
     return code
+
+
+@pytest.fixture
+def ini(tmp_path, settings):
+    path = tmp_path / "cli.ini"
+    var = settings["records.var_dir"]
+    path.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {var}\n")
+    return str(path)

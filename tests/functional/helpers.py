@@ -1,8 +1,10 @@
 """Driving the intake form and the API the way an officer's browser does."""
+import datetime
 import re
 
 from webtest import Upload
 
+from records import clock
 from tests.conftest import JUSTICE, PASSWORD, login
 from tests.samples import pdf_bytes
 
@@ -119,3 +121,25 @@ def new_dossier(web, procedure="1.001022", id_number=ID):
 def offers(web, code, csrf_user="recv1"):
     as_(web, csrf_user)
     return web.get(f"/api/v1/dossiers/{code}/reuse").json["offers"]
+
+
+def login_as(web, name):
+    web.reset()
+    login(web, name)
+
+
+def closed_dossier(web, years_ago=30):
+    """Received at BRANCH1, transferred to JUSTICE, withdrawn; closed ``years_ago``."""
+    login_as(web, "recv1")
+    _, code, _ = receive(web)
+    csrf = as_(web, "recv1")
+    act(web, code, "transfer", csrf, processing_unit=JUSTICE)
+    act(web, code, "withdraw", csrf, note="công dân rút hồ sơ")
+    web.reset()
+    return code
+
+
+def set_closed(portal, code, years_ago):
+    with portal() as p:
+        p.dossiers[code].closed_at = clock.now() - datetime.timedelta(days=365 * years_ago + 10)
+        p.dossiers[code].changed()  # NB: behind record()'s back: index it ourselves

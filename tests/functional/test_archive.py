@@ -1,5 +1,4 @@
 """The archivists' part: fixity, retention and disposition (two people), export, audit."""
-import datetime
 import hashlib
 import io
 import json
@@ -14,8 +13,10 @@ from records import clock
 from records.archive import fixity
 from records.cli import main as cli
 from records.archive.export import read_manifest, verify_zip
-from tests.conftest import JUSTICE, PASSWORD, login
-from tests.functional.helpers import act, api_login, receive
+from tests.conftest import PASSWORD
+from tests.functional.helpers import api_login, receive
+
+from tests.functional.helpers import closed_dossier, login_as, set_closed  # noqa: F401
 
 pytestmark = pytest.mark.foundation
 
@@ -25,30 +26,14 @@ def as_(web, name):
     return api_login(web, name, PASSWORD)
 
 
-def login_as(web, name):
-    web.reset()
-    login(web, name)
 
 
 def csrf_of(page):
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
 
-def closed_dossier(web, years_ago=30):
-    """Received at BRANCH1, transferred to JUSTICE, withdrawn; closed ``years_ago``."""
-    login_as(web, "recv1")
-    _, code, _ = receive(web)
-    csrf = as_(web, "recv1")
-    act(web, code, "transfer", csrf, processing_unit=JUSTICE)
-    act(web, code, "withdraw", csrf, note="công dân rút hồ sơ")
-    web.reset()
-    return code
 
 
-def set_closed(portal, code, years_ago):
-    with portal() as p:
-        p.dossiers[code].closed_at = clock.now() - datetime.timedelta(days=365 * years_ago + 10)
-        p.dossiers[code].changed()  # NB: behind record()'s back: index it ourselves
 
 
 def file_ids(portal, code):
@@ -56,12 +41,6 @@ def file_ids(portal, code):
         return [v.file_id for v in p.dossiers[code].file_versions()]
 
 
-@pytest.fixture
-def ini(tmp_path, settings):
-    path = tmp_path / "cli.ini"
-    var = settings["records.var_dir"]
-    path.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {var}\n")
-    return str(path)
 
 
 # -- fixity ----------------------------------------------------------------------------------

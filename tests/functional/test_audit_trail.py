@@ -15,8 +15,7 @@ from records.archive import records as records_archive
 from records.cli import main as cli
 from tests.conftest import JUSTICE
 from tests.functional.helpers import act, receive
-from tests.functional.test_archive import (as_, closed_dossier, ini, login_as,  # noqa: F401
-                                           set_closed)
+from tests.functional.helpers import as_, closed_dossier, login_as, set_closed
 
 pytestmark = pytest.mark.archive
 

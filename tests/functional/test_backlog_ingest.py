@@ -17,7 +17,7 @@ from records.reports.figures import figures
 from records.settings import apply_environment
 from records.store import open_database
 from tests.conftest import BRANCH1, portal_of
-from tests.functional.test_archive import login_as
+from tests.functional.helpers import login_as
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.archive

@@ -17,8 +17,8 @@ from records.store import open_database
 from records.settings import apply_environment
 from tests.conftest import app_settings
 from tests.functional.helpers import act
-from tests.functional.test_archive import as_, closed_dossier, ini, login_as  # noqa: F401
-from tests.functional.test_results import published_dossier
+from tests.functional.helpers import as_, closed_dossier, login_as
+from tests.functional.helpers import published_dossier
 
 pytestmark = pytest.mark.archive
 

@@ -6,7 +6,7 @@ from records import clock
 from records.archive import holds
 from tests.conftest import BRANCH2
 from tests.functional.helpers import receive
-from tests.functional.test_archive import as_, closed_dossier, login_as, set_closed
+from tests.functional.helpers import as_, closed_dossier, login_as, set_closed
 
 pytestmark = pytest.mark.archive
 

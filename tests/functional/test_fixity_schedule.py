@@ -17,7 +17,7 @@ from records.store import open_database
 from records.settings import apply_environment
 from records.workers.app import beat_schedule
 from records.jobs import FIXITY_SLICE, SEAL_AUDIT
-from tests.functional.test_archive import as_, closed_dossier, login_as
+from tests.functional.helpers import as_, closed_dossier, login_as
 
 pytestmark = pytest.mark.archive
 

@@ -6,8 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from records.cli import main as cli
-from tests.functional.test_archive import (as_, closed_dossier, ini, login_as,  # noqa: F401
-                                           set_closed)
+from tests.functional.helpers import as_, closed_dossier, login_as, set_closed
 
 pytestmark = pytest.mark.archive
 

@@ -2,7 +2,6 @@
 component, attached by reference (no copy, pinned to one version), and counted; revoked or
 superseded results are not offered and show as such where reused."""
 import pytest
-from webtest import Upload
 
 from tests.conftest import JUSTICE, login
 from tests.functional.helpers import (as_, new_dossier, offers, published_dossier, receive,

@@ -12,9 +12,9 @@ from records.workers.app import make_app
 from records.jobs import CHECK_SIGNATURES
 from tests.conftest import app_settings, login
 from tests.functional.helpers import api_login, receive
-from tests.functional.test_results import published_dossier
-from tests.functional.test_reuse import new_dossier, offers
-from tests.unit.test_signing_verify import realdoc
+from tests.functional.helpers import published_dossier
+from tests.functional.helpers import new_dossier, offers
+from tests.samples import realdoc
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.signing

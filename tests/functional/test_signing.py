@@ -16,11 +16,11 @@ from records.signing.verify import verify_pdf
 from records.store import get_portal
 from tests.conftest import app_settings
 from tests.functional.helpers import act
-from tests.functional.test_results import as_, attach, in_processing, result_action
+from tests.functional.helpers import as_, attach, in_processing, result_action
 from tests.rig import ServiceUnavailable, unavailable
 from tests.rig.pki import CENTRE, PkiRig
 from tests.samples import page_text, pdf_bytes
-from tests.unit.test_signing_verify import realdoc
+from tests.samples import realdoc
 
 pytestmark = pytest.mark.signing
 

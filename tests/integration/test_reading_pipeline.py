@@ -1,15 +1,13 @@
 """The reading pipeline end to end: intake → Redis → real Celery workers → the store."""
-import os
 
 import pymupdf
 import pytest
-from webtest import TestApp
 
-from records import main
 from tests import docgen
-from tests.conftest import PASSWORD, app_settings, portal_of
-from tests.functional.helpers import api_login
+from tests.conftest import portal_of
 from tests.rig.worker import WorkerProcess, wait_for
+
+from tests.integration.helpers import readings, upload  # noqa: F401
 
 pytestmark = [pytest.mark.digitization, pytest.mark.integration]
 
@@ -19,52 +17,12 @@ def fixtures():
     return docgen.Fixtures()
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, redis_server):
-    """The portal (in this process) and a worker process sharing a store and Redis."""
-    var = tmp_path_factory.mktemp("pipeline") / "var"
-    broker = redis_server.url.rsplit("/", 1)[0] + "/3"
-    env = {"RECORDS_VAR_DIR": str(var), "CELERY_BROKER_URL": broker,
-           "CELERY_VISIBILITY_TIMEOUT": "8", "RECORDS_MAX_PAGES": "12",
-           "RECORDS_SECRET": "s" * 40}
-    settings = app_settings(var, **{"celery.broker_url": broker,
-                                    "records.max_upload_bytes": str(50 * 1024 * 1024),
-                                    "records.max_pages": "12"})
-    wsgi = main({}, **settings)
-    from tests.conftest import OFFICERS, User, hash_password
-    with portal_of(wsgi.registry.zodb) as p:
-        roles, unit = OFFICERS["recv1"]
-        p.users.add("recv1", User("recv1", "Recv", hash_password(PASSWORD), roles, unit))
-    worker = WorkerProcess(env, var.parent / "worker.log").start()
-    state = {"wsgi": wsgi, "worker": worker, "env": env, "var": var}
-    yield state
-    state["worker"].stop()  # NB: a test may have replaced the worker (killed-worker test)
-    wsgi.registry.zodb.close()
 
 
-@pytest.fixture
-def api(stack):
-    app = TestApp(stack["wsgi"])
-    csrf = api_login(app, "recv1", PASSWORD)
-    return app, csrf
 
 
-def upload(api, files, procedure="2.000815"):
-    """Receive a dossier with ``files`` [(name, bytes)] on component 'original'."""
-    import json
-    app, csrf = api
-    data = {"procedure": procedure,
-            "applicant": {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}}
-    reply = app.post("/api/v1/dossiers", {"data": json.dumps(data)},
-                     upload_files=[("file.original", name, body) for name, body in files],
-                     headers={"X-CSRF-Token": csrf}, status=201)
-    return reply.json["code"]
 
 
-def readings(api, code):
-    app, _ = api
-    reply = app.get(f"/api/v1/dossiers/{code}").json
-    return [v for c in reply["components"] for v in c["versions"]]
 
 
 def wait_read(api, code, stack, timeout=240):

@@ -2,9 +2,9 @@
 (the read task queues the check) → the status beside the version, through the API."""
 import pytest
 
-from tests.integration.test_reading_pipeline import api, readings, stack, upload  # noqa: F401
+from tests.integration.helpers import readings, upload
 from tests.rig.worker import wait_for
-from tests.unit.test_signing_verify import realdoc
+from tests.samples import realdoc
 
 pytestmark = [pytest.mark.signing, pytest.mark.integration]
 

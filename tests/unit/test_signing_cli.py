@@ -10,7 +10,7 @@ from records.signing.keys import SigningConfigError, load_config
 from records.signing.sign import sign_file
 from records.signing.verify import verify_pdf
 from tests.samples import pdf_bytes
-from tests.unit.test_signing_verify import REALDOCS, realdoc
+from tests.samples import REALDOCS, realdoc
 
 pytestmark = pytest.mark.signing
 

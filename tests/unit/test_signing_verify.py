@@ -3,9 +3,7 @@ broken and a stripped signature, and bad input (malformed signature dictionary, 
 certificate chain, an encrypted file, not a PDF)."""
 import datetime
 import json
-import os
 import re
-from pathlib import Path
 
 import pymupdf
 import pytest
@@ -21,20 +19,14 @@ from records.signing.keys import SigningConfig, make_trial_certificate
 from records.signing.sign import sign_file
 from records.signing.verify import (MAX_CERTIFICATES, NOT_TRUSTED, SignatureReadError,
                                     verify_pdf)
-from tests.samples import pdf_bytes
+from tests.samples import REALDOCS, pdf_bytes, realdoc  # noqa: F401
+
+from tests.samples import realdoc  # noqa: F401
 
 pytestmark = pytest.mark.signing
 
-REALDOCS = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs"
 
 
-def realdoc(name):
-    path = REALDOCS / name
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing (shared/ beside the clone)")
-        pytest.skip(f"{path} is missing")
-    return path.read_bytes()
 
 
 def signed_realdocs():

@@ -24,7 +24,7 @@ def includeme(config):
     config.add_route("api.search", "/api/v1/search")
     config.add_route("api.dashboard", "/api/v1/dashboard")
     config.add_route("api.verify_pdf", "/api/v1/verify-pdf")
-    # the archivists' part (records.api.archive)
+    # the archivists' part (records.views.archive_api)
     config.add_route("api.audit", "/api/v1/audit")
     config.add_route("api.holds", "/api/v1/archive/holds")
     config.add_route("api.dossier_hold", "/api/v1/dossiers/{code}/hold",

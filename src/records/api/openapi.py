@@ -168,7 +168,7 @@ OPENAPI["paths"]["/verify-pdf"] = {"post": {
         "properties": {"file": {"type": "string", "format": "binary"}}}}}},
     "responses": {"200": _json("SignatureReport"), "400": _ERROR, "401": _ERROR,
                   "403": _ERROR, "413": _ERROR, "422": _ERROR}}}
-# -- the archivists' part (records.api.archive) ------------------------------------------------
+# -- the archivists' part (records.views.archive_api) ------------------------------------------------
 _SCHEMAS = OPENAPI["components"]["schemas"]
 _SCHEMAS["Hold"] = {"type": "object", "properties": {
     "code": {"type": "string"}, "by": {"type": "string"}, "unit": {"type": ["string", "null"]},

@@ -8,9 +8,8 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config, view_defaults
 
 from records import audit, clock, workflow
-from records.api.archive import hold_json
 from records.api.openapi import OPENAPI
-from records.archive.holds import hold_of
+from records.archive.holds import hold_json, hold_of
 from records.errors import UserError
 from records.i18n import english, translate
 from records.results.reuse import attach, offers_for, reference_status

@@ -66,3 +66,13 @@ def refuse_pack(portal):
     others'), so a single hold stops every pack until it is lifted.
     """
     return sorted(portal.archive.holds.keys())
+
+
+def plain(record):
+    """A stored record (hold, fixity failure) as JSON: dates and times in ISO 8601."""
+    if record is None:
+        return None
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
+
+
+hold_json = plain

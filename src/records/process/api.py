@@ -3,6 +3,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
 from records import clock, workflow
+from records.errors import UserError
 from records.i18n import english
 from records.process import service
 from records.process.definitions import ProcessInvalid
@@ -10,9 +11,8 @@ from records.views.common import json_object
 
 
 def _error(request, status, message, **extra):
-    request.tm.doom()
-    request.response.status = status
-    return {"error": message, **extra}
+    """The refusal as the API's JSON error (records.views.errors renders it)."""
+    raise UserError(message, status=status, details=extra)
 
 
 def _item_json(item):

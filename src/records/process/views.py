@@ -27,10 +27,13 @@ def step_action(request):
         raise HTTPNotFound()
     if not request.has_permission("act", dossier):
         raise HTTPNotFound()  # NB: not 403: another unit's codes are not confirmed
+    # NB: a refused action comes back as a message on the work page; the savepoint takes
+    # back whatever the action had changed before it was refused.
+    savepoint = request.tm.get().savepoint()
     try:
         service.act(request.root, dossier, request.actor, dict(request.POST), clock.now())
     except workflow.WorkflowError as e:
-        request.tm.doom()
+        savepoint.rollback()
         request.session.flash(translate(request, e.message), "error")
     return HTTPSeeOther(request.route_url("process.work"))
 
@@ -55,8 +58,7 @@ def process_edit(request):
                                      clock.now(), request.POST.get("note", ""))
                 return HTTPSeeOther(request.route_url("process.admin", procedure=code))
             except ProcessInvalid as e:
-                problems = e.problems
-        request.tm.doom()
+                problems = e.problems  # NB: nothing was saved: validation comes first
         request.response.status = 400
     current = book.current(code)
     if text is None:

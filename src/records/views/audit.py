@@ -14,6 +14,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import audit
+from records.errors import UserError
 from records.i18n import _
 from records.resources.portal import Portal
 from records.security import can_see_dossier
@@ -23,7 +24,7 @@ CSV_COLUMNS = ("seq", "at", "user", "unit", "action", "code", "details", "sealed
 FIELDS = {"at", "user", "unit", "action", "code", "seq", "prev", "hash", "sealed"}
 
 
-class TrailQueryError(ValueError):
+class TrailQueryError(UserError):
     """A filter that cannot be read; the message says which."""
 
 
@@ -88,7 +89,7 @@ def trail_page(request):
         error = None
     except TrailQueryError as e:
         request.response.status = 400
-        entries, error = [], e
+        entries, error = [], e.message
     return {"entries": entries, "filters": request.GET, "error": error, "limit": LIMIT,
             "details_of": details_of, "pending": len(request.root.audit.pending)}
 
@@ -96,12 +97,7 @@ def trail_page(request):
 @view_config(context=Portal, name="archive", permission="archive", request_method="GET",
              path_info=r"^/archive/trail\.csv$")
 def trail_csv(request):
-    try:
-        filters, entries = find(request, request.GET, limit=None)
-    except TrailQueryError as e:
-        request.tm.doom()
-        return Response(request.localizer.translate(e.args[0]), status=400,
-                        content_type="text/plain", charset="utf-8")
+    filters, entries = find(request, request.GET, limit=None)
     audit.record_request(request, "audit_export", filters.get("code"), rows=len(entries))
     response = Response(csv_bytes(entries), content_type="text/csv", charset="utf-8")
     response.content_disposition = 'attachment; filename="audit-trail.csv"'

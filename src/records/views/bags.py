@@ -14,6 +14,7 @@ from records.archive.bagimport import BagRefused, import_bag, limits
 from records.i18n import _
 from records.jobs import READ_FILE, enqueue
 from records.resources.portal import Portal
+from records.views.errors import error_page
 
 
 def import_upload(request, stream):
@@ -28,6 +29,12 @@ def import_upload(request, stream):
     return dossier
 
 
+@error_page(Portal, "archive", path=r"^/archive/import$")
+def import_refused(request, error):
+    """A refused bag: the import page again, saying why (nothing was imported)."""
+    return "archive_import.jinja2", {"error": error.message}
+
+
 @view_config(context=Portal, name="archive", permission="archive", request_method="GET",
              path_info=r"^/archive/import$", renderer="archive_import.jinja2")
 def import_form(request):
@@ -38,12 +45,7 @@ def import_form(request):
              path_info=r"^/archive/import$", renderer="archive_import.jinja2")
 def import_post(request):
     upload = request.POST.get("bag")
-    try:
-        if not hasattr(upload, "file"):
-            raise BagRefused(_("choose the bag (a ZIP) to import"))
-        dossier = import_upload(request, upload.file)
-    except BagRefused as e:
-        request.tm.doom()
-        request.response.status = e.status
-        return {"error": e.message}
+    if not hasattr(upload, "file"):
+        raise BagRefused(_("choose the bag (a ZIP) to import"))
+    dossier = import_upload(request, upload.file)
     return HTTPSeeOther(request.resource_url(dossier, "audit"))

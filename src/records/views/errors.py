@@ -9,6 +9,8 @@ other errors get the plain error page. Pages show messages in the request's lang
 API answers in English (a stable text for clients), see records.i18n.
 """
 from pyramid.exceptions import BadCSRFToken
+import re
+
 from pyramid.httpexceptions import HTTPError
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
@@ -27,14 +29,25 @@ TITLES = {400: _("Bad request"), 403: _("Forbidden"), 404: _("Not found"),
 _ERROR_PAGES = {}
 
 
-def error_page(context, name=None):
+def error_page(context, name=None, path=None):
     """Register ``page(request, error) -> (template, values)`` (or a response whose status
     is the error's): how to show a UserError raised by a view named ``name`` (None: any
-    view) on a ``context`` of that class."""
+    view) on a ``context`` of that class; with ``path`` (a regular expression), only for
+    requests whose path matches it (views told apart by their ``path_info``)."""
     def register(page):
-        _ERROR_PAGES[(context, name)] = page
+        _ERROR_PAGES.setdefault((context, name), []).insert(
+            0, (re.compile(path) if path else None, page))
         return page
     return register
+
+
+def _page_for(request):
+    context = getattr(request, "context", None)
+    for key in ((type(context), request.view_name), (type(context), None)):
+        for path, page in _ERROR_PAGES.get(key, ()):
+            if path is None or path.match(request.path_info):
+                return page
+    return None
 
 
 def is_api(request):
@@ -66,9 +79,7 @@ def user_error(exc, request):
         if exc.fields:
             body["fields"] = exc.english_fields()
         return Response(json=body, status=exc.status)
-    context = getattr(request, "context", None)
-    page = (_ERROR_PAGES.get((type(context), request.view_name))
-            or _ERROR_PAGES.get((type(context), None)))
+    page = _page_for(request)
     if page is None:
         return _page(request, exc.status, shown(exc))
     shown_page = page(request, exc)

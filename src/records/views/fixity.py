@@ -18,6 +18,7 @@ from records import audit, clock
 from records.archive import fixity
 
 from records.resources.portal import Portal
+from records.views.errors import error_page
 
 REPORT_COLUMNS = ("file_id", "dossier", "filename", "problem", "expected_sha256",
                   "actual_sha256", "found_at", "last_seen", "acknowledged_by",
@@ -66,16 +67,16 @@ def fixity_page(request):
             "runs": request.root.archive.last_runs(10)}
 
 
+@error_page(Portal, "archive", path=r"^/archive/fixity/acknowledge$")
+def acknowledge_refused(request, error):
+    return "archive_fixity.jinja2", {"failures": failures(request.root), "error": error.message,
+                                     "runs": request.root.archive.last_runs(10)}
+
+
 @view_config(context=Portal, name="archive", permission="archive", request_method="POST",
              path_info=r"^/archive/fixity/acknowledge$", renderer="archive_fixity.jinja2")
 def acknowledge_post(request):
-    try:
-        acknowledge(request, request.POST.get("failure", ""), request.POST.get("note", ""))
-    except fixity.FailureError as e:
-        request.tm.doom()
-        request.response.status = e.status
-        return {"failures": failures(request.root), "error": e.message,
-                "runs": request.root.archive.last_runs(10)}
+    acknowledge(request, request.POST.get("failure", ""), request.POST.get("note", ""))
     return HTTPSeeOther(request.application_url + "/archive/fixity")
 
 

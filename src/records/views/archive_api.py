@@ -1,9 +1,12 @@
-"""The archivists' part of the JSON API: the audit trail, legal holds (the same operations
-as :mod:`records.views.audit` and :mod:`records.views.holds`)."""
+"""The archivists' part of the JSON API: the audit trail, legal holds, bags, fixity, records
+(the same operations as :mod:`records.views.audit`, :mod:`records.views.holds` and the other
+archive pages, beside which it lives because it shares their request-level helpers)."""
 from pyramid.response import Response
 from pyramid.view import view_config
 
 from records.archive import holds
+from records.archive.holds import hold_json, plain
+from records.errors import UserError
 from records.archive.bagimport import BagRefused
 from records.archive.fixity import FailureError
 from records.i18n import english
@@ -17,19 +20,11 @@ from records.views.records import BadFilter, find_records
 
 
 def _error(request, status, message):
-    request.tm.doom()
-    request.response.status = status
-    return {"error": message}
+    """The refusal as the API's JSON error (records.views.errors renders it)."""
+    raise UserError(message, status=status)
 
 
-def plain(record):
-    """A stored record (hold, fixity failure) as JSON: dates and times in ISO 8601."""
-    if record is None:
-        return None
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
-
-
-hold_json = failure_json = plain
+failure_json = plain
 
 
 @view_config(route_name="api.audit", renderer="json", permission="archive",
