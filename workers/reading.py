@@ -97,15 +97,19 @@ def _read_pdf_page(source, index, dpi, engine, lang, with_words):
     verdict = textlayer.judge(page, words)
     if verdict.source == "text-layer":
         text = nfc(layout.order_text(words, page.rect.width))
-        confidence = verdict.confidence
+        # NB: what was read from a blank's crop is doubted on its own (the page's "reads"),
+        # not by lowering the whole page: the printed text around it is still exact.
+        reads = {}
         text, number_conf = fill_blank_number(page, words, text, engine)
         if number_conf is not None:
-            confidence = min(confidence, max(number_conf, 0.5))
+            reads["number"] = [None, number_conf]
         text, date_conf = fill_blank_date(page, words, text, engine)
         if date_conf is not None:
-            confidence = min(confidence, max(date_conf, 0.5))
-        result = {"number": index + 1, "source": "text-layer", "confidence": confidence,
-                  "text": text}
+            reads["day"] = [None, date_conf]
+        result = {"number": index + 1, "source": "text-layer",
+                  "confidence": verdict.confidence, "text": text}
+        if reads:
+            result["reads"] = reads
         if with_words:
             result["words"] = _norm_words(words, page.rect.width, page.rect.height)
         return result

@@ -162,7 +162,7 @@ def _vote(readings, page_reading, page_conf, valid, same=lambda a, b: a == b):
     readings = [r if r and valid(r) else "" for r in readings]
     page_reading = page_reading if page_reading and valid(page_reading) else ""
     first, second = readings[0], readings[-1]
-    crops_agree = bool(first) and same(first, second)
+    crops_agree = bool(first and second) and same(first, second)
     if crops_agree and page_reading and same(first, page_reading):
         return first, CONF_ALL if page_conf >= PAGE_WORD_CONF else CONF_ALL_UNSURE
     if page_reading and first and not second and same(first, page_reading) and \
