@@ -106,7 +106,23 @@ _NUMBER = (r"(?P<num>" + _DIGITISH + r"(?:\s?" + _DIGITISH + r"){0,5})\s*/\s*"
            r"(?P<sym>[A-Z][A-Za-z0-9]*(?:[ \t]*\n?[ \t]*-[ \t]*\n?[ \t]*[A-Z][A-Za-z0-9]*){0,4})")
 _NUMBER_AFTER_SO = re.compile(_SO_PREFIX + _NUMBER)
 _NUMBER_BARE = re.compile(r"(?<![\w/])" + _NUMBER.replace("{0,4}", "{1,4}"))
-_BLANK_NUMBER = re.compile(_SO_PREFIX + r"[ _.…]*/\s*(?:[0-9]{4}\s*/\s*)?[A-Z]")
+# The blanks left for a number or a day written or stamped at signing: the one definition,
+# matched on the shadow (see fill_blank); group 1 ends before the blank, group 2 after it.
+BLANK_NUMBER = re.compile(r"(" + _SO_PREFIX + r")[ \t_.…]*(/)(?=\s*(?:[0-9]{4}\s*/\s*)?[A-Z])")
+BLANK_DAY = re.compile(r"(?i)(?<!\w)(ng[aà]y)[ \t_.…]*(th[aá]ng)(?=[ \t_.…]*(?:[0-9]{1,2}[ \t]*)?"
+                       r"n[aă]m\s*[0-9]{4})")
+BLANK_MONTH = re.compile(r"(?i)(th[aá]ng)[ \t_.…]*(n[aă]m\s*[0-9]{4})")
+_DAY_BEFORE_MONTH = re.compile(r"(?i)(?<!\w)ng[aà]y[ \t_.…]*[0-9]{1,2}[ \t]*$")
+
+
+def fill_blank(text, rx, value):
+    """``text`` with ``value`` written into the first blank ``rx`` (one of the BLANK_*
+    patterns) finds; ``text`` itself when there is none."""
+    m = rx.search(_shadow(text))
+    if not m:
+        return text
+    after = "" if rx is BLANK_NUMBER else " "
+    return f"{text[:m.end(1)].rstrip()} {value}{after}{text[m.start(2):]}"
 
 
 def _symbol(original):
@@ -150,19 +166,17 @@ def find_number_symbol(text):
 
 def has_blank_number(text):
     """True when the ``Số:`` line has a symbol but no number (stamped or written at signing)."""
-    return bool(_BLANK_NUMBER.search(_shadow(text))) and not _NUMBER_AFTER_SO.search(
+    return bool(BLANK_NUMBER.search(_shadow(text))) and not _NUMBER_AFTER_SO.search(
         _shadow(text))
-
-
-_BLANK_DATE = re.compile(r"(?i)(?<!\w)ng[aà]y[ \t_.…]*th[aá]ng[ \t_.…]*(?:[0-9]{1,2}[ \t]*)?"
-                         r"n[aă]m\s*[0-9]{4}|(?<!\w)ng[aà]y[ \t_.…]*[0-9]{1,2}[ \t]*"
-                         r"th[aá]ng[ \t_.…]*n[aă]m\s*[0-9]{4}")
 
 
 def has_blank_date(text):
     """True when a ``ngày .. tháng .. năm YYYY`` line has its day or month left blank (to be
     written by hand at signing)."""
-    return bool(_BLANK_DATE.search(_shadow(text)))
+    shadow = _shadow(text)
+    if BLANK_DAY.search(shadow):
+        return True
+    return any(_DAY_BEFORE_MONTH.search(shadow[:m.start()]) for m in BLANK_MONTH.finditer(shadow))
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -718,10 +732,16 @@ def _page_fields(text):
             "summary": (summary, summary_conf)}
 
 
+UNCHECKED = 0.6
+
+
 def _read_confidence(name, value, page):
     """How far a header field rests on blanks re-read from crops (the page's ``reads``):
     the number's confidence is its digits', the date's its day's and month's."""
     reads = page.get("reads") or {}
+    if page.get("source") == "ocr" and name in ("number_symbol", "issue_date") and not (
+            "number" in reads if name == "number_symbol" else "day" in reads):
+        return UNCHECKED  # a scan's blank that could not be found and re-read
     if name == "number_symbol" and "number" in reads:
         read, confidence = reads["number"]
         if read is None or value.split("/")[0] == read:  # None: the crop's value is in the text
