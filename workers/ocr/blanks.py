@@ -22,7 +22,6 @@ Contract: :func:`reread` takes the OCR'd image, its words and its ordered text, 
 (a value of ``""`` when nothing readable was there).
 """
 import re
-from collections import Counter
 
 from PIL import Image, ImageOps
 
@@ -33,6 +32,7 @@ from records.textnorm import shadow
 # (27 vs 20 of 32 synthetic handwritten numbers; see regions.DIGITS_LANG).
 ATTEMPTS = ((1.0, 7, "eng"), (2.0, 7, "eng"))
 DIGITS = "0123456789"
+GLUED = "/"
 HEAD_SHARE = 0.45       # the header lies in the top 45 % of the page
 MAX_NUMBER_DIGITS = 5
 # Confidence by agreement (see _vote).
@@ -63,8 +63,9 @@ def _char_x(word, index):
 
 
 def number_blank(words, width, height):
-    """``(x0, y0, x1, y1, line_height, page_text)`` of the blank after ``Số:`` up to the
-    slash, and what the page reading put there; or None."""
+    """``(x0, y0, x1, y1, line_height, page_text, glued)`` of the blank after ``Số:`` up to
+    the slash, what the page reading put there, and :data:`GLUED` when the crop runs past
+    the slash; or None."""
     head = [w for w in words if w.top < HEAD_SHARE * height and w.left < 0.55 * width]
     for word in sorted(head, key=lambda w: (w.top, w.left)):
         text = shadow(word.text)
@@ -77,18 +78,25 @@ def number_blank(words, width, height):
             x0 = _char_x(word, m.end())
             x1 = _char_x(word, text.index("/", m.end()))
             read = text[m.end():text.index("/", m.end())]
+            return (x0, word.top, x1, word.top + word.height, word.height, read, "")
         else:
             x0 = word.left + word.width
             slash = next((w for w in after[:4] if "/" in w.text), None)
             if slash is None:
                 continue
-            x1 = _char_x(slash, slash.text.index("/"))
             read = "".join(w.text for w in after if w.left < slash.left) + \
                 slash.text[:slash.text.index("/")]
+            if re.match(r"[^/]*[0-9]", slash.text):
+                # "280/BC-UBND" as one word: where the slash falls in it is unknown
+                # (handwritten digits are wider than print), so the crop runs to the word's
+                # end and is read with the slash allowed (GLUED).
+                return (x0, word.top, slash.left + slash.width, word.top + word.height,
+                        word.height, read, GLUED)
+            x1 = _char_x(slash, slash.text.index("/"))
         h = word.height
         if x1 - x0 < 0.4 * h:
             continue
-        return (x0, word.top, x1, word.top + h, h, read)
+        return (x0, word.top, x1, word.top + h, h, read, "")
     return None
 
 
@@ -118,18 +126,18 @@ def date_blanks(words, width, height):
         day_read = text[4:] + "".join(w.text for w in row if w.left < month.left)
         month_start = _char_x(month, _THANG.search(shadow(month.text)).start())
         if month_start - start >= 0.3 * h:
-            blanks["day"] = (start, word.top, month_start, word.top + h, h, day_read)
+            blanks["day"] = (start, word.top, month_start, word.top + h, h, day_read, "")
         month_end = _char_x(month, _THANG.search(shadow(month.text)).end())
         month_read = shadow(month.text)[_THANG.search(shadow(month.text)).end():] + "".join(
             w.text for w in row if month.left < w.left < year.left)
         if year.left - month_end >= 0.3 * h:
-            blanks["month"] = (month_end, word.top, year.left, word.top + h, h, month_read)
+            blanks["month"] = (month_end, word.top, year.left, word.top + h, h, month_read, "")
         return blanks
     return {}
 
 
 def _crop(image, box, up=0.7, down=0.5, pad=-0.05):
-    x0, y0, x1, y1, h, _ = box
+    x0, y0, x1, y1, h = box[:5]
     left = max(0, int(x0 + 0.05 * h))
     right = min(image.width, int(x1 + pad * h))
     top = max(0, int(y0 - up * h))
@@ -144,14 +152,18 @@ def _digits_of(text):
     return re.sub(r"[^0-9]", "", text or "")
 
 
-def _read(engine, crop, max_digits):
-    """The readings of ``crop`` by :data:`ATTEMPTS`: digit strings ('' for none)."""
+def _read(engine, crop, max_digits, glued=""):
+    """The readings of ``crop`` by :data:`ATTEMPTS`: digit strings ('' for none); with
+    ``glued`` the crop runs past the slash, and the digits before it are the reading."""
     found = []
     for scale, psm, lang in ATTEMPTS:
         image = crop if scale == 1.0 else crop.resize(
             (round(crop.width * scale), round(crop.height * scale)), Image.Resampling.LANCZOS)
-        result = engine.recognize(image, lang=lang, psm=psm, charset=DIGITS)
-        value = _digits_of("".join(w.text for w in result.words))
+        result = engine.recognize(image, lang=lang, psm=psm, charset=DIGITS + glued)
+        raw = "".join(w.text for w in result.words)
+        if glued:
+            raw = raw.split(glued)[0] if glued in raw else ""
+        value = _digits_of(raw)
         found.append(value if 1 <= len(value) <= max_digits else "")
     return found
 
@@ -162,7 +174,7 @@ def _vote(readings, page_reading, page_conf, valid, same=lambda a, b: a == b):
     readings = [r if r and valid(r) else "" for r in readings]
     page_reading = page_reading if page_reading and valid(page_reading) else ""
     first, second = readings[0], readings[-1]
-    crops_agree = bool(first) and same(first, second)
+    crops_agree = bool(first and second) and same(first, second)
     if crops_agree and page_reading and same(first, page_reading):
         return first, CONF_ALL if page_conf >= PAGE_WORD_CONF else CONF_ALL_UNSURE
     if page_reading and first and not second and same(first, page_reading) and \
@@ -202,7 +214,8 @@ def read_blanks(image, words, engine):
     box = number_blank(words, image.width, image.height)
     if box:
         page_reading = _digits_of(box[5].translate(_LOOKALIKES))
-        reads["number"] = list(_vote(_read(engine, _crop(image, box), MAX_NUMBER_DIGITS),
+        crop = _crop(image, box, pad=0.0 if box[6] else -0.05)
+        reads["number"] = list(_vote(_read(engine, crop, MAX_NUMBER_DIGITS, box[6]),
                                      page_reading, _page_conf(words, box), _valid_number))
     for name, box in date_blanks(words, image.width, image.height).items():
         top = 31 if name == "day" else 12

@@ -25,7 +25,6 @@ from .. import fields
 from .render import clip_image
 
 _SO_WORD = re.compile(r"^S[oô0]\s*[:;.]?$")
-_BLANK = re.compile(r"(S[oố0ô]\s*[:;.]?)[ \t_.…]*(/)")
 # (widening to the right in line heights, dpi), tried in turn, read as one line (psm 7);
 # voting stops once VOTES_TO_WIN attempts agree.
 # NB: the last digit often touches or crosses the "/": reaching a little past it keeps the
@@ -200,19 +199,13 @@ def fill_blank_number(page, words, text, engine):
     if found is None:
         return text, None
     number, confidence = found
-    filled = _BLANK.sub(lambda m: f"{m.group(1)} {number}{m.group(2)}", text, count=1)
+    filled = fields.fill_blank(text, fields.BLANK_NUMBER, number)
     return filled, confidence
 
 
 _DAY_WORD = re.compile(r"^ngay[,.]?$", re.IGNORECASE)
 _MONTH_WORD = re.compile(r"^thang[,.]?$", re.IGNORECASE)
 _YEAR_WORD = re.compile(r"^nam[,.]?$", re.IGNORECASE)
-# NB: the year must follow, or "Ngày tháng năm sinh:" (a label) would take the day.
-_BLANK_DAY = re.compile(r"(ng[aà]y)[ \t_.…]*(th[aá]ng)(?=[ \t_.…]*(?:[0-9]{1,2}[ \t]*)?"
-                        r"n[aă]m\s*[0-9]{4})", re.IGNORECASE)
-_BLANK_MONTH = re.compile(r"(th[aá]ng)[ \t_.…]*(n[aă]m\s*[0-9]{4})", re.IGNORECASE)
-
-
 def _word_gap(words, start, end):
     """The blank between a word matching ``start`` and the next word on its row matching
     ``end`` (dots and underscores in between count as blank), or None."""
@@ -240,9 +233,11 @@ def fill_blank_date(page, words, text, engine):
     if not fields.has_blank_date(text):
         return text, None
     confidences = []
-    for start, end, rx, top_value in ((_DAY_WORD, _MONTH_WORD, _BLANK_DAY, 31),
-                                      (_MONTH_WORD, _YEAR_WORD, _BLANK_MONTH, 12)):
-        if not rx.search(text):
+    # NB: the year must follow a blank day (BLANK_DAY), or "Ngày tháng năm sinh:" (a label)
+    # would take the day.
+    for start, end, rx, top_value in ((_DAY_WORD, _MONTH_WORD, fields.BLANK_DAY, 31),
+                                      (_MONTH_WORD, _YEAR_WORD, fields.BLANK_MONTH, 12)):
+        if not rx.search(strip_marks(text)):
             continue
         gap = _word_gap(words, start, end)
         if gap is None or gap.width < 4:
@@ -253,7 +248,7 @@ def fill_blank_date(page, words, text, engine):
             continue
         value, confidence = found
         value = value.zfill(2) if int(value) < 10 else value
-        text = rx.sub(lambda m: f"{m.group(1)} {value} {m.group(2)}", text, count=1)
+        text = fields.fill_blank(text, rx, value)
         confidences.append(confidence)
     if not confidences:
         return text, None
