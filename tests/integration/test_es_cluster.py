@@ -62,7 +62,10 @@ def test_searches_answer_with_a_node_down_and_verify_finds_nothing_missing(clust
         for name in NAMES[:3]:
             codes[name] = receive(clerk, **{"applicant.name": name})[1]
         delivered(wsgi.registry.settings)
-        assert all(codes[name] in found(name) for name in NAMES[:3])
+        # NB: Elasticsearch is near real time: a delivered document is searchable after the
+        # next refresh of the shard copy that answers (a replica may refresh later)
+        wait_for(lambda: all(codes[name] in found(name) for name in NAMES[:3]), timeout=30,
+                 interval=1, message="the delivered dossiers to be found")
 
         cluster.stop_node(1)
         for name in NAMES[3:]:  # changes while a node is away
@@ -70,7 +73,8 @@ def test_searches_answer_with_a_node_down_and_verify_finds_nothing_missing(clust
             for earlier in NAMES[:3]:  # searches keep answering, and find what was there
                 assert codes[earlier] in found(earlier)
         delivered(wsgi.registry.settings)
-        assert all(codes[name] in found(name) for name in NAMES)
+        wait_for(lambda: all(codes[name] in found(name) for name in NAMES), timeout=30,
+                 interval=1, message="the dossiers received while a node was away to be found")
 
         cluster.start_node(1)
         ini = tmp_path / "verify.ini"
