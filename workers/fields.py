@@ -462,7 +462,7 @@ def find_issuer(text, place=None):
 
 _SUMMARY_START = re.compile(r"(?i)^(v[eề]\s*vi[eệ]c|v\s*/\s*v|v[eề]\s)")
 _BODY_START = re.compile(r"(?i)^(c[aă]n\s*c[uứ]|k[ií]nh\s*g[uử]i|x[eé]t\s|theo\s|t[aạ]i\s|"
-                         r"h[oọ]\s*v[aà]\s*t[eê]n|[ôo]ng\b|b[aà]\b|ch[uủ]\s*t[iị]ch|đ[iiề]u\s*1)")
+                         r"h[oọ]\s*v[aà]\s*t[eê]n|[ôo]ng\b|b[aà]\b|ch[uủ]\s*t[iị]ch|[dđ]i[eề]u\s*1)")
 
 
 def find_summary(text, type_index=None):

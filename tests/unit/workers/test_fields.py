@@ -268,3 +268,11 @@ def test_the_same_name_read_twice_with_a_lost_mark_is_one_person():
     from records.workers.fields import find_names
     text = "Ông Bui Xuân Bình, sinh năm 1980\nNay cấp cho ông Bùi Xuân Bình giấy phép"
     assert [n for n, _ in find_names(text)] == ["Bùi Xuân Bình"]
+
+
+@pytest.mark.house
+def test_an_article_right_under_the_type_line_is_body_not_summary():
+    # NB: the body-start rule is matched on the diacritic-free shadow ("Dieu 1"): a rule
+    # written with "đ" never matched, and the first article became the summary.
+    text = "QUYẾT ĐỊNH\nĐiều 1. Phê duyệt kế hoạch năm 2026.\nĐiều 2. Giao Sở Nội vụ."
+    assert F.find_summary(text) == (None, 0.0)
