@@ -10,7 +10,9 @@ import transaction
 from records.calendar import default_calendar
 from records.clock import TIMEZONE
 from records.intake.receive import IntakeError, receive
-from records.printing.forms import FormError, render_form
+from records.printing.forms import (FORMS, FormError, edition_for, editions, render_form,
+                                    timeliness)
+from records.process.run import StepRun
 from records.process import engine, service
 from records.process.worktime import default_worktime
 from records.reports import steps as report
@@ -195,18 +197,55 @@ def test_forms_are_filled_from_the_history(portal):
         with pymupdf.open(stream=pdf, filetype="pdf") as doc:
             return " ".join(" ".join(page.get_text().split()) for page in doc)
 
+    # Received in 2026: the forms of Thông tư 03/2025/TT-VPCP (Nghị định 118/2025/NĐ-CP).
     control = text("control", b)
-    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Mẫu số 05" in control
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Mẫu số 06" in control
+    assert "03/2025/TT-VPCP" in control and "(Trước hạn/đúng hạn/quá hạn)" in control
     assert control.count("Thẩm định hồ sơ") == 2 and "Trả lại bước trước" in control
-    assert "Sai tên cha" in control and "lead1 → proc1" in control
+    assert "Sai tên cha" in control and "Người giao: lead1 Người nhận: proc1" in control
     assert "Thiếu giấy chứng sinh" in text("supplement", b)
     apology = text("apology", c)
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in apology
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in apology
+    assert "Mẫu số 04" in apology
     assert "05/05/2026" in apology and "08/05/2026" in apology and "Chờ xác minh" in apology
     with pytest.raises(FormError):
         text("refusal", b)
     with pytest.raises(FormError):
         text("apology", b)
+
+
+def test_a_dossier_received_before_the_2025_circular_keeps_the_2018_forms(portal):
+    d = receive_at(portal, datetime.datetime(2025, 9, 12, 9, 0, tzinfo=TIMEZONE))
+    do(portal, d, "recv1", "finish", datetime.datetime(2025, 9, 12, 9, 30, tzinfo=TIMEZONE))
+    procedure, units = portal.procedures[BIRTH], portal.units
+    pdf = render_form("control", d, procedure, units[JUSTICE], units, portal.process_runs[d.code])
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        control = " ".join(" ".join(page.get_text().split()) for page in doc)
+    assert "Mẫu số 05" in control and "01/2018/TT-VPCP" in control
+    assert "Đúng hạn" in control and "Đang xử lý" in control   # reception done, review open
+    assert edition_for(datetime.date(2025, 9, 14))["key"] == "tt01-2018"
+    assert edition_for(datetime.date(2025, 9, 15))["key"] == "tt03-2025"
+    assert edition_for(datetime.date(2017, 1, 1))["key"] == "tt01-2018"
+
+
+def test_a_step_is_early_on_time_or_late_on_the_control_sheet():
+    step = StepRun(0, "review", "Thẩm định", JUSTICE, "processing", 960, at(4, 9), at(5, 17))
+    step.ended_at = at(4, 16)
+    assert timeliness(step) == "early"       # a day before the day it was due
+    step.ended_at = at(5, 17)
+    assert timeliness(step) == "done"
+    step.ended_at = at(5, 17, 1)
+    assert timeliness(step) == "late"
+
+
+def test_every_form_says_what_was_verified_and_against_what():
+    for edition in editions():
+        assert set(edition["forms"]) == set(FORMS)
+        for name, form in edition["forms"].items():
+            checked = form["verified"]
+            assert {"name", "number", "fields", "sources", "note"} <= set(checked)
+            if checked["name"] or checked["number"] or checked["fields"]:
+                assert checked["sources"], (edition["key"], name)
 
 
 def test_a_leader_assigns_a_step_to_a_named_officer(portal):

@@ -1,6 +1,12 @@
 """The one-stop forms as PDFs, from the templates in data/forms.json: the supplement
 request, the refusal, the apology with a new date, and the process-control sheet filled from
-the recorded steps. A template's placeholder with no value is an error (never a blank)."""
+the recorded steps. A template's placeholder with no value is an error (never a blank).
+
+The templates come in editions, one per legal basis (Thông tư 01/2018/TT-VPCP, then
+Thông tư 03/2025/TT-VPCP under Nghị định 118/2025/NĐ-CP); a dossier's forms follow the
+edition in force on the day it was received.
+"""
+import datetime
 import json
 import string
 from functools import lru_cache
@@ -19,9 +25,22 @@ class FormError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def templates():
+def editions():
+    """The editions of data/forms.json, oldest first."""
     text = resources.files("records").joinpath("data/forms.json").read_text("utf-8")
-    return json.loads(text)["forms"]
+    found = json.loads(text)["editions"]
+    for edition in found:
+        edition["from"] = datetime.date.fromisoformat(edition["from"])
+    return sorted(found, key=lambda e: e["from"])
+
+
+def edition_for(day):
+    """The edition in force on ``day`` (the oldest one for a day before every edition)."""
+    chosen = editions()[0]
+    for edition in editions():
+        if edition["from"] <= day:
+            chosen = edition
+    return chosen
 
 
 def fill(template, values):
@@ -78,14 +97,23 @@ def values_for(form, dossier, procedure, unit, run=None):
     return values
 
 
+def timeliness(step):
+    """``early`` (finished on a day before the one it was due), ``done`` (on time) or
+    ``late`` (after its due moment) for a finished step; ``done`` when it had no due
+    moment (paused at the end)."""
+    if step.ended_at is None or step.due_at is None:
+        return "done"
+    if step.ended_at > step.due_at:
+        return "late"
+    return "early" if step.ended_at.date() < step.due_at.date() else "done"
+
+
 def step_rows(template, run, units):
     outcomes = template["outcomes"]
     rows = []
     for step in run.steps:
         if step.outcome == "done":
-            late = step.ended_at is not None and step.due_at is not None \
-                and step.ended_at > step.due_at
-            outcome = outcomes["late" if late else "done"]
+            outcome = outcomes[timeliness(step)]
         else:
             outcome = outcomes.get(step.outcome or "open", step.outcome)
         unit = units.get(step.unit)
@@ -99,13 +127,15 @@ def step_rows(template, run, units):
 
 def render_form(form, dossier, procedure, unit, units, run=None):
     """PDF bytes of ``form`` for ``dossier``."""
-    template = templates()[form]
+    edition = edition_for(dossier.received_at.date())
+    template = edition["forms"][form]
     values = values_for(form, dossier, procedure, unit, run)
     lines = [fill(line, values) for line in template["lines"]]
     doc = pymupdf.open()
     page = doc.new_page(width=A4.width, height=A4.height)
     heading(page, unit.name)
-    text_box(page, (400, 92, 560, 106), template["number"], size=8, align=2)
+    text_box(page, (250, 84, 560, 108), f"{template['number']} - {edition['basis']}", size=7,
+             align=2)
     text_box(page, (40, 110, 560, 150), template["title"], size=14, bold=True, align=1)
     y = 160
     for line in lines:
