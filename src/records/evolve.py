@@ -7,14 +7,14 @@ import logging
 import time
 
 from BTrees.Length import Length
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent.list import PersistentList
 
 from records import clock
 from records.archive.records import Archive
 from records.audit.log import AuditLog
 from records.process.book import ProcessBook
-from records.process.index import StepIndex
+from records.process.index import StepIndex, month_of
 from records.process.seed import seed_processes
 from records.catalog import Catalog
 from records.resources.dossiers import RATING_LEVELS
@@ -159,6 +159,20 @@ def _user_sessions(portal):
             user.sessions = OOBTree()
 
 
+def _monthly_closes(portal):
+    """Generation 14: the codes behind the monthly counters and the months' closing pending
+    split. Months before this step keep their counters but neither their lists nor their
+    pending split (not recorded then); from this month on both are kept."""
+    index = portal.process_index
+    for name in ("monthly_codes", "closes"):
+        if not hasattr(index, name):
+            setattr(index, name, OOBTree())
+    if not hasattr(index, "closed_months"):
+        index.closed_months = OOTreeSet()
+    if not hasattr(index, "last_month"):
+        index.last_month = month_of(clock.now())
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -173,6 +187,7 @@ STEPS = (
     ("catalog", _catalog),
     ("unit-reuse-policy", _unit_reuse_policy),
     ("user-sessions", _user_sessions),
+    ("monthly-closes", _monthly_closes),
 )
 
 

@@ -113,3 +113,31 @@ def test_evolve_brings_an_old_portal_to_processes():
         assert portal.processes.current("1.001193")["version"] == 1   # not seeded twice
     transaction.abort()
     db.close()
+
+
+def test_evolve_gives_an_old_step_index_its_monthly_lists_and_closes():
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        seed(portal)
+        index = portal.process_index
+        for name in ("monthly_codes", "closes", "closed_months", "last_month"):
+            delattr(index, name)
+        index.pending["000.00.01.H26-260420-0001"] = ("Hộ tịch", datetime.date(2026, 4, 21))
+        portal.generation = 13
+    with db.transaction() as conn:
+        portal = conn.root()["portal"]
+        assert evolve.evolve(portal) == 1
+        index = portal.process_index
+        assert index.last_month == f"{datetime.date.today():%Y-%m}"
+        assert len(index.monthly_codes) == len(index.closes) == len(index.closed_months) == 0
+        # The month before the step is not known; the first change in a later month closes
+        # the current one with what was open.
+        month = index.last_month
+        later = datetime.datetime.now(TIMEZONE) + datetime.timedelta(days=40)
+        index.hold("000.00.01.H26-260420-0002", "Hộ tịch", later.date(), later)
+        assert month in index.closed_months
+        assert index.pending_at_end(month) == {"Hộ tịch": {
+            "pending_late": {"000.00.01.H26-260420-0001"}, "pending_in_time": set()}}
+    transaction.abort()
+    db.close()

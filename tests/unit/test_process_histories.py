@@ -283,3 +283,68 @@ def test_each_case_has_its_own_legal_time(portal):
     assert (run.case, run.version) == ("verification", 1)
     with pytest.raises(IntakeError):
         marriage("no-such-case")
+
+
+def june(day, hh, mm=0):
+    return datetime.datetime(2026, 6, day, hh, mm, tzinfo=TIMEZONE)
+
+
+def resolve(p, d, when):
+    """Take ``d`` from reception to an approved result within the hour from ``when``."""
+    step = datetime.timedelta(minutes=5)
+    do(p, d, "recv1", "finish", when)
+    do(p, d, "proc1", "claim", when + step)
+    do(p, d, "proc1", "finish", when + 2 * step)
+    do(p, d, "lead1", "claim", when + 3 * step)
+    draft_result(d)
+    do(p, d, "lead1", "finish", when + 4 * step)
+
+
+def every_figure_is_its_list(p, month, now):
+    rows = report.national_month(p.process_index, month, ["Hộ tịch"], now)
+    row = rows["Hộ tịch"]
+    for figure in report.FIGURES:
+        codes = report.national_codes(p.process_index, month, "Hộ tịch", figure, now)
+        assert len(codes) == row[figure], figure
+    return row
+
+
+def test_a_past_month_keeps_its_pending_split_as_dossiers_move_on(portal):
+    may, june_first = datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)
+    resolved_in_may = receive_at(portal, at(18, 9))
+    resolve(portal, resolved_in_may, at(18, 10))
+    late = receive_at(portal, at(20, 9))            # due Thursday 21/5: late when May closes
+    in_time = receive_at(portal, at(29, 9))         # Friday 29/5, due Monday 1/6: in time
+    figures = ("carried_over", "received_in_person", "received", "resolved_early",
+               "resolved_on_time", "resolved", "pending_in_time", "pending_late")
+    # Read on 2 June before anything moved in June: the month is over, nothing changed since.
+    closed = every_figure_is_its_list(portal, may, june(2, 8))
+    assert [closed[f] for f in figures] == [0, 3, 3, 1, 0, 1, 1, 1]
+    assert report.national_codes(portal.process_index, may, "Hộ tịch", "pending_late",
+                                 june(2, 8)) == [late.code]
+
+    resolve(portal, in_time, june(2, 9))            # resolved late (due 1/6)
+    resolve(portal, late, june(3, 9))
+    fresh = receive_at(portal, june(3, 10))
+    now = june(4, 9)
+    assert [every_figure_is_its_list(portal, may, now)[f] for f in figures] == \
+        [0, 3, 3, 1, 0, 1, 1, 1]
+    assert report.national_codes(portal.process_index, may, "Hộ tịch", "pending_in_time",
+                                 now) == [in_time.code]
+    current = every_figure_is_its_list(portal, june_first, now)
+    assert [current[f] for f in figures + ("resolved_late",)] == \
+        [2, 1, 3, 0, 0, 2, 1, 0, 2]
+    assert report.national_codes(portal.process_index, june_first, "Hộ tịch", "carried_over",
+                                 now) == sorted([late.code, in_time.code])
+    assert report.national_codes(portal.process_index, june_first, "Hộ tịch",
+                                 "pending_in_time", now) == [fresh.code]
+
+
+def test_a_month_with_nothing_kept_says_so(portal):
+    d = receive_at(portal, at(20, 9))
+    portal.process_index.closed_months.clear()
+    portal.process_index.last_month = "2026-07"      # as if closed before the figures were kept
+    row = report.national_month(portal.process_index, datetime.date(2026, 5, 1), ["Hộ tịch"],
+                                june(1, 9) + datetime.timedelta(days=40))
+    assert (row["Hộ tịch"]["pending_in_time"], row["Hộ tịch"]["pending_late"]) == (None, None)
+    assert d.code in portal.process_index.pending

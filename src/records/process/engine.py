@@ -53,8 +53,8 @@ def begin(portal, dossier, now, login, case=None):
     step = _open(portal, run, dossier, 0, now)
     step.assigned, step.assigned_at, step.assigned_by = login, now, login
     portal.process_index.note(run, step)
-    portal.process_index.count(now, run.field, "received_" + dossier.channel)
-    portal.process_index.pending[dossier.code] = (run.field, dossier.due_at)
+    portal.process_index.count(now, run.field, "received_" + dossier.channel, dossier.code)
+    portal.process_index.hold(dossier.code, run.field, dossier.due_at, now)
     return run
 
 
@@ -214,8 +214,8 @@ def _count_resolved(portal, run, dossier, now):
     # NB: only a late dossier can be rescheduled, so a rescheduled one counts as late.
     measure = "resolved_late" if dossier.rescheduled else "resolved_early" if day < dossier.due_at else (
         "resolved_on_time" if day == dossier.due_at else "resolved_late")
-    portal.process_index.count(now, run.field, measure)
-    portal.process_index.pending.pop(dossier.code, None)
+    portal.process_index.count(now, run.field, measure, dossier.code)
+    portal.process_index.release(dossier.code, now)
 
 
 def send_back(portal, run, dossier, actor, now, reason, to=None):
@@ -272,7 +272,7 @@ def resume(portal, run, dossier, actor, now, calendar, note="", fired=False):
     left = max(step.budget_minutes - worked_minutes(step, worktime, until=now), 0)
     step.due_at = worktime.add(now, left)
     portal.process_index.note(run, step)
-    portal.process_index.pending[dossier.code] = (run.field, dossier.due_at)
+    portal.process_index.hold(dossier.code, run.field, dossier.due_at, now)
     return step
 
 
@@ -287,16 +287,16 @@ def reject(portal, run, dossier, actor, now, reason, calendar, fired=None):
     _close(portal, run, step, actor, now, outcome, reason)
     run.closed = True
     portal.process_index.note(run, None)
-    portal.process_index.pending.pop(dossier.code, None)
-    portal.process_index.count(now, run.field, outcome)
+    portal.process_index.release(dossier.code, now)
+    portal.process_index.count(now, run.field, outcome, dossier.code)
 
 
 def reschedule(portal, run, dossier, actor, now, reason, new_due, calendar):
     """A late dossier gets a new due date once (the apology letter gives it to the citizen)."""
     workflow.fire(dossier, "reschedule", actor, now, calendar, note=reason, unit=actor.unit,
                   new_due=new_due)
-    portal.process_index.pending[dossier.code] = (run.field, dossier.due_at)
-    portal.process_index.count(now, run.field, "rescheduled")
+    portal.process_index.hold(dossier.code, run.field, dossier.due_at, now)
+    portal.process_index.count(now, run.field, "rescheduled", dossier.code)
 
 
 def follow(portal, dossier, action, actor, now, calendar, note=""):
@@ -315,7 +315,7 @@ def follow(portal, dossier, action, actor, now, calendar, note=""):
     elif action in ("reject", "withdraw"):
         reject(portal, run, dossier, actor, now, note, calendar, fired=action)
     elif action == "reschedule":
-        portal.process_index.pending[dossier.code] = (run.field, dossier.due_at)
-        portal.process_index.count(now, run.field, "rescheduled")
+        portal.process_index.hold(dossier.code, run.field, dossier.due_at, now)
+        portal.process_index.count(now, run.field, "rescheduled", dossier.code)
     elif steps_of(portal, run)[step.index]["transition"] == action:
         finish(portal, run, dossier, actor, now, note, calendar, fired=True)

@@ -3,9 +3,15 @@
 No report reads every dossier: the open steps are indexed by code, due moment, unit queue
 and officer; finished passages are summed per (month, procedure, step, step unit, receiving
 unit) with an exact histogram of their working minutes (so the 90th percentile is exact),
-and the codes behind every figure (drill-down). Monthly counters per field feed the national
-report.
+and the codes behind every figure (drill-down). Monthly counters per field, with the codes
+behind each, feed the national report.
+
+Past months keep their pending split: before the first change in a new month, the open
+dossiers are written down as that month closed them (in time or late by its last day), so a
+dossier moving on later does not change a month already over.
 """
+import datetime
+
 from BTrees.IIBTree import IIBTree
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
@@ -45,6 +51,32 @@ def month_of(moment):
     return f"{moment:%Y-%m}"
 
 
+def _next(month):
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def previous_month(month):
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+def months_after(first, stop):
+    """Months from ``first`` up to ``stop`` (excluded), 'YYYY-MM' strings."""
+    out = []
+    while first < stop:
+        out.append(first)
+        first = _next(first)
+    return out
+
+
+def pending_split(due, month):
+    """How a dossier due on ``due`` stands when ``month`` closes: late when due before the
+    first day of the next month."""
+    following = datetime.date.fromisoformat(_next(month) + "-01")
+    return "pending_late" if due < following else "pending_in_time"
+
+
 class StepIndex(Persistent):
     def __init__(self):
         self.open = OOBTree()      # code → dict of the open step (see :meth:`entry`)
@@ -54,6 +86,10 @@ class StepIndex(Persistent):
         self.stats = OOBTree()     # (month, procedure, step, unit, receiving unit) → StepStat
         self.monthly = OOBTree()   # (month, field, measure) → Length
         self.pending = OOBTree()   # code → (field, due date) of dossiers still open
+        self.monthly_codes = OOBTree()  # (month, field, measure) → codes behind the counter
+        self.closes = OOBTree()    # (month, field, "pending_in_time"|"pending_late") → codes
+        self.closed_months = OOTreeSet()  # months whose open dossiers are in ``closes``
+        self.last_month = None     # month of the last change (None: no change yet)
 
     @staticmethod
     def entry(run, step):
@@ -96,12 +132,71 @@ class StepIndex(Persistent):
             stat = self.stats[key] = StepStat()
         stat.add(run.code, minutes, minutes > step.budget_minutes)
 
-    def count(self, moment, field, measure, delta=1):
+    def count(self, moment, field, measure, code):
+        """Count dossier ``code`` under ``measure`` in ``moment``'s month."""
+        self.close_months(moment)
         key = (month_of(moment), field, measure)
         counter = self.monthly.get(key)
         if counter is None:
             counter = self.monthly[key] = Length()
-        counter.change(delta)
+        counter.change(1)
+        codes = self.monthly_codes.get(key)
+        if codes is None:
+            codes = self.monthly_codes[key] = OOTreeSet()
+        codes.add(code)
+
+    def hold(self, code, field, due, moment):
+        """Dossier ``code`` is open, due on ``due`` (a date), as of ``moment``."""
+        self.close_months(moment)
+        self.pending[code] = (field, due)
+
+    def release(self, code, moment):
+        """Dossier ``code`` is no longer open (resolved, refused, withdrawn)."""
+        self.close_months(moment)
+        self.pending.pop(code, None)
+
+    def close_months(self, moment):
+        """Before the first change in a month later than the last one changed, write down
+        the open dossiers as each month in between closed them (nothing changed since)."""
+        month = month_of(moment)
+        last = self.last_month
+        if last is not None and month <= last:
+            return
+        if last is None and not self.pending:
+            # NB: the first change of all: the month before closed with nothing open.
+            self.closed_months.add(previous_month(month))
+        if last is not None:
+            for closing in months_after(last, month):
+                self.closed_months.add(closing)
+                for code, (field, due) in self.pending.items():
+                    key = (closing, field, pending_split(due, closing))
+                    codes = self.closes.get(key)
+                    if codes is None:
+                        codes = self.closes[key] = OOTreeSet()
+                    codes.add(code)
+        self.last_month = month
+
+    def pending_at_end(self, month):
+        """{field: {"pending_in_time": codes, "pending_late": codes}} of the dossiers open
+        when ``month`` ('YYYY-MM', over) closed; None when that is not known (the month is
+        over, closed before these indexes kept it)."""
+        if self.last_month is None or self.last_month <= month:
+            # NB: nothing changed since the month ended: the open dossiers are its own.
+            out = {}
+            for code, (field, due) in self.pending.items():
+                out.setdefault(field, {"pending_in_time": set(), "pending_late": set()})[
+                    pending_split(due, month)].add(code)
+            return out
+        if month not in self.closed_months:
+            return None
+        out = {}
+        for (_m, field, split), codes in self.closes.items(min=(month,), max=(month, "\uffff")):
+            out.setdefault(field, {"pending_in_time": set(), "pending_late": set()})[
+                split].update(codes)
+        return out
+
+    def codes(self, month, field, measure):
+        return set(self.monthly_codes.get((month, field, measure), ()))
 
     def counts(self):
         """((month, field, measure), count) for every monthly counter."""

@@ -7,7 +7,7 @@ are overdue (with the step and the officer holding each) or due within N working
 """
 import math
 
-from records.process.index import month_of
+from records.process.index import month_of, previous_month
 
 
 def months_between(start, end):
@@ -146,39 +146,86 @@ def trend(index, filters):
 
 MEASURES = ("received_online", "received_in_person", "received_postal", "resolved_early",
             "resolved_on_time", "resolved_late", "rejected", "withdrawn")
+RECEIVED = ("received_online", "received_in_person", "received_postal")
+RESOLVED = ("resolved_early", "resolved_on_time", "resolved_late")
+PENDING = ("pending_in_time", "pending_late")
+# Every figure of the national layout, each with the dossiers behind it (national_codes).
+FIGURES = ("received", *RECEIVED, "carried_over", "resolved", *RESOLVED, *PENDING)
+
+
+def pending_codes(index, month, now):
+    """{field: {"pending_in_time": codes, "pending_late": codes}} for ``month``: as it closed
+    when the month is over (None when not known), else as of ``now``."""
+    if month < month_of(now):
+        return index.pending_at_end(month)
+    out = {}
+    today = now.date()
+    for code, (field, due) in index.pending.items():
+        out.setdefault(field, {"pending_in_time": set(), "pending_late": set()})[
+            "pending_late" if due < today else "pending_in_time"].add(code)
+    return out
+
+
+def _carried(index, month, now):
+    """{field: codes} open when the month before ``month`` closed (None: not known)."""
+    before = pending_codes(index, previous_month(month), now)
+    if before is None:
+        return None
+    return {field: splits["pending_in_time"] | splits["pending_late"]
+            for field, splits in before.items()}
 
 
 def national_month(index, month_start, fields, now):
     """The monthly report in the national layout, per field: received (online, in person,
     by post, carried over from before the month), resolved (early, on time, late), pending
-    (in time, late: as of ``now``, from the open dossiers)."""
+    (in time, late: as the month closed for a month that is over, as of ``now`` for the
+    current one; None when a past month closed before these figures were kept). Each figure
+    is the size of its list in :func:`national_codes`."""
     month = month_of(month_start)
-    rows = {}
-    for field in fields:
-        row = dict.fromkeys(MEASURES, 0)
-        before_in = before_out = 0
-        for (m, f, measure), n in index.counts():
-            if f != field:
-                continue
-            if m == month and measure in row:
-                row[measure] += n
-            elif m < month:
-                if measure.startswith("received_"):
-                    before_in += n
-                elif measure.startswith("resolved_") or measure in ("rejected", "withdrawn"):
-                    before_out += n
-        row["carried_over"] = before_in - before_out
-        rows[field] = row
-    for code, (field, due) in index.pending.items():
-        row = rows.get(field)
-        if row is None:
+    wanted = set(fields)
+    rows = {field: dict.fromkeys(MEASURES, 0) for field in fields}
+    before = {field: [0, 0] for field in fields}     # received, closed before the month
+    for (m, f, measure), n in index.counts():
+        if f not in wanted:
             continue
-        key = "pending_late" if due < now.date() else "pending_in_time"
-        row[key] = row.get(key, 0) + 1
-    for row in rows.values():
-        row.setdefault("pending_late", 0)
-        row.setdefault("pending_in_time", 0)
-        row["received"] = (row["received_online"] + row["received_in_person"]
-                           + row["received_postal"] + row["carried_over"])
-        row["resolved"] = row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
+        if m == month and measure in MEASURES:
+            rows[f][measure] += n
+        elif m < month:
+            if measure.startswith("received_"):
+                before[f][0] += n
+            elif measure in MEASURES:
+                before[f][1] += n
+    carried = _carried(index, month, now)
+    pending = pending_codes(index, month, now)
+    for field, row in rows.items():
+        # NB: the dossiers open when last month closed are counted when that is known
+        # (so the figure is its list); the counters give it for older months.
+        row["carried_over"] = len(carried.get(field, ())) if carried is not None \
+            else before[field][0] - before[field][1]
+        for split in PENDING:
+            row[split] = len(pending.get(field, {}).get(split, ())) if pending is not None \
+                else None
+        row["received"] = sum(row[m] for m in RECEIVED) + row["carried_over"]
+        row["resolved"] = sum(row[m] for m in RESOLVED)
     return rows
+
+
+def national_codes(index, month_start, field, figure, now):
+    """Sorted codes of the dossiers behind ``figure`` (one of :data:`FIGURES`) of ``field``
+    in the monthly report of ``month_start``'s month; None when not known."""
+    month = month_of(month_start)
+    if figure in PENDING:
+        pending = pending_codes(index, month, now)
+        return None if pending is None else sorted(pending.get(field, {}).get(figure, ()))
+    if figure == "carried_over" or figure == "received":
+        carried = _carried(index, month, now)
+        if carried is None:
+            return None
+        codes = set(carried.get(field, ())) if figure == "carried_over" else \
+            set(carried.get(field, ())).union(*(index.codes(month, field, m) for m in RECEIVED))
+        return sorted(codes)
+    if figure == "resolved":
+        return sorted(set().union(*(index.codes(month, field, m) for m in RESOLVED)))
+    if figure in MEASURES:
+        return sorted(index.codes(month, field, figure))
+    raise KeyError(figure)
