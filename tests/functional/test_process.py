@@ -58,6 +58,21 @@ def test_steps_through_the_api_drive_the_dossier(web, received, portal):
     assert [(s["key"], s["outcome"]) for s in run["steps"]][-2:] == [
         ("approve", "sent_back"), ("review", None)]
     assert run["steps"][-1]["assigned"] == "proc1"
+    # The dossier page and the dossier's JSON show the steps, the reason and the open step.
+    page = web.get(f"/dossiers/{code}").html
+    rows = page.select("#step-history tbody tr")
+    assert [r["data-step"] for r in rows] == ["receive", "review", "approve", "review"]
+    cells = [td.text.strip() for td in rows[2].find_all("td")]
+    assert cells[0] == "Phê duyệt, ký kết quả" and cells[-1] == "Sai ngày sinh"
+    assert "Trả lại" in cells[-2] or "sent back" in cells[-2]
+    assert "Thẩm định hồ sơ" in page.select_one("#current-step").text
+    assert page.select_one('#steps a[href$="/forms/control"]') is not None
+    process = web.get(f"/api/v1/dossiers/{code}").json["process"]
+    assert [(s["key"], s["outcome"]) for s in process["steps"]] == [
+        (s["key"], s["outcome"]) for s in run["steps"]]
+    assert process["steps"][2]["note"] == "Sai ngày sinh"
+    assert process["current"]["key"] == "review" and process["current"]["assigned"] == "proc1"
+    assert isinstance(process["current"]["minutes_left"], int)
     csrf = as_(web, "recv2")
     web.get(f"/api/v1/dossiers/{code}/step", status=403)        # another branch
     step(web, code, csrf, "claim", status=403)
@@ -162,6 +177,32 @@ def test_work_page_and_held_up_report_with_exports(web, received, portal):
     web.get("/api/v1/reports/steps", {"table": "x", "format": "csv"}, status=400)
 
 
+def test_every_monthly_figure_links_to_as_many_dossiers(web, received, officers):
+    _, second, _ = receive(web)
+    web.reset()
+    login(web, "super")
+    table = web.get("/reports/steps").html.select_one("#national")
+    row = next(tr for tr in table.select("tbody tr") if tr.td.text == "Hộ tịch")
+    cells = row.find_all("td")[1:]
+    assert len(cells) == 11 and all(c.a is not None for c in cells)
+    for cell in cells:
+        listing = web.get(cell.a["href"])
+        assert len(listing.html.select("#codes li")) == int(cell.a.text)
+    received_cell = cells[0]
+    listing = web.get(received_cell.a["href"])
+    assert sorted(li.text for li in listing.html.select("#codes li")) == sorted(
+        [received, second])
+    api = web.get("/api/v1/reports/monthly/dossiers",
+                  {"field": "Hộ tịch", "figure": "pending_in_time"}).json
+    assert api["count"] == len(api["codes"]) == 2
+    csv_text = web.get("/reports/monthly/dossiers", {"field": "Hộ tịch", "figure": "received",
+                                                     "format": "csv"}).body.decode("utf-8-sig")
+    assert csv_text.splitlines()[1:] == sorted([received, second])
+    web.get("/api/v1/reports/monthly/dossiers", {"field": "Hộ tịch", "figure": "x"}, status=400)
+    web.get("/api/v1/reports/monthly/dossiers",
+            {"field": "Hộ tịch", "figure": "received", "from": "2001-01-01"}, status=404)
+
+
 def test_intake_offers_the_cases_of_a_procedure(web, officers):
     login(web, "recv1")
     cases = web.get("/intake", {"procedure": "1.000894"}).html.select("select[name=case] option")
@@ -189,4 +230,6 @@ def test_openapi_describes_every_process_route(web):
     ours = {r.pattern[len("/api/v1"):] for r in mapper.get_routes()
             if r.name in ("api.work", "api.work_step", "api.processes", "api.form",
                           "api.reports_steps", "api.reports_drill")}
-    assert len(ours) == 6 and ours <= set(spec["paths"])
+    ours |= {r.pattern[len("/api/v1"):] for r in mapper.get_routes()
+             if r.name == "api.reports_monthly_drill"}
+    assert len(ours) == 7 and ours <= set(spec["paths"])

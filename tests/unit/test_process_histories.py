@@ -10,9 +10,8 @@ import transaction
 from records.calendar import default_calendar
 from records.clock import TIMEZONE
 from records.intake.receive import IntakeError, receive
-from records.printing.forms import (FORMS, FormError, edition_for, editions, render_form,
-                                    timeliness)
-from records.process.run import StepRun
+from records.printing.forms import FORMS, FormError, edition_for, editions, render_form
+from records.process.run import StepRun, timeliness
 from records.process import engine, service
 from records.process.worktime import default_worktime
 from records.reports import steps as report
@@ -348,3 +347,20 @@ def test_a_month_with_nothing_kept_says_so(portal):
                                 june(1, 9) + datetime.timedelta(days=40))
     assert (row["Hộ tịch"]["pending_in_time"], row["Hộ tịch"]["pending_late"]) == (None, None)
     assert d.code in portal.process_index.pending
+
+
+def test_the_step_history_gives_time_taken_against_budget_and_time_left(portal):
+    b = paused_and_sent_back(portal)
+    history = service.step_history(portal.process_runs[b.code], at(6, 9))
+    assert [(p["step"].key, p["step"].budget_minutes, p["taken_minutes"], p["over_budget"],
+             p["timeliness"] or p["step"].outcome) for p in history["passages"]] == [
+        ("receive", 60, 30, False, "done"), ("review", 240, 180, False, "done"),
+        ("approve", 120, 30, False, "sent_back"), ("review", 240, 60, False, "early"),
+        ("approve", 120, 30, False, "done"), ("return", 60, 30, False, "done")]
+    assert history["current"] is None and history["minutes_left"] is None
+    c = late_and_rescheduled(portal)                  # the return step opened 7/5 10:00
+    history = service.step_history(portal.process_runs[c.code], at(7, 11, 30))
+    assert (history["current"].key, history["minutes_left"]) == ("return", -30)
+    assert history["passages"][-1]["taken_minutes"] == 90
+    assert history["passages"][-1]["over_budget"] is True
+    assert [p["timeliness"] for p in history["passages"][:3]] == ["done", "late", "done"]

@@ -62,6 +62,9 @@ OPENAPI = {
                     "receipt": {"oneOf": [{"$ref": "#/components/schemas/FileVersion"}, {"type": "null"}]},
                     "history": {"type": "array", "items": {"type": "object"}},
                     "actions": {"type": "array", "items": {"type": "string"}},
+                    "process": {"oneOf": [{"$ref": "#/components/schemas/Run"}, {"type": "null"}],
+                                "description": "its steps through the internal process "
+                                               "(null: it follows none)"},
                     "pin": {"type": "string", "description": "only in the reply to POST /dossiers"}}}]},
             "DossierList": {"type": "object", "properties": {
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
@@ -276,14 +279,28 @@ OPENAPI["components"]["schemas"].update({
         "due_at": {"type": ["string", "null"], "format": "date-time"},
         "assigned": {"type": ["string", "null"]}, "started_at": {"type": ["string", "null"]},
         "ended_at": {"type": ["string", "null"]}, "officer": {"type": ["string", "null"]},
-        "outcome": {"enum": ["done", "sent_back", "rejected", None]},
-        "note": {"type": "string"}, "paused": {"type": "boolean"}}},
+        "outcome": {"enum": ["done", "sent_back", "rejected", "withdrawn", None]},
+        "note": {"type": "string", "description": "the reason when sent back"},
+        "paused": {"type": "boolean"},
+        "pauses": {"type": "array", "items": {"type": "array"}},
+        "taken_minutes": {"type": "integer",
+                          "description": "working minutes held (so far, when open)"},
+        "over_budget": {"type": "boolean"},
+        "timeliness": {"enum": ["early", "done", "late", None],
+                       "description": "for a finished step: before, on, after its due"}}},
     "Run": {"type": "object", "properties": {
         "code": {"type": "string"}, "procedure": {"type": "string"},
         "version": {"type": "integer"}, "case": {"type": "string"},
         "closed": {"type": "boolean"}, "state": {"type": "string"},
         "derived_state": {"type": "string"},
-        "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}}}},
+        "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}},
+        "current": {"type": ["object", "null"], "description": "the open step", "properties": {
+            "key": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": "string"},
+            "assigned": {"type": ["string", "null"]},
+            "due_at": {"type": ["string", "null"], "format": "date-time"},
+            "paused": {"type": "boolean"},
+            "minutes_left": {"type": ["integer", "null"],
+                             "description": "working minutes until due; negative: late"}}}}},
     "StepAction": {"type": "object", "required": ["action"], "properties": {
         "action": {"enum": ["claim", "assign", "start", "finish", "send_back", "pause",
                             "resume", "reject", "reschedule"]},
@@ -339,6 +356,20 @@ OPENAPI["paths"].update({
             {"name": "step", "in": "query", "schema": {"type": "string"}},
             {"name": "late", "in": "query", "schema": {"enum": ["1"]}}],
         "responses": {"200": {"description": "codes"}, "403": _ERROR}}},
+    "/reports/monthly/dossiers": {"get": {
+        "summary": "The dossiers behind one figure of the national monthly layout "
+                   "(drill-down); the list has as many codes as the figure",
+        "parameters": [
+            {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
+             "description": "a day of the month (default: this month)"},
+            {"name": "field", "in": "query", "required": True, "schema": {"type": "string"}},
+            {"name": "figure", "in": "query", "required": True, "schema": {"enum": [
+                "received", "received_online", "received_in_person", "received_postal",
+                "carried_over", "resolved", "resolved_early", "resolved_on_time",
+                "resolved_late", "pending_in_time", "pending_late"]}}],
+        "responses": {"200": {"description": "month, field, figure, count, codes"},
+                      "400": _ERROR, "403": _ERROR,
+                      "404": {"description": "not kept for that month"}}}},
 })
 # Accounts and sessions ended on the server (issue: What a security probe found).
 _LOGIN = {"name": "login", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -12,6 +12,7 @@ from records.api.openapi import OPENAPI
 from records.archive.holds import hold_json, hold_of
 from records.errors import UserError
 from records.i18n import english, translate
+from records.process import service
 from records.results.reuse import attach, offers_for, reference_status
 from records.signing.status import summary as signature_summary
 from records.services.dossiers import add_version, file_of, find_dossiers, fire_action
@@ -79,8 +80,14 @@ def dossier_json(request, dossier):
         "actions": workflow.available(request.actor, dossier),
         "rescheduled": bool(dossier.rescheduled),
         "hold": hold_json(hold_of(request.root, dossier.code)),
+        "process": _process_json(request, dossier),
     })
     return out
+
+
+def _process_json(request, dossier):
+    run = request.root.process_runs.get(dossier.code)
+    return service.run_json(request.root, run, dossier) if run is not None else None
 
 
 @view_config(route_name="api.openapi", renderer="json", require_csrf=False)

@@ -15,6 +15,7 @@ from importlib import resources
 import pymupdf
 
 from records.printing.pdf import heading, text_box
+from records.process.run import timeliness
 
 A4 = pymupdf.paper_rect("a4")
 FORMS = ("supplement", "refusal", "apology", "control")
@@ -95,17 +96,6 @@ def values_for(form, dossier, procedure, unit, run=None):
     else:
         raise FormError(f"unknown form {form!r}")
     return values
-
-
-def timeliness(step):
-    """``early`` (finished on a day before the one it was due), ``done`` (on time) or
-    ``late`` (after its due moment) for a finished step; ``done`` when it had no due
-    moment (paused at the end)."""
-    if step.ended_at is None or step.due_at is None:
-        return "done"
-    if step.ended_at > step.due_at:
-        return "late"
-    return "early" if step.ended_at.date() < step.due_at.date() else "done"
 
 
 def step_rows(template, run, units):

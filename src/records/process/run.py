@@ -55,3 +55,14 @@ class Run(Persistent):
         if self.steps and self.steps[-1].open:
             return self.steps[-1]
         return None
+
+
+def timeliness(step):
+    """``early`` (finished on a day before the one it was due), ``done`` (on time) or
+    ``late`` (after its due moment) for a finished step; ``done`` when it had no due
+    moment (paused at the end)."""
+    if step.ended_at is None or step.due_at is None:
+        return "done"
+    if step.ended_at > step.due_at:
+        return "late"
+    return "early" if step.ended_at.date() < step.due_at.date() else "done"

@@ -2,11 +2,13 @@
 a new process version. Callers check the route's permission; these check the rest."""
 import datetime
 
+from records import clock
 from records.calendar import default_calendar
 from records.i18n import _
 from records.process import engine
 from records.process.definitions import validate
 from records.process.engine import StepError, StepInput
+from records.process.run import timeliness
 from records.process.worktime import default_worktime
 from records.security import can_see_dossier
 
@@ -64,11 +66,46 @@ def step_json(step):
             "pauses": [[iso(a), iso(b)] for a, b in step.pauses]}
 
 
-def run_json(portal, run, dossier):
+def minutes_left(step, now, worktime):
+    """Working minutes until the open ``step`` is due (negative: late; None: paused)."""
+    if step.due_at is None:
+        return None
+    if step.due_at >= now:
+        return worktime.minutes_between(now, step.due_at)
+    return -worktime.minutes_between(step.due_at, now)
+
+
+def step_history(run, now):
+    """Every passage of ``run`` with the working minutes it took (so far, for the open one)
+    against its budget and, for a finished one, whether it was early, on time or late; the
+    open step with the working minutes left."""
+    worktime = default_worktime()
+    passages = []
+    for step in run.steps:
+        taken = engine.worked_minutes(step, worktime, until=None if step.ended_at else now)
+        passages.append({"step": step, "taken_minutes": taken,
+                         "over_budget": taken > step.budget_minutes,
+                         "timeliness": timeliness(step) if step.outcome == "done" else None})
+    current = run.current
+    return {"passages": passages, "current": current,
+            "minutes_left": minutes_left(current, now, worktime) if current else None}
+
+
+def run_json(portal, run, dossier, now=None):
+    history = step_history(run, now or clock.now())
+    steps = []
+    for passage in history["passages"]:
+        steps.append({**step_json(passage["step"]), "taken_minutes": passage["taken_minutes"],
+                      "over_budget": passage["over_budget"],
+                      "timeliness": passage["timeliness"]})
+    current = history["current"]
     return {"code": run.code, "procedure": run.procedure, "version": run.version,
             "case": run.case, "closed": run.closed, "state": dossier.state,
-            "derived_state": engine.derived_state(run, dossier),
-            "steps": [step_json(s) for s in run.steps]}
+            "derived_state": engine.derived_state(run, dossier), "steps": steps,
+            "current": None if current is None else {
+                "key": current.key, "name": current.name, "unit": current.unit,
+                "assigned": current.assigned, "due_at": step_json(current)["due_at"],
+                "paused": current.paused, "minutes_left": history["minutes_left"]}}
 
 
 def work_items(portal, actor, now):
@@ -90,13 +127,8 @@ def work_items(portal, actor, now):
             continue
         if where == "queue" and not can_see_dossier(actor, dossier):
             continue
-        if entry["due_at"] is None:
-            left = None
-        elif entry["due_at"] >= now:
-            left = worktime.minutes_between(now, entry["due_at"])
-        else:
-            left = -worktime.minutes_between(entry["due_at"], now)
         run = portal.process_runs[code]
+        left = minutes_left(run.current, now, worktime)
         may_send_back = engine.steps_of(portal, run)[run.current.index]["send_back"]
         items.append({"code": code, "where": where, "procedure": entry["procedure"],
                       "send_back": may_send_back,

@@ -1,6 +1,8 @@
 """Pages: the officer's work ("my work"), step actions, and the admins' process editor."""
 import json
 
+from jinja2 import pass_context
+
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -10,6 +12,17 @@ from records.i18n import translate
 from records.process import service
 from records.printing.forms import FORMS, FormError, render_form
 from records.process.definitions import ProcessInvalid
+
+
+@pass_context
+def dossier_steps(context, dossier):
+    """For the dossier page's steps partial: the run, its passages and the open step with
+    the time left; None when the dossier follows no process."""
+    request = context.get("request")
+    run = request.root.process_runs.get(dossier.code) if request is not None else None
+    if run is None:
+        return None
+    return {"run": run, **service.step_history(run, clock.now())}
 
 
 @view_config(route_name="process.work", permission="officer", renderer="work.jinja2")

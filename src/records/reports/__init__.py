@@ -6,4 +6,6 @@ def includeme(config):
     config.add_route("reports.drill", "/reports/steps/dossiers")
     config.add_route("api.reports_steps", "/api/v1/reports/steps")
     config.add_route("api.reports_drill", "/api/v1/reports/steps/dossiers")
+    config.add_route("reports.monthly_drill", "/reports/monthly/dossiers")
+    config.add_route("api.reports_monthly_drill", "/api/v1/reports/monthly/dossiers")
     config.scan("records.reports.views")

@@ -3,7 +3,7 @@ national monthly layout; every table as CSV/XLSX, charts as SVG, drill-down list
 import datetime
 
 from markupsafe import Markup
-from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
 from pyramid.view import view_config
 
 from records import clock
@@ -29,6 +29,13 @@ COLUMNS = {
                  ("pending_in_time", "pending_in_time"), ("pending_late", "pending_late")],
 }
 COLUMNS["due"] = COLUMNS["overdue"]
+FIGURE_LABELS = {
+    "received": _("received"), "received_online": _("received online"),
+    "received_in_person": _("received in person"), "received_postal": _("received by post"),
+    "carried_over": _("carried over"), "resolved": _("resolved"),
+    "resolved_early": _("resolved early"), "resolved_on_time": _("resolved on time"),
+    "resolved_late": _("resolved late"), "pending_in_time": _("pending in time"),
+    "pending_late": _("pending late")}
 
 
 def _date(params, key, default):
@@ -143,7 +150,10 @@ def drill(request):
         return table_response([{"code": c} for c in codes], [("code", "code")],
                               params["format"] if params["format"] in ("csv", "xlsx") else "csv",
                               "dossiers")
-    return {"codes": codes, "params": params}
+    return {"codes": codes, "params": params, "export_route": "reports.drill",
+            "caption": " · ".join(filter(None, (params.get("procedure"), params.get("step"),
+                                                params.get("unit"))))
+            + (" · " + translate(request, _("late")) if params.get("late") == "1" else "")}
 
 
 def _json_rows(rows):
@@ -167,3 +177,37 @@ def drill_api(request):
     return {"codes": report.drill_codes(request.root.process_index, filters,
                                         params.get("procedure", ""), params.get("step", ""),
                                         params.get("unit", ""), late=params.get("late") == "1")}
+
+
+def _monthly_codes(request):
+    """The month (``from``'s), the field, the figure and the codes behind it."""
+    params = request.params
+    start = _date(params, "from", clock.today().replace(day=1))
+    figure, field = params.get("figure", ""), params.get("field", "")
+    if figure not in report.FIGURES:
+        raise HTTPBadRequest(json_body={"error": "figure: one of " + ", ".join(report.FIGURES)})
+    codes = report.national_codes(request.root.process_index, start, field, figure,
+                                  clock.now())
+    if codes is None:
+        raise HTTPNotFound(json_body={"error": "the dossiers behind this figure were not "
+                                               "kept for that month"})
+    return start, field, figure, codes
+
+
+@view_config(route_name="reports.monthly_drill", permission="dashboard",
+             renderer="held_up_list.jinja2")
+def monthly_drill(request):
+    start, field, figure, codes = _monthly_codes(request)
+    fmt = request.params.get("format")
+    if fmt:
+        return table_response([{"code": c} for c in codes], [("code", "code")],
+                              fmt if fmt in ("csv", "xlsx") else "csv", "dossiers")
+    return {"codes": codes, "params": request.params, "export_route": "reports.monthly_drill",
+            "caption": f"{start:%m/%Y} · {field} · {translate(request, FIGURE_LABELS[figure])}"}
+
+
+@view_config(route_name="api.reports_monthly_drill", permission="dashboard", renderer="json")
+def monthly_drill_api(request):
+    start, field, figure, codes = _monthly_codes(request)
+    return {"month": f"{start:%Y-%m}", "field": field, "figure": figure, "count": len(codes),
+            "codes": codes}

@@ -16,7 +16,8 @@ def includeme(config):
                            "tr = records.i18n:tr_filter\n"
                            "signature_summary = records.signing.status:summary\n"
                            "officer = records.views.format:officer_filter\n"
-                           "unit = records.views.format:unit_filter"),
+                           "unit = records.views.format:unit_filter\n"
+                           "dossier_steps = records.process.views:dossier_steps"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")
