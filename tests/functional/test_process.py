@@ -64,7 +64,7 @@ def test_steps_through_the_api_drive_the_dossier(web, received, portal):
     assert [r["data-step"] for r in rows] == ["receive", "review", "approve", "review"]
     cells = [td.text.strip() for td in rows[2].find_all("td")]
     assert cells[0] == "Phê duyệt, ký kết quả" and cells[-1] == "Sai ngày sinh"
-    assert "Trả lại" in cells[-2] or "sent back" in cells[-2]
+    assert cells[-2] == "trả lại bước trước"
     assert "Thẩm định hồ sơ" in page.select_one("#current-step").text
     assert page.select_one('#steps a[href$="/forms/control"]') is not None
     process = web.get(f"/api/v1/dossiers/{code}").json["process"]
