@@ -218,6 +218,10 @@ class Catalog(Persistent):
     def in_period(self, start, end):
         """Entries of the dossiers received, ready, returned or rated in ``[start, end]``
         (dates): what the figures of that period count, and nothing else."""
+        return [entry for _code, entry in self.period_items(start, end)]
+
+    def period_items(self, start, end):
+        """(code, entry) of :meth:`in_period`'s dossiers (the drill-down's lists)."""
         first, last = start.toordinal(), end.toordinal()
         codes = set()
         low = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.timezone.utc)
@@ -231,11 +235,15 @@ class Catalog(Persistent):
         for event in EVENTS:
             codes.update(code for _, _, code in self.events.keys(
                 min=(event, first, ""), max=(event, last, "\uffff")))
-        return [self.entries[code] for code in codes]
+        return [(code, self.entries[code]) for code in codes]
 
     def open_entries(self):
         """Entries of the open dossiers (where they are held up)."""
-        return [self.entries[code] for state in OPEN_STATES
+        return [entry for _code, entry in self.open_items()]
+
+    def open_items(self):
+        """(code, entry) of the open dossiers."""
+        return [(code, self.entries[code]) for state in OPEN_STATES
                 for code in self.by_state.get(state, ())]
 
     def matching_text(self, q, names):

@@ -107,3 +107,42 @@ def test_dashboard_for_a_year_counts_the_whole_year(web, officers, portal):
     period = web.get("/api/v1/dashboard", {"year": str(this_year)}).json["period"]
     assert period == {"start": f"{this_year}-01-01", "end": f"{this_year}-12-31"}
     assert "/dashboard" in web.get("/api/v1/openapi.json").json["paths"]
+
+
+@pytest.mark.process
+def test_every_dashboard_figure_links_to_as_many_dossiers(web, officers, portal):
+    login(web, "recv1")
+    codes = [receive(web)[1] for _ in range(3)]
+    with portal() as p:
+        p.dossiers[codes[1]].channel = "online"
+        p.dossiers[codes[2]].due_at = datetime.date.today() - datetime.timedelta(days=2)
+        for code in codes[1:]:
+            p.dossiers[code].changed()
+    web.reset()
+    login(web, "super")
+    data = web.get("/api/v1/dashboard").json
+    expected = {"received": 3, "online": 1, "with_files": data["with_files"],
+                "digitized": data["digitized"], "solved_on_time": 0, "solved": 0,
+                "returned_electronically": 0, "returned": 0, "rating:very_satisfied": 0,
+                "rated": 0, "reused": 0}
+    page = web.get("/dashboard").html
+    links = page.select("#figures a.drill")
+    assert sorted(a["data-figure"] for a in links) == sorted(expected)
+    for a in links:
+        listing = web.get(a["href"]).html.select("#codes li")
+        assert len(listing) == expected[a["data-figure"]], a["data-figure"]
+    online = web.get(next(a["href"] for a in links if a["data-figure"] == "online"))
+    assert [li.text for li in online.html.select("#codes li")] == [codes[1]]
+    held = {(r["state"], r["unit"]): (r["open"], r["late"]) for r in data["held_up"]}
+    cells = page.select("table.list a.drill")
+    assert len(cells) == 2 * len(held)
+    for a in cells:
+        assert len(web.get(a["href"]).html.select("#codes li")) == int(a.text)
+    late = web.get("/api/v1/dashboard/dossiers", {"figure": "held_up", "state": "received",
+                                                  "unit": "000.00.01.H26", "late": "1"}).json
+    assert late["codes"] == [codes[2]] and late["count"] == held[("received",
+                                                                  "000.00.01.H26")][1] == 1
+    web.get("/api/v1/dashboard/dossiers", {"figure": "nonsense"}, status=400)
+    web.reset()
+    login(web, "recv1")
+    web.get("/dashboard/dossiers", {"figure": "received"}, status=403)

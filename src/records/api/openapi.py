@@ -370,6 +370,18 @@ OPENAPI["paths"].update({
         "responses": {"200": {"description": "month, field, figure, count, codes"},
                       "400": _ERROR, "403": _ERROR,
                       "404": {"description": "not kept for that month"}}}},
+    "/dashboard/dossiers": {"get": {
+        "summary": "The dossiers behind one dashboard figure (drill-down), from the catalog; "
+                   "the list has as many codes as the figure (reused: each dossier once)",
+        "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                       for n in ("month", "year", "state", "unit")] + [
+            {"name": "figure", "in": "query", "required": True, "schema": {"enum": [
+                "held_up", "received", "online", "with_files", "digitized", "reused",
+                "solved", "solved_on_time", "returned", "returned_electronically", "rated",
+                "rating:very_satisfied", "rating:satisfied", "rating:not_satisfied"]}},
+            {"name": "late", "in": "query", "schema": {"enum": ["1"]}}],
+        "responses": {"200": {"description": "period, figure, count, codes"},
+                      "400": _ERROR, "403": _ERROR}}},
 })
 # Accounts and sessions ended on the server (issue: What a security probe found).
 _LOGIN = {"name": "login", "in": "path", "required": True, "schema": {"type": "string"}}

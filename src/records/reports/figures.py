@@ -37,6 +37,10 @@ class Figures:
         return {
             "period": {"start": self.start.isoformat(), "end": self.end.isoformat()},
             "received": self.received,
+            # NB: the counts behind the shares, each with its list (figure_codes)
+            "online": self.online, "with_files": self.with_files, "digitized": self.digitized,
+            "solved_on_time": self.solved_on_time,
+            "returned_electronically": self.returned_electronically,
             "online_pct": self.share(self.online, self.received),
             "digitized_pct": self.share(self.digitized, self.with_files),
             "solved": self.solved,
@@ -62,6 +66,49 @@ def _seen(entry, units):
     return units is None or bool({entry.receiving, entry.processing} & units)
 
 
+def counted(entry, first, last):
+    """(figure, times) for each figure of the period ``[first, last]`` (ordinals) that
+    ``entry`` counts in: the one place that says what each figure counts."""
+    if entry.ingested:  # NB: a backlog record is no work done
+        return
+    if first <= entry.received_day <= last:
+        yield "received", 1
+        if entry.channel == "online":
+            yield "online", 1
+        if entry.files != "none":
+            yield "with_files", 1
+            if entry.files == "all":
+                yield "digitized", 1
+    # NB: a reuse counts in the period it happened, not the one the dossier came in
+    reuses = sum(1 for day in entry.reuses if first <= day <= last)
+    if reuses:
+        yield "reused", reuses
+    if entry.ready is not None and first <= entry.ready <= last:
+        yield "solved", 1
+        if entry.on_time:  # by the legal due date
+            yield "solved_on_time", 1
+    if entry.returned is not None and first <= entry.returned <= last:
+        yield "returned", 1
+        if entry.electronic:
+            yield "returned_electronically", 1
+    if entry.rating is not None and first <= entry.rated <= last:
+        yield "rated", 1
+        yield "rating:" + entry.rating, 1
+
+
+def holding(entry, today):
+    """The held-up cell (state, unit) of an open dossier, and whether it is late."""
+    due = entry.due
+    return (entry.state, entry.processing or entry.receiving), \
+        due is not None and due < today.toordinal()
+
+
+# Figures with the dossiers behind them (figure_codes): the period's, and held-up cells.
+PERIOD_FIGURES = ("received", "online", "with_files", "digitized", "reused", "solved",
+                  "solved_on_time", "returned", "returned_electronically", "rated",
+                  *("rating:" + level for level in RATING_LEVELS))
+
+
 def figures(period_entries, open_entries, start, end, today, units=None):
     """:class:`Figures` for ``[start, end]`` from catalog entries (records.catalog): those of
     the dossiers with something in the period, and those of the open dossiers. ``units``
@@ -69,30 +116,36 @@ def figures(period_entries, open_entries, start, end, today, units=None):
     out = Figures(start, end)
     first, last = start.toordinal(), end.toordinal()
     for entry in period_entries:
-        if entry.ingested or not _seen(entry, units):  # NB: a backlog record is no work done
+        if not _seen(entry, units):
             continue
-        if first <= entry.received_day <= last:
-            out.received += 1
-            out.online += entry.channel == "online"
-            if entry.files != "none":
-                out.with_files += 1
-                out.digitized += entry.files == "all"
-        # NB: a reuse counts in the period it happened, not the one the dossier came in
-        out.reused += sum(1 for day in entry.reuses if first <= day <= last)
-        if entry.ready is not None and first <= entry.ready <= last:
-            out.solved += 1
-            out.solved_on_time += bool(entry.on_time)  # by the legal due date
-        if entry.returned is not None and first <= entry.returned <= last:
-            out.returned += 1
-            out.returned_electronically += bool(entry.electronic)
-        if entry.rating is not None and first <= entry.rated <= last:
-            out.ratings[entry.rating] += 1
-    late_after = today.toordinal()
+        for figure, times in counted(entry, first, last):
+            if figure.startswith("rating:"):
+                out.ratings[figure[len("rating:"):]] += times
+            elif figure != "rated":
+                setattr(out, figure, getattr(out, figure) + times)
     for entry in open_entries:
         if not _seen(entry, units):
             continue
-        counts = out.held_up.setdefault((entry.state, entry.processing or entry.receiving),
-                                        [0, 0])
+        cell, late = holding(entry, today)
+        counts = out.held_up.setdefault(cell, [0, 0])
         counts[0] += 1
-        counts[1] += entry.due is not None and entry.due < late_after
+        counts[1] += late
     return out
+
+
+def figure_codes(period_items, open_items, start, end, today, figure, units=None,
+                 state=None, unit=None, late=False):
+    """Sorted codes of the dossiers behind one figure: a period figure (one of
+    :data:`PERIOD_FIGURES`) from ``period_items``, or ``held_up`` (the open dossiers in
+    ``state`` at ``unit``, only the late ones if ``late``) from ``open_items``; items are
+    (code, entry) pairs from the catalog. ``reused`` lists each dossier once however many
+    reuses it had in the period."""
+    if figure == "held_up":
+        return sorted(code for code, entry in open_items if _seen(entry, units)
+                      and holding(entry, today)[0] == (state, unit)
+                      and (holding(entry, today)[1] or not late))
+    if figure not in PERIOD_FIGURES:
+        raise KeyError(figure)
+    first, last = start.toordinal(), end.toordinal()
+    return sorted(code for code, entry in period_items if _seen(entry, units)
+                  and any(f == figure for f, _n in counted(entry, first, last)))

@@ -1,10 +1,12 @@
 """The leaders' dashboard: the monthly figures, and where open dossiers are held up."""
 import datetime
 
+from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import view_config
 
 from records import clock
-from records.reports.figures import figures, month_bounds
+from records.reports.export import table_response
+from records.reports.figures import PERIOD_FIGURES, figure_codes, figures, month_bounds
 from records.resources.portal import Portal
 from records.security import visible_units
 
@@ -42,3 +44,44 @@ def dashboard(request):
 @view_config(route_name="api.dashboard", permission="dashboard", renderer="json")
 def dashboard_api(request):
     return compute(request)
+
+
+def drill_codes(request):
+    """The codes behind the figure named by ``figure`` (with ``state``, ``unit`` and ``late``
+    for a held-up cell), for the same period and units as :func:`compute`."""
+    start, end, today = _period(request)
+    params = request.params
+    figure = params.get("figure", "")
+    if figure != "held_up" and figure not in PERIOD_FIGURES:
+        raise HTTPBadRequest(json_body={"error": "figure: held_up or one of "
+                                                 + ", ".join(PERIOD_FIGURES)})
+    catalog = request.root.catalog
+    # NB: only the catalog's lists for the one figure asked are read.
+    period, held = ((), catalog.open_items()) if figure == "held_up" else (
+        catalog.period_items(start, end), ())
+    codes = figure_codes(period, held, start, end, today, figure,
+                         units=visible_units(request.actor), state=params.get("state"),
+                         unit=params.get("unit"), late=params.get("late") == "1")
+    return start, end, figure, codes
+
+
+@view_config(route_name="dashboard.drill", permission="dashboard",
+             renderer="held_up_list.jinja2")
+def dashboard_drill(request):
+    start, end, figure, codes = drill_codes(request)
+    fmt = request.params.get("format")
+    if fmt:
+        return table_response([{"code": c} for c in codes], [("code", "code")],
+                              fmt if fmt in ("csv", "xlsx") else "csv", "dossiers")
+    caption = " · ".join(filter(None, (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}", figure,
+                                       request.params.get("state"),
+                                       request.params.get("unit"))))
+    return {"codes": codes, "params": request.params, "export_route": "dashboard.drill",
+            "caption": caption}
+
+
+@view_config(route_name="api.dashboard_drill", permission="dashboard", renderer="json")
+def dashboard_drill_api(request):
+    start, end, figure, codes = drill_codes(request)
+    return {"period": {"start": start.isoformat(), "end": end.isoformat()}, "figure": figure,
+            "count": len(codes), "codes": codes}
