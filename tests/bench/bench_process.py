@@ -21,7 +21,7 @@ import transaction
 import ZODB
 
 from records import clock
-from records.process.index import StepIndex
+from records.process.index import StepIndex, month_of
 from records.process.seed import load_processes
 from records.process.worktime import default_worktime
 from records.reports import steps as report
@@ -60,7 +60,8 @@ def fill(index, count, open_share, now, rng):
             minutes = int(rng.expovariate(1 / (budget * 0.7))) + 1
             index.finished(run, SimpleNamespace(key=step["key"], unit=unit, ended_at=ended,
                                                 budget_minutes=budget), minutes)
-        index.count(ended, run.field, "received_online" if i % 5 else "received_in_person")
+        index.count(ended, run.field, "received_online" if i % 5 else "received_in_person",
+                    code)
         if (i + 1) % 20000 == 0:
             transaction.commit()
     transaction.commit()
@@ -85,8 +86,17 @@ def main():
     root = conn.root()
     root["index"] = index = StepIndex()
     now = clock.now()
+    # NB: the fill writes a year out of order, so no month closes while it runs; then last
+    # month closes with the fill's open dossiers, as the first change of this month would.
+    index.last_month = month_of(now)
     t0 = time.perf_counter()
     fill(index, args.dossiers, args.open, now, random.Random(11))
+    index.last_month = month_of(now.replace(day=1) - datetime.timedelta(days=1))
+    t1 = time.perf_counter()
+    index.close_months(now)
+    transaction.commit()
+    print(f"closing last month ({len(index.pending):,} open): "
+          f"{(time.perf_counter() - t1) * 1000:.0f} ms")
     print(f"filled {args.dossiers:,} dossiers in {time.perf_counter() - t0:.0f} s; "
           f"{len(index.stats):,} step aggregates, {len(index.open):,} open steps")
     conn.cacheMinimize()  # NB: as a fresh web process would: objects load from storage
@@ -107,6 +117,12 @@ def main():
         ("national month", lambda: report.national_month(index, now.date().replace(day=1),
                                                          fields, now)),
         ("trend, one year", lambda: report.trend(index, year)),
+        ("national month, carried over list",
+         lambda: report.national_codes(index, now.date().replace(day=1), fields[0],
+                                       "carried_over", now)),
+        ("national month, pending late list",
+         lambda: report.national_codes(index, now.date().replace(day=1), fields[0],
+                                       "pending_late", now)),
     ):
         print(f"{name:32s} {timed(fn):8.1f} ms (median of 5)")
     conn.close()

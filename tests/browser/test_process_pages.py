@@ -77,4 +77,21 @@ def test_work_page_and_dashboard(browser, live_app, live_server, screenshot):
         page.locator("#steps tbody tr", has_text="receive").locator("td a").first.click()
     assert sorted(page.locator("#codes li").all_inner_texts()) == sorted(codes)
     screenshot(page, "process-03-drill-down")
+    # The monthly table's figures drill down too: received in person, six of twelve.
+    page.goto(f"/reports/steps?from={day.replace(day=1).isoformat()}")
+    national = page.locator("#national tbody tr", has_text="Hộ tịch")
+    assert national.locator("td").nth(3).inner_text() == "6"
+    with page.expect_navigation():
+        national.locator("td").nth(3).locator("a").click()
+    assert page.locator("#codes li").count() == 6
+    # The leaders' dashboard, every figure a link to its dossiers.
+    page.goto(f"/dashboard?month={day:%Y-%m}")
+    assert page.locator("#fig-received").inner_text() == "12"
+    assert page.locator("#figures a.drill").count() == 11
+    screenshot(page, "process-04-dashboard")
+    # A dossier's page with its steps: reception done, review late in proc1's hands.
+    page.goto(f"/dossiers/{codes[2]}")
+    rows = page.locator("#step-history tbody tr")
+    assert rows.count() == 2 and page.locator("#current-step .late").count() == 1
+    screenshot(page, "process-05-dossier-steps")
     context.close()

@@ -22,7 +22,8 @@ def dossier_steps(context, dossier):
     run = request.root.process_runs.get(dossier.code) if request is not None else None
     if run is None:
         return None
-    return {"run": run, **service.step_history(run, clock.now())}
+    case = request.root.processes.case(run.procedure, run.version, run.case)
+    return {"run": run, "case": case["name"], **service.step_history(run, clock.now())}
 
 
 @view_config(route_name="process.work", permission="officer", renderer="work.jinja2")

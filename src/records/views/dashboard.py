@@ -5,6 +5,7 @@ from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import view_config
 
 from records import clock
+from records.i18n import _, translate
 from records.reports.export import table_response
 from records.reports.figures import PERIOD_FIGURES, figure_codes, figures, month_bounds
 from records.resources.portal import Portal
@@ -46,6 +47,16 @@ def dashboard_api(request):
     return compute(request)
 
 
+FIGURE_LABELS = {
+    "received": _("dossiers received"), "online": _("received online"),
+    "with_files": _("with files"), "digitized": _("digitized"),
+    "reused": _("earlier results reused"), "solved": _("solved"),
+    "solved_on_time": _("solved on time"), "returned": _("returned"),
+    "returned_electronically": _("results returned electronically"), "rated": _("rated"),
+    "rating:very_satisfied": _("very satisfied"), "rating:satisfied": _("satisfied"),
+    "rating:not_satisfied": _("not satisfied"), "held_up": _("Where open dossiers are held up")}
+
+
 def drill_codes(request):
     """The codes behind the figure named by ``figure`` (with ``state``, ``unit`` and ``late``
     for a held-up cell), for the same period and units as :func:`compute`."""
@@ -73,7 +84,8 @@ def dashboard_drill(request):
     if fmt:
         return table_response([{"code": c} for c in codes], [("code", "code")],
                               fmt if fmt in ("csv", "xlsx") else "csv", "dossiers")
-    caption = " · ".join(filter(None, (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}", figure,
+    caption = " · ".join(filter(None, (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}",
+                                       translate(request, FIGURE_LABELS[figure]),
                                        request.params.get("state"),
                                        request.params.get("unit"))))
     return {"codes": codes, "params": request.params, "export_route": "dashboard.drill",
