@@ -49,3 +49,19 @@ def test_tests_do_not_import_other_test_modules():
     for path in (ROOT / "tests").rglob("*.py"):
         for module in imported_modules(path):
             assert not module.split(".")[-1].startswith("test_"), (path.name, module)
+
+
+def python_sources():
+    for top in (SRC, ROOT / "workers", ROOT / "search"):
+        yield from top.rglob("*.py")
+
+
+def test_bytes_are_hashed_in_one_place():
+    """A streaming SHA-256 (an empty ``hashlib.sha256()`` fed piece by piece) lives in
+    records.resources.files only: one-shot hashes of small values are elsewhere."""
+    home = SRC / "resources" / "files.py"
+    streaming = re.compile(r"hashlib\.sha256\(\s*\)|hashlib\.new\(|from hashlib import")
+    found = [p.relative_to(ROOT) for p in python_sources()
+             if p != home and streaming.search(p.read_text(encoding="utf-8"))]
+    assert found == []
+    assert streaming.search(home.read_text(encoding="utf-8"))
