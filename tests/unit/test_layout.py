@@ -65,3 +65,13 @@ def test_bytes_are_hashed_in_one_place():
              if p != home and streaming.search(p.read_text(encoding="utf-8"))]
     assert found == []
     assert streaming.search(home.read_text(encoding="utf-8"))
+
+
+def test_a_file_part_is_checked_in_one_place():
+    """Pages and the API take an uploaded file through records.views.common.file_field."""
+    # NB: the archive's bag import (views/bags.py, views/archive_api.py) is being moved
+    # into services/archive.py on another branch; it follows once that lands.
+    elsewhere = {"common.py", "bags.py", "archive_api.py"}
+    for path in list((SRC / "views").glob("*.py")) + list((SRC / "api").glob("*.py")):
+        if path.name not in elsewhere:
+            assert 'hasattr(upload, "file")' not in path.read_text(encoding="utf-8"), path.name

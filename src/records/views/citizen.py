@@ -25,7 +25,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock, labels, workflow
-from records.errors import Conflict, UserError
+from records.errors import Conflict, NotFound, UserError
 from records.i18n import _, english, translate
 from records.limits import client_address, minutes
 from records.results import publish
@@ -36,8 +36,8 @@ from records.resources.portal import Portal
 from records.signing.status import centre_signature
 from records.signing.verify import SignatureReadError, verify_pdf
 from records.textnorm import clean
-from records.views.common import download
-from records.views.errors import error_page, wants_json
+from records.views.common import download, file_field
+from records.views.errors import error_page, shown, wants_json
 
 log = logging.getLogger(__name__)
 
@@ -73,36 +73,41 @@ CITIZEN_NOTES = {"receive": False, "transfer": False, "request_supplement": True
                  "reject": True, "withdraw": False}
 
 
-def pick(request, pair):
-    """The Vietnamese or English member of ``pair`` for this request's language.
-
-    NB: only the verify page still carries its words as (vi, en) pairs; the other citizen
-    pages use the message catalog (records.labels, ``_``) like every page."""
-    return pair[1] if request.locale_name == "en" else pair[0]
+class LookupRefused(UserError):
+    """A lookup not done (no code or PIN, a wrong one, too many failures): the form again,
+    saying why. A wrong code and a wrong PIN raise the same one."""
 
 
-def _values(request, **values):
+class LookupExpired(UserError):
+    """No fresh lookup in this browser's session: the form again."""
+
+    status = 401
+
+
+class VerifyRefused(UserError):
+    """A file the verify page cannot check: the page again, with what it says of the
+    result (``details``: the verification, also in the JSON answer)."""
+
+
+def answer_with(request, headers):
+    """Every answer to this request carries ``headers``: the view's own, and the page or
+    JSON that records.views.errors makes of what the view raises."""
+    request.add_response_callback(lambda request, response: response.headers.update(headers))
+
+
+def public(view):
+    """A view decorator for the public pages: no answer is cached or indexed."""
+    def public_view(context, request):
+        answer_with(request, NO_STORE)
+        return view(context, request)
+    return public_view
+
+
+def _render(request, template, status=200, **values):
     values.setdefault("error", None)
-    values["t"] = lambda vi, en: pick(request, (vi, en))
-    values["pick"] = lambda pair: pick(request, pair)
-    return values
-
-
-def _render(request, template, status=200, headers=None, **values):
-    response = render_to_response(f"citizen/{template}", _values(request, **values),
-                                  request=request)
+    response = render_to_response(f"citizen/{template}", values, request=request)
     response.status = status
-    response.headers.update(NO_STORE)
-    if headers:
-        response.headers.update(headers)
     return response
-
-
-def _message(request, key, **values):
-    message = MESSAGES[key]
-    if values:
-        message = _(str(message), mapping=values)
-    return translate(request, message)
 
 
 def _session_seconds(request):
@@ -112,30 +117,33 @@ def _session_seconds(request):
 
 # -- lookup --------------------------------------------------------------------------------
 
-@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/?$")
+@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/?$",
+             decorator=public)
 def lookup_form(request):
     code = clean(request.params.get("code", ""))[:64]
     return _render(request, "lookup.jinja2", code=code)
 
 
-@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/?$")
+def _posted_code(request):
+    return clean(request.POST.get("code", "")).upper()[:64]
+
+
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/?$",
+             decorator=public)
 def lookup(request):
     """Code + PIN. Wrong code and wrong PIN: the same page, status and work (argon2)."""
-    code = clean(request.POST.get("code", "")).upper()[:64]
+    code = _posted_code(request)
     pin = clean(request.POST.get("pin", ""))[:64]
     if not code or not pin:
-        return _render(request, "lookup.jinja2", status=400, code=code,
-                       error=_message(request, "empty"))
+        raise LookupRefused(MESSAGES["empty"])
     attempt = request.limiter.lookup_attempt(client_address(request), code)
     if attempt.refused:
-        return _render(request, "lookup.jinja2", status=429, code=code,
-                       headers={"Retry-After": str(attempt.retry_after)},
-                       error=_message(request, "refused",
-                                      minutes=minutes(attempt.retry_after)))
+        answer_with(request, {"Retry-After": str(attempt.retry_after)})
+        raise LookupRefused(_(str(MESSAGES["refused"]), mapping={
+            "minutes": minutes(attempt.retry_after)}), status=429)
     dossier = request.root.dossiers.get(code)
     if not attempt.run(lambda: check_pin(dossier, pin)):
-        return _render(request, "lookup.jinja2", status=400, code=code,
-                       error=_message(request, "wrong"))
+        raise LookupRefused(MESSAGES["wrong"])
     request.session[SESSION_KEY] = {"code": dossier.code,
                                     "until": time.time() + _session_seconds(request)}
     return HTTPSeeOther(request.application_url + "/lookup/status")
@@ -149,24 +157,25 @@ def authorised_dossier(request):
     return request.root.dossiers.get(held.get("code"))
 
 
-def _expired(request):
-    response = _render(request, "lookup.jinja2", status=401, code="",
-                       error=_message(request, "expired"))
-    return response
+def looked_up(request):
+    """The dossier this browser looked up; :class:`LookupExpired` when there is none."""
+    dossier = authorised_dossier(request)
+    if dossier is None:
+        raise LookupExpired(MESSAGES["expired"])
+    return dossier
 
 
-@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/end$")
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/end$",
+             decorator=public)
 def end(request):
     request.session.pop(SESSION_KEY, None)
     return HTTPSeeOther(request.application_url + "/lookup")
 
 
-@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/status$")
+@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/status$",
+             decorator=public)
 def status(request):
-    dossier = authorised_dossier(request)
-    if dossier is None:
-        return _expired(request)
-    return _render(request, "status.jinja2", **status_values(request, dossier))
+    return _render(request, "status.jinja2", **status_values(request, looked_up(request)))
 
 
 def status_values(request, dossier):
@@ -224,30 +233,24 @@ def timeliness(dossier, today):
 
 
 @view_config(context=Portal, name="lookup", request_method="GET",
-             path_info=r"^/lookup/download/[^/]+$")
+             path_info=r"^/lookup/download/[^/]+$", decorator=public)
 def download_result(request):
     """The published e-result of the looked-up dossier; recorded (when, which file)."""
-    dossier = authorised_dossier(request)
-    if dossier is None:
-        return _expired(request)
+    dossier = looked_up(request)
     result_id = request.subpath[-1]
     found = [r for r in dossier.results if r.result_id == result_id and r.status == "published"]
     if not found:
-        return _render(request, "message.jinja2", status=404,
-                       title=_message(request, "no_result"), error=_message(request, "no_result"))
+        raise NotFound(MESSAGES["no_result"])
     version = found[0].published
     dossier.downloads.append({"at": clock.now(), "file_id": version.file_id,
                               "result_id": result_id})
-    response = download(request, version)
-    response.headers.update(NO_STORE)
-    return response
+    return download(request, version)
 
 
-@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/rate$")
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/rate$",
+             decorator=public)
 def rate(request):
-    dossier = authorised_dossier(request)
-    if dossier is None:
-        return _expired(request)
+    dossier = looked_up(request)
     level = request.POST.get("level", "")
     comment = clean(request.POST.get("comment", ""))
     if dossier.state != "returned":
@@ -263,11 +266,19 @@ def rate(request):
 
 
 @error_page(Portal, "lookup")
-def status_page_with_error(request, error):
-    """A refused rating: the status page again, saying why (translated there)."""
-    return _render(request, "status.jinja2", status=error.status,
-                   error=translate(request, error.message),
-                   **status_values(request, authorised_dossier(request)))
+def lookup_page_with_error(request, error):
+    """A refused lookup page, saying why: the form again for a refused lookup or one that
+    has expired; the status page for a refused rating; a message for a result not there."""
+    message = translate(request, shown(error))
+    dossier = authorised_dossier(request)
+    if isinstance(error, (LookupRefused, LookupExpired)) or dossier is None:
+        code = _posted_code(request) if isinstance(error, LookupRefused) else ""
+        return _render(request, "lookup.jinja2", status=error.status, code=code, error=message)
+    if request.path_info.startswith("/lookup/download/"):
+        return _render(request, "message.jinja2", status=error.status, title=message,
+                       error=message)
+    return _render(request, "status.jinja2", status=error.status, error=message,
+                   **status_values(request, dossier))
 
 
 # -- verification --------------------------------------------------------------------------
@@ -322,56 +333,73 @@ def _iso(value):
 VERIFY_HEADERS = {"Referrer-Policy": "no-referrer"}  # NB: the token is in the URL
 
 
-def _verify_reply(request, info, status=200, check=None, error=None):
+def public_verification(view):
+    """A view decorator for the verify page: public, and its URL (the token) is not sent
+    on to other sites."""
+    def verify_view(context, request):
+        answer_with(request, VERIFY_HEADERS)
+        return view(context, request)
+    return public(verify_view)
+
+
+def _verify_reply(request, info, check=None, status=200, error=None):
     if wants_json(request):
-        body = dict(info or {}, check=check) if info else {"error": error}
-        if info and error:
-            body["error"] = error
-        response = Response(json=body, status=status)
-        response.headers.update(VERIFY_HEADERS)
-        return response
-    return _render(request, "verify.jinja2", status=status, headers=VERIFY_HEADERS, info=info,
-                   check=check, error=error,
-                   status_names={"valid": ("Còn hiệu lực", "Valid"),
-                                 "expired": ("Hết hiệu lực", "Expired"),
-                                 "revoked": ("Đã bị thu hồi", "Revoked"),
-                                 "superseded": ("Đã được thay thế", "Superseded"),
-                                 "approved": ("Chưa phát hành", "Not published"),
-                                 "draft": ("Chưa phát hành", "Not published")})
+        return Response(json=dict(info, check=check), status=status)
+    return _render(request, "verify.jinja2", status=status, info=info, check=check,
+                   error=error, status_name=translate(request, labels.label(
+                       labels.VERIFY_STATUSES, info["status"])) if info else None)
 
 
-@view_config(context=Portal, name="verify", request_method="GET")
-def verify_page(request):
+def _verified_or_404(request):
     found = _verified(request)
     if found is None:
-        return _verify_reply(request, None, 404, error=_message(request, "unknown_token"))
-    return _verify_reply(request, verification(request, *found))
+        raise NotFound(MESSAGES["unknown_token"])
+    return found
 
 
-@view_config(context=Portal, name="verify", request_method="POST", require_csrf=False)
+@error_page(Portal, "verify")
+def verify_page_with_error(request, error):
+    """The verify page again, saying why; what it knows of the result is in ``details``."""
+    return _verify_reply(request, error.details or None, status=error.status,
+                         error=translate(request, shown(error)))
+
+
+@view_config(context=Portal, name="verify", request_method="GET", decorator=public_verification)
+def verify_page(request):
+    return _verify_reply(request, verification(request, *_verified_or_404(request)))
+
+
+@view_config(context=Portal, name="verify", request_method="POST", require_csrf=False,
+             decorator=public_verification)
 def verify_file(request):
     """Compare an uploaded file with the published e-result: streamed, hashed, bounded.
 
     NB: no CSRF token: the check stores nothing and changes nothing, and a machine (or a
     page elsewhere) may ask it.
     """
-    found = _verified(request)
-    if found is None:
-        return _verify_reply(request, None, 404, error=_message(request, "unknown_token"))
+    found = _verified_or_404(request)
     info = verification(request, *found)
-    published = found[1].published
+    try:
+        check = checked_upload(request, found[1].published)
+    except UserError as e:
+        raise VerifyRefused(e.message, status=e.status, details=dict(info, check=None)) from None
+    return _verify_reply(request, info, check)
+
+
+def checked_upload(request, published):
+    """Is the file uploaded as ``file`` byte-identical to ``published`` (and what does it
+    say of its signatures)? Refused (UserError) without reading it where no answer is
+    possible or it cannot be identical."""
     if published is None:
-        return _verify_reply(request, info, 409, error=_message(request, "no_result"))
+        raise Conflict(MESSAGES["no_result"])
     length = request.content_length
     if length is None:
-        return _verify_reply(request, info, 411, error=_message(request, "no_length"))
+        raise UserError(MESSAGES["no_length"], status=411)
     # NB: multipart framing adds a little; anything bigger than that cannot be identical,
     # and refusing it before reading keeps the public endpoint cheap.
     if length > published.size + 64 * 1024:
-        return _verify_reply(request, info, 413, error=_message(request, "too_large"))
-    upload = request.POST.get("file")
-    if not hasattr(upload, "file"):
-        return _verify_reply(request, info, 400, error=_message(request, "no_file"))
+        raise UserError(MESSAGES["too_large"], status=413)
+    upload = file_field(request, MESSAGES["no_file"])
     try:
         size, digest = copy_hashed(upload.file, limit=published.size)
     except FileTooLarge as e:  # NB: stop reading: it cannot be identical any more
@@ -379,7 +407,7 @@ def verify_file(request):
     check = {"identical": size == published.size and digest == published.sha256,
              "sha256": digest, "size": size}
     check.update(uploaded_signatures(request, upload.file, size))
-    return _verify_reply(request, info, check=check)
+    return check
 
 
 def uploaded_signatures(request, stream, size):
