@@ -75,3 +75,11 @@ def test_a_file_part_is_checked_in_one_place():
     for path in list((SRC / "views").glob("*.py")) + list((SRC / "api").glob("*.py")):
         if path.name not in elsewhere:
             assert 'hasattr(upload, "file")' not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_citizen_pages_take_their_words_from_the_message_catalog():
+    """No (vi, en) pairs: the citizen pages translate through ``_`` like every page."""
+    pair = re.compile(r"""\bt\(\s*['"]|\bpick\(|\(\s*"[^"]*[ạ-ỹđĐà-ý][^"]*",\s*"[^"]*"\s*\)""")
+    pages = list((SRC / "templates" / "citizen").glob("*.jinja2"))
+    for path in pages + [SRC / "views" / "citizen.py"]:
+        assert not pair.search(path.read_text(encoding="utf-8")), path.name
