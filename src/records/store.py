@@ -4,6 +4,7 @@ The embedded default is RelStorage on SQLite in the var dir: several processes (
 server and the workers) open it at once with no server to run. Production points
 ``zodbconn.uri`` at a ZConfig file for RelStorage on PostgreSQL.
 """
+import contextlib
 from pathlib import Path
 
 import transaction
@@ -66,6 +67,25 @@ def current_portal(root):
             "the store holds no portal yet" if portal is None else
             f"the store is at generation {generation}, this code expects {len(STEPS)}")
     return portal
+
+
+@contextlib.contextmanager
+def open_portal(settings):
+    """A connection to the store named by ``settings``, for a command: its portal is
+    checked first (:func:`current_portal`, :class:`StoreNotReady` when it is not this
+    code's generation). Inside, take the portal with ``current_portal(conn.root())`` in
+    each transaction (``conn.transaction_manager.attempts()``); the connection and the
+    database are closed afterwards."""
+    db = open_database(settings)
+    try:
+        conn = db.open()
+        try:
+            current_portal(conn.root())
+            yield conn
+        finally:
+            conn.close()
+    finally:
+        db.close()
 
 
 def _open_zconfig(path, settings):

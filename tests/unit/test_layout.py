@@ -83,3 +83,20 @@ def test_citizen_pages_take_their_words_from_the_message_catalog():
     pages = list((SRC / "templates" / "citizen").glob("*.jinja2"))
     for path in pages + [SRC / "views" / "citizen.py"]:
         assert not pair.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_commands_and_workers_open_the_portal_through_the_store():
+    """records.store.current_portal checks the generation; a bare ``root()["portal"]``
+    would work on a store this code does not expect."""
+    for path in list((SRC / "cli").glob("*.py")) + list((ROOT / "workers").rglob("*.py")):
+        assert '["portal"]' not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_every_package_is_installed():
+    """setup.cfg lists every package of the tree (an installed, not editable, copy would
+    miss the others)."""
+    text = (ROOT / "setup.cfg").read_text(encoding="utf-8")
+    listed = set(re.search(r"\npackages =\n((?:[ \t]+\S+\n)+)", text)[1].split())
+    found = {".".join(("records",) + p.parent.relative_to(SRC).parts)
+             for p in SRC.rglob("__init__.py")}
+    assert found - listed == set()
