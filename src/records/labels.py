@@ -94,7 +94,7 @@ def label(table, code):
     return table.get(code, code)
 
 
-#: A result as the public verify page states it (records.views.citizen.verification): a
+#: A result as the public verify page states it (records.views.verify.verification): a
 #: published one is valid or expired; one not published yet is not published for anyone.
 VERIFY_STATUSES = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked"),
                    "superseded": _("Superseded"), "approved": _("Not published"),

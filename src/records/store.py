@@ -110,7 +110,8 @@ def get_portal(root):
 
 
 def bootstrap(db):
-    """Create and evolve the portal in its own transaction (run once per process start)."""
+    """Create and evolve the portal in its own transaction (run once per process start);
+    returns the generation it is at."""
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
     try:
@@ -119,8 +120,10 @@ def bootstrap(db):
                 portal = get_portal(conn.root())
                 if not len(portal.procedures):
                     seed(portal)
+                generation = portal.generation
     finally:
         conn.close()
+    return generation
 
 
 def request_portal(request):

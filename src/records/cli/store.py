@@ -15,12 +15,7 @@ def evolve(env):
     (what the web start does; workers and other commands only check the generation)."""
     db = open_database(env.settings)
     try:
-        bootstrap(db)
-        conn = db.open()
-        try:
-            generation = current_portal(conn.root()).generation
-        finally:
-            conn.close()
+        generation = bootstrap(db)
     finally:
         db.close()
     click.echo(f"records: the store is at generation {generation}")

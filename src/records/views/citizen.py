@@ -1,5 +1,6 @@
-"""Public pages for citizens and anyone: look up a dossier, download the e-result, rate the
-service, verify an e-result. No login; Vietnamese by default, English on request.
+"""Public pages for citizens: look up a dossier, download the e-result, rate the service
+(verifying an e-result: records.views.verify). No login; Vietnamese by default, English on
+request.
 
     GET  /lookup                   the form (``?code=`` may pre-fill the code, as on the receipt)
     POST /lookup                   code + PIN; success remembers the dossier in the session
@@ -7,8 +8,6 @@ service, verify an e-result. No login; Vietnamese by default, English on request
     GET  /lookup/download/{id}     the published e-result (every download is recorded)
     POST /lookup/rate              the satisfaction rating, once, after the result is returned
     POST /lookup/end               forget the lookup
-    GET  /verify/{token}           what the QR code on an e-result opens
-    POST /verify/{token}           is this file byte-identical to the published e-result?
 
 Rules: a wrong code and a wrong PIN give the same answer after the same work
 (records.intake.receive.check_pin); failures per client address and code, and per address,
@@ -20,31 +19,25 @@ import logging
 import time
 
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.renderers import render_to_response
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock, labels, workflow
 from records.errors import Conflict, NotFound, UserError
-from records.i18n import _, english, translate
+from records.i18n import _, translate
 from records.limits import client_address, minutes
-from records.results import publish
 from records.intake.receive import check_pin
 from records.resources.dossiers import RATING_LEVELS
-from records.resources.files import FileTooLarge, copy_hashed
 from records.resources.portal import Portal
-from records.signing.status import centre_signature
-from records.signing.verify import SignatureReadError, verify_pdf
 from records.textnorm import clean
-from records.views.common import download, file_field
-from records.views.errors import error_page, shown, wants_json
+from records.views.common import download
+from records.views.errors import error_page, shown
+from records.views.public import answer_with, public, render, unit_name
 
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "citizen_lookup"
 DEFAULT_SESSION_SECONDS = 900
 MAX_COMMENT = 1000
-NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 # NB: message ids (translated by the catalog like every page); ``${minutes}`` is filled in.
 MESSAGES = {
@@ -57,11 +50,6 @@ MESSAGES = {
     "bad_level": _("Choose one of the ratings."),
     "long_comment": _("The comment may have at most 1000 characters."),
     "no_result": _("This e-result is not available for your dossier."),
-    "unknown_token": _("No result has this verification code."),
-    "no_file": _("Choose the file to check."),
-    "too_large": _("The file is larger than the published e-result, so it cannot be "
-                   "identical."),
-    "no_length": _("Content-Length is required."),
 }
 
 # The history entries a citizen sees (named in records.labels.CITIZEN_STEPS), and whether
@@ -84,32 +72,6 @@ class LookupExpired(UserError):
     status = 401
 
 
-class VerifyRefused(UserError):
-    """A file the verify page cannot check: the page again, with what it says of the
-    result (``details``: the verification, also in the JSON answer)."""
-
-
-def answer_with(request, headers):
-    """Every answer to this request carries ``headers``: the view's own, and the page or
-    JSON that records.views.errors makes of what the view raises."""
-    request.add_response_callback(lambda request, response: response.headers.update(headers))
-
-
-def public(view):
-    """A view decorator for the public pages: no answer is cached or indexed."""
-    def public_view(context, request):
-        answer_with(request, NO_STORE)
-        return view(context, request)
-    return public_view
-
-
-def _render(request, template, status=200, **values):
-    values.setdefault("error", None)
-    response = render_to_response(f"citizen/{template}", values, request=request)
-    response.status = status
-    return response
-
-
 def _session_seconds(request):
     return float(request.registry.settings.get("records.lookup_session_seconds",
                                                DEFAULT_SESSION_SECONDS))
@@ -121,7 +83,7 @@ def _session_seconds(request):
              decorator=public)
 def lookup_form(request):
     code = clean(request.params.get("code", ""))[:64]
-    return _render(request, "lookup.jinja2", code=code)
+    return render(request, "lookup.jinja2", code=code)
 
 
 def _posted_code(request):
@@ -175,7 +137,7 @@ def end(request):
 @view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/status$",
              decorator=public)
 def status(request):
-    return _render(request, "status.jinja2", **status_values(request, looked_up(request)))
+    return render(request, "status.jinja2", **status_values(request, looked_up(request)))
 
 
 def status_values(request, dossier):
@@ -186,8 +148,8 @@ def status_values(request, dossier):
         "dossier": dossier,
         "state": translate(request, labels.label(labels.STATES, dossier.state)),
         "procedure": procedure.name if procedure is not None else dossier.procedure_code,
-        "receiving_unit": _unit_name(units, dossier.receiving_unit),
-        "processing_unit": _unit_name(units, dossier.processing_unit),
+        "receiving_unit": unit_name(units, dossier.receiving_unit),
+        "processing_unit": unit_name(units, dossier.processing_unit),
         "steps": timeline(request, dossier),
         "timeliness": timeliness(dossier, clock.today()),
         "results": [r for r in reversed(dossier.results) if r.published is not None],
@@ -197,11 +159,6 @@ def status_values(request, dossier):
         "rating_name": translate(request, labels.RATINGS[dossier.rating["level"]])
         if dossier.rating else None,
     }
-
-
-def _unit_name(units, identifier):
-    unit = units.get(identifier) if identifier else None
-    return unit.name if unit is not None else None
 
 
 def timeline(request, dossier):
@@ -273,150 +230,9 @@ def lookup_page_with_error(request, error):
     dossier = authorised_dossier(request)
     if isinstance(error, (LookupRefused, LookupExpired)) or dossier is None:
         code = _posted_code(request) if isinstance(error, LookupRefused) else ""
-        return _render(request, "lookup.jinja2", status=error.status, code=code, error=message)
+        return render(request, "lookup.jinja2", status=error.status, code=code, error=message)
     if request.path_info.startswith("/lookup/download/"):
-        return _render(request, "message.jinja2", status=error.status, title=message,
-                       error=message)
-    return _render(request, "status.jinja2", status=error.status, error=message,
-                   **status_values(request, dossier))
-
-
-# -- verification --------------------------------------------------------------------------
-
-def _verified(request):
-    """(dossier, result) for the token in the path, or None."""
-    if len(request.subpath) != 1:
-        return None
-    found = request.root.tokens.get(request.subpath[0])
-    if found is None:
-        return None
-    code, result_id = found
-    dossier = request.root.dossiers.get(code)
-    try:
-        return dossier, dossier.result(result_id)
-    except (AttributeError, KeyError):
-        return None
-
-
-def verification(request, dossier, result):
-    """What anyone may know about a result: no applicant, no dossier code, no officer."""
-    superseding = dossier.result(result.superseded_by) if result.superseded_by else None
-    today = clock.today()
-    if result.status == "published":
-        state = "expired" if result.valid_until and result.valid_until < today else "valid"
-    else:
-        state = result.status
-    return {
-        "status": state, "doc_type": result.doc_type, "number_symbol": result.number_symbol,
-        "issuer": result.issuer, "issue_date": _iso(result.issue_date),
-        "valid_until": _iso(result.valid_until),
-        "issuing_unit": _unit_name(request.root.units, dossier.processing_unit),
-        "published_at": _iso(result.published_at),
-        "status_changed_at": _iso(result.status_at),
-        "sha256": result.published.sha256 if result.published else None,
-        "size": result.published.size if result.published else None,
-        "signature": centre_signature(result.published.signatures, result.issuer)
-        if result.published is not None else None,
-        "superseded_by": {
-            "number_symbol": superseding.number_symbol,
-            "issue_date": _iso(superseding.issue_date),
-            "verify_url": publish.verify_url(request.registry.settings["records.public_url"],
-                                             superseding.verify_token),
-        } if superseding is not None and superseding.published is not None else None,
-    }
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
-VERIFY_HEADERS = {"Referrer-Policy": "no-referrer"}  # NB: the token is in the URL
-
-
-def public_verification(view):
-    """A view decorator for the verify page: public, and its URL (the token) is not sent
-    on to other sites."""
-    def verify_view(context, request):
-        answer_with(request, VERIFY_HEADERS)
-        return view(context, request)
-    return public(verify_view)
-
-
-def _verify_reply(request, info, check=None, status=200, error=None):
-    if wants_json(request):
-        return Response(json=dict(info, check=check), status=status)
-    return _render(request, "verify.jinja2", status=status, info=info, check=check,
-                   error=error, status_name=translate(request, labels.label(
-                       labels.VERIFY_STATUSES, info["status"])) if info else None)
-
-
-def _verified_or_404(request):
-    found = _verified(request)
-    if found is None:
-        raise NotFound(MESSAGES["unknown_token"])
-    return found
-
-
-@error_page(Portal, "verify")
-def verify_page_with_error(request, error):
-    """The verify page again, saying why; what it knows of the result is in ``details``."""
-    return _verify_reply(request, error.details or None, status=error.status,
-                         error=translate(request, shown(error)))
-
-
-@view_config(context=Portal, name="verify", request_method="GET", decorator=public_verification)
-def verify_page(request):
-    return _verify_reply(request, verification(request, *_verified_or_404(request)))
-
-
-@view_config(context=Portal, name="verify", request_method="POST", require_csrf=False,
-             decorator=public_verification)
-def verify_file(request):
-    """Compare an uploaded file with the published e-result: streamed, hashed, bounded.
-
-    NB: no CSRF token: the check stores nothing and changes nothing, and a machine (or a
-    page elsewhere) may ask it.
-    """
-    found = _verified_or_404(request)
-    info = verification(request, *found)
-    try:
-        check = checked_upload(request, found[1].published)
-    except UserError as e:
-        raise VerifyRefused(e.message, status=e.status, details=dict(info, check=None)) from None
-    return _verify_reply(request, info, check)
-
-
-def checked_upload(request, published):
-    """Is the file uploaded as ``file`` byte-identical to ``published`` (and what does it
-    say of its signatures)? Refused (UserError) without reading it where no answer is
-    possible or it cannot be identical."""
-    if published is None:
-        raise Conflict(MESSAGES["no_result"])
-    length = request.content_length
-    if length is None:
-        raise UserError(MESSAGES["no_length"], status=411)
-    # NB: multipart framing adds a little; anything bigger than that cannot be identical,
-    # and refusing it before reading keeps the public endpoint cheap.
-    if length > published.size + 64 * 1024:
-        raise UserError(MESSAGES["too_large"], status=413)
-    upload = file_field(request, MESSAGES["no_file"])
-    try:
-        size, digest = copy_hashed(upload.file, limit=published.size)
-    except FileTooLarge as e:  # NB: stop reading: it cannot be identical any more
-        size, digest = e.size, e.sha256
-    check = {"identical": size == published.size and digest == published.sha256,
-             "sha256": digest, "size": size}
-    check.update(uploaded_signatures(request, upload.file, size))
-    return check
-
-
-def uploaded_signatures(request, stream, size):
-    """The signatures of the uploaded file (it was bounded by the e-result's size above):
-    ``{"signatures": [...]}``, or ``{"signatures": [], "signature_error": why}``."""
-    stream.seek(0)
-    signing = request.registry.signing
-    try:
-        return verify_pdf(stream.read(size), signing.trust_roots, signing.chain)
-    except SignatureReadError as e:
-        return {"signatures": [], "signature_error": english(e.message)}
-
+        return render(request, "message.jinja2", status=error.status, title=message,
+                      error=message)
+    return render(request, "status.jinja2", status=error.status, error=message,
+                  **status_values(request, dossier))
