@@ -92,3 +92,10 @@ READING_STATES = {"queued": _("queued"), "running": _("reading"), "done": _("rea
 def label(table, code):
     """The name of ``code`` in ``table``; the code itself when it has none."""
     return table.get(code, code)
+
+
+#: A result as the public verify page states it (records.views.verify.verification): a
+#: published one is valid or expired; one not published yet is not published for anyone.
+VERIFY_STATUSES = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked"),
+                   "superseded": _("Superseded"), "approved": _("Not published"),
+                   "draft": _("Not published")}

@@ -4,6 +4,7 @@ The embedded default is RelStorage on SQLite in the var dir: several processes (
 server and the workers) open it at once with no server to run. Production points
 ``zodbconn.uri`` at a ZConfig file for RelStorage on PostgreSQL.
 """
+import contextlib
 from pathlib import Path
 
 import transaction
@@ -68,6 +69,25 @@ def current_portal(root):
     return portal
 
 
+@contextlib.contextmanager
+def open_portal(settings):
+    """A connection to the store named by ``settings``, for a command: its portal is
+    checked first (:func:`current_portal`, :class:`StoreNotReady` when it is not this
+    code's generation). Inside, take the portal with ``current_portal(conn.root())`` in
+    each transaction (``conn.transaction_manager.attempts()``); the connection and the
+    database are closed afterwards."""
+    db = open_database(settings)
+    try:
+        conn = db.open()
+        try:
+            current_portal(conn.root())
+            yield conn
+        finally:
+            conn.close()
+    finally:
+        db.close()
+
+
 def _open_zconfig(path, settings):
     path = path.partition("#")[0]
     defines = {"var_dir": settings.get("records.var_dir", ""),
@@ -90,7 +110,8 @@ def get_portal(root):
 
 
 def bootstrap(db):
-    """Create and evolve the portal in its own transaction (run once per process start)."""
+    """Create and evolve the portal in its own transaction (run once per process start);
+    returns the generation it is at."""
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
     try:
@@ -99,8 +120,10 @@ def bootstrap(db):
                 portal = get_portal(conn.root())
                 if not len(portal.procedures):
                     seed(portal)
+                generation = portal.generation
     finally:
         conn.close()
+    return generation
 
 
 def request_portal(request):

@@ -3,8 +3,10 @@ import hashlib
 import re
 import statistics
 import time
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from webtest import TestApp
 
 from records import main
@@ -276,6 +278,84 @@ def test_bad_rating_input(web, officers):
     web.post("/lookup/rate", {"level": "meh", "csrf_token": csrf}, status=400)
     web.post("/lookup/rate", {"level": "satisfied", "comment": "x" * 1001,
                               "csrf_token": csrf}, status=400)
+
+
+def _catalog():
+    path = Path(__file__).resolve().parents[2] / "src/records/locale/vi/LC_MESSAGES/records.po"
+    with open(path, "rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id}
+
+
+def _verify_words(page):
+    facts = page.html.find(id="verification")
+    return ([dt.text for dt in facts.find_all("dt")] + [facts.find(class_="badge").text]
+            + [page.html.h1.text, page.html.find(id="verify-form").button.text])
+
+
+@pytest.mark.house
+def test_the_verify_page_speaks_the_catalogs_vietnamese_and_english_on_request(web, officers):
+    """The verify page's words are the message catalog's (as every page's), not a table of
+    its own: Vietnamese by default, English with ``_LOCALE_=en``."""
+    _, _, result = published_dossier(web)
+    citizen(web)
+    url = result["verify_url"].replace("http://localhost", "")
+    vietnamese = web.get(url)
+    english = web.get(url, params={"_LOCALE_": "en"})
+    assert vietnamese.html.html["lang"] == "vi" and english.html.html["lang"] == "en"
+    assert "Xác thực kết quả điện tử" in title_of(vietnamese)
+    assert "Verify an e-result" in title_of(english)
+    words = _verify_words(english)
+    assert words[:2] == ["Status", "Document type"] and "Valid" in words
+    catalog = _catalog()
+    assert _verify_words(vietnamese) == [catalog.get(w, w) for w in words]
+    assert "Còn hiệu lực" in _verify_words(vietnamese)
+
+
+@pytest.mark.house
+def test_a_refused_check_is_answered_by_the_error_view_with_the_pages_headers(web, officers):
+    """A check the verify page refuses is raised, and answered like every refusal: JSON in
+    English with what the page knows, a page in its language; the page's headers stay."""
+    _, _, result = published_dossier(web)
+    citizen(web)
+    url = result["verify_url"].replace("http://localhost", "")
+    too_big = [("file", "x.pdf", b"%PDF" + b"\0" * (result["published"]["size"] + 70_000))]
+    as_json = web.post(url, upload_files=too_big, headers={"Accept": "application/json"},
+                       status=413)
+    assert as_json.json["error"] == ("The file is larger than the published e-result, so it "
+                                     "cannot be identical.")
+    assert as_json.json["status"] == "valid" and as_json.json["check"] is None
+    assert as_json.headers["Referrer-Policy"] == "no-referrer"
+    assert as_json.headers["Cache-Control"] == "no-store"
+    page = web.post(url, upload_files=too_big, status=413)
+    assert "không thể trùng khớp" in page.html.find(id="error").text
+    assert page.html.find(id="result-status")["data-status"] == "valid"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    nothing = web.post(url, {"file": "not a file"}, headers={"Accept": "application/json"},
+                       status=400)
+    assert nothing.json["error"] == "Choose the file to check."
+    unknown = web.get("/verify/not-a-real-token", headers={"Accept": "application/json"},
+                      status=404)
+    assert unknown.json == {"error": "No result has this verification code."}
+    assert unknown.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.house
+def test_a_refused_lookup_keeps_its_form_and_retry_after_for_json_clients_too(tmp_path,
+                                                                             officers_in):
+    app = officers_in(app_settings(tmp_path / "var", **{
+        "records.lookup_max_failures_per_address": "1", "records.lookup_window_seconds": "600"}))
+    login(app, "recv1")
+    _, code, pin = receive(app)
+    citizen(app, "198.51.100.20")
+    wrong = look_up(app, code, "ZZZZZZZZ", status=400)
+    assert wrong.html.find(id="error") and wrong.headers["Cache-Control"] == "no-store"
+    assert wrong.forms["lookup-form"]["code"].value == code
+    csrf = wrong.forms["lookup-form"]["csrf_token"].value
+    refused = app.post("/lookup", {"code": code, "pin": pin, "csrf_token": csrf},
+                       headers={"Accept": "application/json"}, status=429)
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.json["error"].startswith("Too many failed lookups")
+    assert "lookup" not in app.cookies.get("records_session", "")
 
 
 @pytest.fixture

@@ -3,18 +3,15 @@ page and ``records verify-pdf --json`` show), checked against the trust roots he
 from pyramid.view import view_config
 
 from records.api.views import error
-from records.i18n import english
+from records.i18n import _, english
 from records.signing.verify import SignatureReadError, verify_pdf
-from records.views.common import check_content_length, upload_limits
+from records.views.common import upload_limits, uploaded_file
 
 
 @view_config(route_name="api.verify_pdf", renderer="json", permission="officer",
              request_method="POST")
 def verify(request):
-    check_content_length(request)
-    upload = request.POST.get("file")
-    if not hasattr(upload, "file"):
-        return error(request, 400, "send the PDF as multipart field 'file'")
+    upload = uploaded_file(request, _("send the PDF as multipart field 'file'"))
     limit = upload_limits(request)[1]
     data = upload.file.read(limit + 1)
     if len(data) > limit:

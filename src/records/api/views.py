@@ -10,7 +10,6 @@ from pyramid.view import view_config, view_defaults
 from records import audit, clock, workflow
 from records.api.openapi import OPENAPI
 from records.archive.holds import hold_json, hold_of
-from records.errors import UserError
 from records.i18n import english, translate
 from records.process import service
 from records.results.reuse import attach, offers_for, reference_status
@@ -19,7 +18,7 @@ from records.services.dossiers import add_version, file_of, find_dossiers, fire_
 from records.views.common import (calendar, check_content_length, checked_login, download,
                                   intake_data, known_login, refused_message,
                                   json_object, queue_reading, receive_and_queue,
-                                  upload_limits, uploads_from)
+                                  upload_limits, uploaded_file, uploads_from)
 
 
 def error(request, status, message, **extra):
@@ -186,10 +185,7 @@ def dossier_action(request):
 @view_config(route_name="api.component_versions", renderer="json", permission="act",
              request_method="POST")
 def component_versions(request):
-    check_content_length(request)
-    upload = request.POST.get("file")
-    if not hasattr(upload, "file"):
-        raise UserError("send the file as multipart field 'file'")
+    upload = uploaded_file(request)
     allowed, limit = upload_limits(request)
     version = add_version(request.root, request.actor, clock.now(), request.context,
                           request.matchdict["key"], upload.filename, upload.file, allowed,

@@ -18,6 +18,7 @@ from records import clock
 from records.errors import UserError
 from records.i18n import _
 from records.resources.files import copy_hashed
+from records.store import current_portal
 
 GC_EVERY = 200  # file versions between cache collections / snapshot refreshes
 
@@ -64,7 +65,7 @@ def run(db, limit=None, on_plan=None, on_file=None):
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
     try:
-        portal = conn.root()["portal"]
+        portal = current_portal(conn.root())
         ids = plan(portal, limit)
         if on_plan is not None:
             on_plan(len(ids))
@@ -99,7 +100,7 @@ def _record(db, record):
     try:
         for attempt in tm.attempts():
             with attempt:
-                archive = conn.root()["portal"].archive
+                archive = current_portal(conn.root()).archive
                 archive.add_run(dict(record))
                 keep_failures(archive, record)
     finally:
@@ -166,7 +167,7 @@ def scheduled(db, settings):
     try:
         # NB: len() of the files BTree walks its buckets; that is a read of the keys only,
         # once per slice, and it tracks the store as it grows.
-        total = len(conn.root()["portal"].files)
+        total = len(current_portal(conn.root()).files)
         tm.abort()
     finally:
         conn.close()

@@ -16,7 +16,6 @@ removed when the request is finished for good.
 """
 import ctypes
 import ctypes.util
-import hashlib
 import io
 import os
 import sys
@@ -29,7 +28,7 @@ from pyramid.tweens import MAIN
 from pyramid_retry import is_error_retryable
 from webob.multidict import MultiDict
 
-from records.resources.files import staging_dir
+from records.resources.files import Hashing, staging_dir
 
 CHUNK = 1 << 20
 MAX_FIELD = 1 << 20  # text fields are kept in memory
@@ -115,20 +114,19 @@ class _Spooler:
 
     def __init__(self, directory):
         self.fd, self.path = tempfile.mkstemp(prefix=PREFIX, dir=directory)
-        self.digest = hashlib.sha256()
-        self.size = 0
+        self.hashing = Hashing()
         self.head = b""
         self.started = 0  # bytes whose writing out to disk has been started
 
     def write(self, data):
         if len(self.head) < HEAD:
             self.head += data[:HEAD - len(self.head)]
-        self.digest.update(data)
+        self.hashing.update(data)
         _write_all(self.fd, data)
-        self.size += len(data)
-        if self.size - self.started >= WRITEBACK:
-            _start_writeback(self.fd, self.started, self.size - self.started)
-            self.started = self.size
+        size = self.hashing.size
+        if size - self.started >= WRITEBACK:
+            _start_writeback(self.fd, self.started, size - self.started)
+            self.started = size
 
     def finish(self):
         """The :class:`SpooledFile` of the part, its bytes fsynced."""
@@ -138,7 +136,7 @@ class _Spooler:
         finally:
             os.close(self.fd)
             self.fd = None
-        return SpooledFile(self.path, self.size, self.digest.hexdigest(), self.head)
+        return SpooledFile(self.path, self.hashing.size, self.hashing.hexdigest(), self.head)
 
     def abandon(self):
         if self.fd is not None:

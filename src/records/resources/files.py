@@ -39,24 +39,44 @@ class FileTooLarge(ValueError):
         self.sha256 = sha256
 
 
+class Hashing:
+    """SHA-256 and byte count of a stream fed piece by piece (push style): :meth:`update`
+    with each piece as it comes, then ``size`` and :meth:`hexdigest`.
+
+    The one place the bytes of stored files are hashed: :func:`copy_hashed` pulls a stream
+    through it, and the multipart spooler (records.intake.multipart) pushes each file part
+    into it while parsing.
+    """
+
+    def __init__(self):
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def update(self, data):
+        self._digest.update(data)
+        self.size += len(data)
+
+    def hexdigest(self):
+        return self._digest.hexdigest()
+
+
 def copy_hashed(source, out=None, limit=None):
     """Read ``source`` to its end in :data:`CHUNK` pieces, hashing them (SHA-256) and
     writing each to ``out`` when given; never holds the stream whole in memory.
 
     Returns ``(size, hex digest)``. Past ``limit`` bytes it stops and raises
     :class:`FileTooLarge` (the piece that went past the limit is not written).
-    The one streaming hash loop: uploads, fixity, exports and the verify page use it.
+    The one streaming hash loop (over :class:`Hashing`): uploads, fixity, exports and the
+    verify page use it.
     """
-    digest = hashlib.sha256()
-    size = 0
+    hashing = Hashing()
     for chunk in iter(lambda: source.read(CHUNK), b""):
-        size += len(chunk)
-        digest.update(chunk)
-        if limit is not None and size > limit:
-            raise FileTooLarge(size, digest.hexdigest())
+        hashing.update(chunk)
+        if limit is not None and hashing.size > limit:
+            raise FileTooLarge(hashing.size, hashing.hexdigest())
         if out is not None:
             out.write(chunk)
-    return size, digest.hexdigest()
+    return hashing.size, hashing.hexdigest()
 
 
 class FileVersion(Persistent):

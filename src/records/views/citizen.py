@@ -1,5 +1,6 @@
-"""Public pages for citizens and anyone: look up a dossier, download the e-result, rate the
-service, verify an e-result. No login; Vietnamese by default, English on request.
+"""Public pages for citizens: look up a dossier, download the e-result, rate the service
+(verifying an e-result: records.views.verify). No login; Vietnamese by default, English on
+request.
 
     GET  /lookup                   the form (``?code=`` may pre-fill the code, as on the receipt)
     POST /lookup                   code + PIN; success remembers the dossier in the session
@@ -7,8 +8,6 @@ service, verify an e-result. No login; Vietnamese by default, English on request
     GET  /lookup/download/{id}     the published e-result (every download is recorded)
     POST /lookup/rate              the satisfaction rating, once, after the result is returned
     POST /lookup/end               forget the lookup
-    GET  /verify/{token}           what the QR code on an e-result opens
-    POST /verify/{token}           is this file byte-identical to the published e-result?
 
 Rules: a wrong code and a wrong PIN give the same answer after the same work
 (records.intake.receive.check_pin); failures per client address and code, and per address,
@@ -20,31 +19,25 @@ import logging
 import time
 
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.renderers import render_to_response
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock, labels, workflow
-from records.errors import Conflict, UserError
-from records.i18n import _, english, translate
+from records.errors import Conflict, NotFound, UserError
+from records.i18n import _, translate
 from records.limits import client_address, minutes
-from records.results import publish
 from records.intake.receive import check_pin
 from records.resources.dossiers import RATING_LEVELS
-from records.resources.files import FileTooLarge, copy_hashed
 from records.resources.portal import Portal
-from records.signing.status import centre_signature
-from records.signing.verify import SignatureReadError, verify_pdf
 from records.textnorm import clean
 from records.views.common import download
-from records.views.errors import error_page, wants_json
+from records.views.errors import error_page, shown
+from records.views.public import answer_with, public, render, unit_name
 
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "citizen_lookup"
 DEFAULT_SESSION_SECONDS = 900
 MAX_COMMENT = 1000
-NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 # NB: message ids (translated by the catalog like every page); ``${minutes}`` is filled in.
 MESSAGES = {
@@ -57,11 +50,6 @@ MESSAGES = {
     "bad_level": _("Choose one of the ratings."),
     "long_comment": _("The comment may have at most 1000 characters."),
     "no_result": _("This e-result is not available for your dossier."),
-    "unknown_token": _("No result has this verification code."),
-    "no_file": _("Choose the file to check."),
-    "too_large": _("The file is larger than the published e-result, so it cannot be "
-                   "identical."),
-    "no_length": _("Content-Length is required."),
 }
 
 # The history entries a citizen sees (named in records.labels.CITIZEN_STEPS), and whether
@@ -73,36 +61,15 @@ CITIZEN_NOTES = {"receive": False, "transfer": False, "request_supplement": True
                  "reject": True, "withdraw": False}
 
 
-def pick(request, pair):
-    """The Vietnamese or English member of ``pair`` for this request's language.
-
-    NB: only the verify page still carries its words as (vi, en) pairs; the other citizen
-    pages use the message catalog (records.labels, ``_``) like every page."""
-    return pair[1] if request.locale_name == "en" else pair[0]
+class LookupRefused(UserError):
+    """A lookup not done (no code or PIN, a wrong one, too many failures): the form again,
+    saying why. A wrong code and a wrong PIN raise the same one."""
 
 
-def _values(request, **values):
-    values.setdefault("error", None)
-    values["t"] = lambda vi, en: pick(request, (vi, en))
-    values["pick"] = lambda pair: pick(request, pair)
-    return values
+class LookupExpired(UserError):
+    """No fresh lookup in this browser's session: the form again."""
 
-
-def _render(request, template, status=200, headers=None, **values):
-    response = render_to_response(f"citizen/{template}", _values(request, **values),
-                                  request=request)
-    response.status = status
-    response.headers.update(NO_STORE)
-    if headers:
-        response.headers.update(headers)
-    return response
-
-
-def _message(request, key, **values):
-    message = MESSAGES[key]
-    if values:
-        message = _(str(message), mapping=values)
-    return translate(request, message)
+    status = 401
 
 
 def _session_seconds(request):
@@ -112,30 +79,33 @@ def _session_seconds(request):
 
 # -- lookup --------------------------------------------------------------------------------
 
-@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/?$")
+@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/?$",
+             decorator=public)
 def lookup_form(request):
     code = clean(request.params.get("code", ""))[:64]
-    return _render(request, "lookup.jinja2", code=code)
+    return render(request, "lookup.jinja2", code=code)
 
 
-@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/?$")
+def _posted_code(request):
+    return clean(request.POST.get("code", "")).upper()[:64]
+
+
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/?$",
+             decorator=public)
 def lookup(request):
     """Code + PIN. Wrong code and wrong PIN: the same page, status and work (argon2)."""
-    code = clean(request.POST.get("code", "")).upper()[:64]
+    code = _posted_code(request)
     pin = clean(request.POST.get("pin", ""))[:64]
     if not code or not pin:
-        return _render(request, "lookup.jinja2", status=400, code=code,
-                       error=_message(request, "empty"))
+        raise LookupRefused(MESSAGES["empty"])
     attempt = request.limiter.lookup_attempt(client_address(request), code)
     if attempt.refused:
-        return _render(request, "lookup.jinja2", status=429, code=code,
-                       headers={"Retry-After": str(attempt.retry_after)},
-                       error=_message(request, "refused",
-                                      minutes=minutes(attempt.retry_after)))
+        answer_with(request, {"Retry-After": str(attempt.retry_after)})
+        raise LookupRefused(_(str(MESSAGES["refused"]), mapping={
+            "minutes": minutes(attempt.retry_after)}), status=429)
     dossier = request.root.dossiers.get(code)
     if not attempt.run(lambda: check_pin(dossier, pin)):
-        return _render(request, "lookup.jinja2", status=400, code=code,
-                       error=_message(request, "wrong"))
+        raise LookupRefused(MESSAGES["wrong"])
     request.session[SESSION_KEY] = {"code": dossier.code,
                                     "until": time.time() + _session_seconds(request)}
     return HTTPSeeOther(request.application_url + "/lookup/status")
@@ -149,24 +119,25 @@ def authorised_dossier(request):
     return request.root.dossiers.get(held.get("code"))
 
 
-def _expired(request):
-    response = _render(request, "lookup.jinja2", status=401, code="",
-                       error=_message(request, "expired"))
-    return response
+def looked_up(request):
+    """The dossier this browser looked up; :class:`LookupExpired` when there is none."""
+    dossier = authorised_dossier(request)
+    if dossier is None:
+        raise LookupExpired(MESSAGES["expired"])
+    return dossier
 
 
-@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/end$")
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/end$",
+             decorator=public)
 def end(request):
     request.session.pop(SESSION_KEY, None)
     return HTTPSeeOther(request.application_url + "/lookup")
 
 
-@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/status$")
+@view_config(context=Portal, name="lookup", request_method="GET", path_info=r"^/lookup/status$",
+             decorator=public)
 def status(request):
-    dossier = authorised_dossier(request)
-    if dossier is None:
-        return _expired(request)
-    return _render(request, "status.jinja2", **status_values(request, dossier))
+    return render(request, "status.jinja2", **status_values(request, looked_up(request)))
 
 
 def status_values(request, dossier):
@@ -177,8 +148,8 @@ def status_values(request, dossier):
         "dossier": dossier,
         "state": translate(request, labels.label(labels.STATES, dossier.state)),
         "procedure": procedure.name if procedure is not None else dossier.procedure_code,
-        "receiving_unit": _unit_name(units, dossier.receiving_unit),
-        "processing_unit": _unit_name(units, dossier.processing_unit),
+        "receiving_unit": unit_name(units, dossier.receiving_unit),
+        "processing_unit": unit_name(units, dossier.processing_unit),
         "steps": timeline(request, dossier),
         "timeliness": timeliness(dossier, clock.today()),
         "results": [r for r in reversed(dossier.results) if r.published is not None],
@@ -188,11 +159,6 @@ def status_values(request, dossier):
         "rating_name": translate(request, labels.RATINGS[dossier.rating["level"]])
         if dossier.rating else None,
     }
-
-
-def _unit_name(units, identifier):
-    unit = units.get(identifier) if identifier else None
-    return unit.name if unit is not None else None
 
 
 def timeline(request, dossier):
@@ -224,30 +190,24 @@ def timeliness(dossier, today):
 
 
 @view_config(context=Portal, name="lookup", request_method="GET",
-             path_info=r"^/lookup/download/[^/]+$")
+             path_info=r"^/lookup/download/[^/]+$", decorator=public)
 def download_result(request):
     """The published e-result of the looked-up dossier; recorded (when, which file)."""
-    dossier = authorised_dossier(request)
-    if dossier is None:
-        return _expired(request)
+    dossier = looked_up(request)
     result_id = request.subpath[-1]
     found = [r for r in dossier.results if r.result_id == result_id and r.status == "published"]
     if not found:
-        return _render(request, "message.jinja2", status=404,
-                       title=_message(request, "no_result"), error=_message(request, "no_result"))
+        raise NotFound(MESSAGES["no_result"])
     version = found[0].published
     dossier.downloads.append({"at": clock.now(), "file_id": version.file_id,
                               "result_id": result_id})
-    response = download(request, version)
-    response.headers.update(NO_STORE)
-    return response
+    return download(request, version)
 
 
-@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/rate$")
+@view_config(context=Portal, name="lookup", request_method="POST", path_info=r"^/lookup/rate$",
+             decorator=public)
 def rate(request):
-    dossier = authorised_dossier(request)
-    if dossier is None:
-        return _expired(request)
+    dossier = looked_up(request)
     level = request.POST.get("level", "")
     comment = clean(request.POST.get("comment", ""))
     if dossier.state != "returned":
@@ -263,132 +223,16 @@ def rate(request):
 
 
 @error_page(Portal, "lookup")
-def status_page_with_error(request, error):
-    """A refused rating: the status page again, saying why (translated there)."""
-    return _render(request, "status.jinja2", status=error.status,
-                   error=translate(request, error.message),
-                   **status_values(request, authorised_dossier(request)))
-
-
-# -- verification --------------------------------------------------------------------------
-
-def _verified(request):
-    """(dossier, result) for the token in the path, or None."""
-    if len(request.subpath) != 1:
-        return None
-    found = request.root.tokens.get(request.subpath[0])
-    if found is None:
-        return None
-    code, result_id = found
-    dossier = request.root.dossiers.get(code)
-    try:
-        return dossier, dossier.result(result_id)
-    except (AttributeError, KeyError):
-        return None
-
-
-def verification(request, dossier, result):
-    """What anyone may know about a result: no applicant, no dossier code, no officer."""
-    superseding = dossier.result(result.superseded_by) if result.superseded_by else None
-    today = clock.today()
-    if result.status == "published":
-        state = "expired" if result.valid_until and result.valid_until < today else "valid"
-    else:
-        state = result.status
-    return {
-        "status": state, "doc_type": result.doc_type, "number_symbol": result.number_symbol,
-        "issuer": result.issuer, "issue_date": _iso(result.issue_date),
-        "valid_until": _iso(result.valid_until),
-        "issuing_unit": _unit_name(request.root.units, dossier.processing_unit),
-        "published_at": _iso(result.published_at),
-        "status_changed_at": _iso(result.status_at),
-        "sha256": result.published.sha256 if result.published else None,
-        "size": result.published.size if result.published else None,
-        "signature": centre_signature(result.published.signatures, result.issuer)
-        if result.published is not None else None,
-        "superseded_by": {
-            "number_symbol": superseding.number_symbol,
-            "issue_date": _iso(superseding.issue_date),
-            "verify_url": publish.verify_url(request.registry.settings["records.public_url"],
-                                             superseding.verify_token),
-        } if superseding is not None and superseding.published is not None else None,
-    }
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
-VERIFY_HEADERS = {"Referrer-Policy": "no-referrer"}  # NB: the token is in the URL
-
-
-def _verify_reply(request, info, status=200, check=None, error=None):
-    if wants_json(request):
-        body = dict(info or {}, check=check) if info else {"error": error}
-        if info and error:
-            body["error"] = error
-        response = Response(json=body, status=status)
-        response.headers.update(VERIFY_HEADERS)
-        return response
-    return _render(request, "verify.jinja2", status=status, headers=VERIFY_HEADERS, info=info,
-                   check=check, error=error,
-                   status_names={"valid": ("Còn hiệu lực", "Valid"),
-                                 "expired": ("Hết hiệu lực", "Expired"),
-                                 "revoked": ("Đã bị thu hồi", "Revoked"),
-                                 "superseded": ("Đã được thay thế", "Superseded"),
-                                 "approved": ("Chưa phát hành", "Not published"),
-                                 "draft": ("Chưa phát hành", "Not published")})
-
-
-@view_config(context=Portal, name="verify", request_method="GET")
-def verify_page(request):
-    found = _verified(request)
-    if found is None:
-        return _verify_reply(request, None, 404, error=_message(request, "unknown_token"))
-    return _verify_reply(request, verification(request, *found))
-
-
-@view_config(context=Portal, name="verify", request_method="POST", require_csrf=False)
-def verify_file(request):
-    """Compare an uploaded file with the published e-result: streamed, hashed, bounded.
-
-    NB: no CSRF token: the check stores nothing and changes nothing, and a machine (or a
-    page elsewhere) may ask it.
-    """
-    found = _verified(request)
-    if found is None:
-        return _verify_reply(request, None, 404, error=_message(request, "unknown_token"))
-    info = verification(request, *found)
-    published = found[1].published
-    if published is None:
-        return _verify_reply(request, info, 409, error=_message(request, "no_result"))
-    length = request.content_length
-    if length is None:
-        return _verify_reply(request, info, 411, error=_message(request, "no_length"))
-    # NB: multipart framing adds a little; anything bigger than that cannot be identical,
-    # and refusing it before reading keeps the public endpoint cheap.
-    if length > published.size + 64 * 1024:
-        return _verify_reply(request, info, 413, error=_message(request, "too_large"))
-    upload = request.POST.get("file")
-    if not hasattr(upload, "file"):
-        return _verify_reply(request, info, 400, error=_message(request, "no_file"))
-    try:
-        size, digest = copy_hashed(upload.file, limit=published.size)
-    except FileTooLarge as e:  # NB: stop reading: it cannot be identical any more
-        size, digest = e.size, e.sha256
-    check = {"identical": size == published.size and digest == published.sha256,
-             "sha256": digest, "size": size}
-    check.update(uploaded_signatures(request, upload.file, size))
-    return _verify_reply(request, info, check=check)
-
-
-def uploaded_signatures(request, stream, size):
-    """The signatures of the uploaded file (it was bounded by the e-result's size above):
-    ``{"signatures": [...]}``, or ``{"signatures": [], "signature_error": why}``."""
-    stream.seek(0)
-    signing = request.registry.signing
-    try:
-        return verify_pdf(stream.read(size), signing.trust_roots, signing.chain)
-    except SignatureReadError as e:
-        return {"signatures": [], "signature_error": english(e.message)}
-
+def lookup_page_with_error(request, error):
+    """A refused lookup page, saying why: the form again for a refused lookup or one that
+    has expired; the status page for a refused rating; a message for a result not there."""
+    message = translate(request, shown(error))
+    dossier = authorised_dossier(request)
+    if isinstance(error, (LookupRefused, LookupExpired)) or dossier is None:
+        code = _posted_code(request) if isinstance(error, LookupRefused) else ""
+        return render(request, "lookup.jinja2", status=error.status, code=code, error=message)
+    if request.path_info.startswith("/lookup/download/"):
+        return render(request, "message.jinja2", status=error.status, title=message,
+                      error=message)
+    return render(request, "status.jinja2", status=error.status, error=message,
+                  **status_values(request, dossier))

@@ -9,7 +9,7 @@ from pyramid.response import FileResponse
 from records import clock
 
 from records.calendar import default_calendar
-from records.errors import InputError
+from records.errors import InputError, UserError
 from records.i18n import _
 from records.intake.receive import receive_with_receipt
 from records.jobs import READ_FILE, enqueue
@@ -36,6 +36,23 @@ def check_content_length(request):
     if length > limit + (1 << 20):
         raise HTTPRequestEntityTooLarge(_("the upload is larger than the limit of ${mb} MB",
                                           mapping={"mb": limit // (1024 * 1024)}))
+
+
+def file_field(request, message=_("send the file as multipart field 'file'"), name="file"):
+    """The file part sent as the multipart field ``name`` (``.filename``, ``.file``);
+    a 400 saying ``message`` when there is none (a text field, or nothing)."""
+    upload = request.POST.get(name)
+    if not hasattr(upload, "file"):
+        raise UserError(message)
+    return upload
+
+
+def uploaded_file(request, message=_("send the file as multipart field 'file'")):
+    """The multipart field ``file`` of an upload within the limits: the body over the
+    upload limit is refused before it is read (413, :func:`check_content_length`), a
+    missing file part with ``message`` (400, :func:`file_field`)."""
+    check_content_length(request)
+    return file_field(request, message)
 
 
 def uploads_from(request):

@@ -4,15 +4,14 @@ from pyramid.view import view_config
 
 from records import audit, clock, labels, workflow
 from records.archive import holds
-from records.errors import UserError
 from records.i18n import _, translate
 from records.resources.dossiers import Dossier, Dossiers
 from records.results.reuse import attach, offers_for, reference_status
 from records.services.corrections import fields_view
 from records.services import dossiers as services
 from records.services.dossiers import add_version, file_of, fire_action
-from records.views.common import (calendar, check_content_length, download, queue_reading,
-                                  upload_limits)
+from records.views.common import (calendar, download, queue_reading, upload_limits,
+                                  uploaded_file)
 from records.views.errors import error_page, shown
 from records.views.format import ACTION_NAMES
 
@@ -99,10 +98,7 @@ def dossier_page_with_error(request, error):
 
 @view_config(context=Dossier, name="upload", permission="act", request_method="POST")
 def upload(request):
-    check_content_length(request)
-    upload = request.POST.get("file")
-    if not hasattr(upload, "file"):
-        raise UserError(_("choose a file to upload"))
+    upload = uploaded_file(request, _("choose a file to upload"))
     allowed, limit = upload_limits(request)
     version = add_version(request.root, request.actor, clock.now(), request.context,
                           request.POST.get("component", ""), upload.filename, upload.file,

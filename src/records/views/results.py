@@ -19,13 +19,13 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock
-from records.errors import NotFound, UserError
+from records.errors import NotFound
 from records.i18n import _
 from records.resources.dossiers import Dossier
 from records.results import publish
 from records.schemas import ResultMeta, validate
 from records.settings import max_pages
-from records.views.common import check_content_length, queue_reading, upload_limits
+from records.views.common import queue_reading, upload_limits, uploaded_file
 from records.views.dossiers import confirm
 from records.views.errors import wants_json
 
@@ -78,11 +78,7 @@ def _meta(request, dossier):
 
 
 def _upload(request):
-    check_content_length(request)
-    upload = request.POST.get("file")
-    if not hasattr(upload, "file"):
-        raise UserError(_("choose the result document (a PDF) to upload"))
-    return upload
+    return uploaded_file(request, _("choose the result document (a PDF) to upload"))
 
 
 DONE = {"draft": _("The result is attached as a draft."),
