@@ -2,11 +2,15 @@
 
 Each dossier goes through ``Dossiers.add`` and ``Dossier.record``, as intake and the
 workflow do, so the catalog and the outbox see it exactly as they see a received one.
+:func:`generate` spreads them at random over a period; :func:`generate_days` receives them
+day by day in time order, as a centre does (codes and received times then grow together,
+so a big transaction rewrites few index buckets: what makes a store of millions quick to
+build), and seals the audit entries as the periodic sealer would.
 """
 import datetime
 import random
 
-from records import clock
+from records import audit, clock
 from records.intake.receive import issue_code
 from records.resources.dossiers import Dossier
 
@@ -67,3 +71,20 @@ def generate(portal, count, end=None, days=365, rng=None):
     for _ in range(count):
         at = end - datetime.timedelta(seconds=rng.randrange(span))
         add_generated(portal, rng, at)
+
+
+def generate_days(portal, first_day, days, per_day, rng):
+    """``per_day`` dossiers (± 20 %) on each of ``days`` days from ``first_day`` (a date), in
+    time order within each day (08:00–17:00 local time); then seals the pending audit entries
+    (``records audit`` and the periodic task do the same in production). Returns the count."""
+    zone = datetime.timezone(datetime.timedelta(hours=7))
+    count = 0
+    for offset in range(days):
+        day = first_day + datetime.timedelta(days=offset)
+        opens = datetime.datetime.combine(day, datetime.time(8), tzinfo=zone)
+        n = max(1, round(per_day * rng.uniform(0.8, 1.2)))
+        for second in sorted(rng.randrange(9 * 3600) for _ in range(n)):
+            add_generated(portal, rng, opens + datetime.timedelta(seconds=second))
+        count += n
+    audit.seal(portal.audit)
+    return count

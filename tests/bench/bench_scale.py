@@ -4,19 +4,23 @@ Run: ``.venv/bin/python -m tests.bench.bench_scale [--dossiers 1000000] [--max-m
 
 Starts the rig's PostgreSQL (durable: fsync on) and Redis, and generates the dossiers
 straight into the store (RelStorage on PostgreSQL, config/zodb-postgresql.conf), in big
-transactions, through ``Dossiers.add`` and ``Dossier.record`` so the catalog is kept as in
-production. The generation rate is measured on the first batch: when ``--dossiers`` would
-take longer than ``--max-minutes``, the largest count that fits is generated instead (and
-said so). Then ``records serve`` runs on the store and each operation is timed over HTTP:
+transactions (``--batch-days`` days each), through ``Dossiers.add`` and ``Dossier.record`` so
+the catalog is kept as in production (tests.generate.generate_days: ``--per-day`` a day, in
+time order within a day, newest days first, audit entries sealed per transaction). When
+``--max-minutes`` are up before ``--dossiers`` are made, it stops there (and says so): the
+store then covers the most recent days. Then ``records serve`` runs on the store and each operation is timed over HTTP:
 the dossier list, a filtered list, the dashboard for a month and for a year, and intake
 (``POST /api/v1/dossiers`` with a one-page PDF). Prints p50/p95 against the targets, the
 web process's peak RSS, the generation time and the store's size in PostgreSQL.
 Not collected by pytest (no ``test_`` prefix).
 """
 import argparse
+import cProfile
 import datetime
 import json
+import math
 import os
+import pstats
 import random
 import shutil
 import signal
@@ -31,14 +35,15 @@ from pathlib import Path
 import psutil
 import requests
 import transaction
+from webtest import TestApp
 
-from records import clock
+from records import clock, main as records_main
 from records.resources.users import User
 from records.security import hash_password
 from records.settings import apply_environment
 from records.store import bootstrap, get_portal, open_database
 from tests.conftest import production_store_settings
-from tests.generate import generate
+from tests.generate import generate_days
 from tests.rig import free_port
 from tests.rig.postgresql import PostgreSQLServer
 from tests.rig.redis import RedisServer
@@ -52,13 +57,15 @@ TARGET_RSS_MB = 500
 APPLICANT = {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}
 
 
-def generate_store(settings, wanted, batch, max_minutes):
-    """Generate up to ``wanted`` dossiers; returns (count, seconds)."""
+def generate_store(settings, wanted, per_day, batch_days, max_minutes, rng_seed=2025):
+    """Generate up to ``wanted`` dossiers, ``per_day`` a day, newest days first, ``batch_days``
+    days per transaction; stops when ``max_minutes`` are up. Returns (count, seconds, first
+    day). The store always ends today: stopping early leaves out the oldest days."""
     db = open_database(settings)
     bootstrap(db)
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
-    rng = random.Random(2025)
+    rng = random.Random(rng_seed)
     with tm:
         portal = get_portal(conn.root())
         digest = hash_password(PASSWORD)
@@ -66,33 +73,31 @@ def generate_store(settings, wanted, batch, max_minutes):
                                              "000.00.00.H26"))
         portal.users.add("bench.recv", User("bench.recv", "Bench", digest, {"receiving"},
                                             "000.00.01.H26"))
-    done, started, limit = 0, time.monotonic(), wanted
-    while done < limit:
-        size = min(batch, limit - done)
+    done, started, batches = 0, time.monotonic(), 0
+    last = clock.today()
+    first = last
+    reported = started
+    while done < wanted:
+        days = min(batch_days, max(1, math.ceil((wanted - done) / per_day)))
+        first = last - datetime.timedelta(days=days - 1)
         with tm:
-            generate(get_portal(conn.root()), size, days=3 * 365, rng=rng)
+            done += generate_days(get_portal(conn.root()), first, days, per_day, rng)
         conn.cacheGC()
-        done += size
+        batches += 1
+        last = first - datetime.timedelta(days=1)
         elapsed = time.monotonic() - started
-        rate = done / elapsed
-        if done == size:
-            fits = int(rate * max_minutes * 60)
-            print(f"generation: first batch of {size:,} at {rate:,.0f} dossiers/s; "
-                  f"{wanted:,} would take {wanted / rate / 60:.1f} min", flush=True)
-            if fits < wanted:
-                limit = max(size, fits - fits % batch)
-                print(f"generation: {wanted:,} does not fit in {max_minutes} min here; "
-                      f"generating {limit:,}", flush=True)
-        elif elapsed > max_minutes * 60 and done < limit:
-            print(f"generation: {max_minutes} min are up (the rate fell to {rate:,.0f}/s); "
-                  f"stopping at {done:,}", flush=True)
+        if time.monotonic() - reported > 60 or batches == 1:
+            reported = time.monotonic()
+            print(f"generation: {done:,} in {elapsed:.0f} s ({done / elapsed:,.0f}/s overall), "
+                  f"back to {first}", flush=True)
+        if elapsed > max_minutes * 60 and done < wanted:
+            print(f"generation: {max_minutes} min are up; stopping at {done:,} "
+                  f"(the store covers {first} to {clock.today()})", flush=True)
             break
-        elif done % (batch * 10) == 0:
-            print(f"generation: {done:,} in {elapsed:.0f} s ({rate:,.0f}/s)", flush=True)
     seconds = time.monotonic() - started
     conn.close()
     db.close()
-    return done, seconds
+    return done, seconds, first
 
 
 class Server:
@@ -152,6 +157,32 @@ def session(url, login):
     return s
 
 
+def profile_intake(settings, pdf, data, count, top=30):
+    """Profile ``count`` intakes in this process (WebTest over the same app and store as the
+    server): where an intake's time goes, commit on PostgreSQL included."""
+    app = TestApp(records_main({}, **settings))
+    app.post_json("/api/v1/session", {"login": "bench.recv", "password": PASSWORD})
+    csrf = app.post_json("/api/v1/session", {"login": "bench.recv",
+                                             "password": PASSWORD}).json["csrf_token"]
+
+    def intake():
+        app.post("/api/v1/dossiers", {"data": data},
+                 upload_files=[("file.application", "tk.pdf", pdf)],
+                 headers={"X-CSRF-Token": csrf}, status=201)
+    intake()
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        intake()
+    profiler.disable()
+    print(f"\nintake in process: {(time.perf_counter() - start) / count * 1000:.0f} ms each "
+          f"(under the profiler); cumulative time per call:")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(top)
+    app.app.registry.zodb.close()
+
+
 def timed(call, reps, warmup=2):
     for _ in range(warmup):
         call()
@@ -176,9 +207,15 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--per-day", type=int, default=1040,
+                        help="dossiers a day (Quảng Ninh, 7/2025: 31,637 a month)")
+    parser.add_argument("--batch-days", type=int, default=5,
+                        help="days generated per transaction")
     parser.add_argument("--max-minutes", type=float, default=20)
     parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--profile-intake", type=int, default=0, metavar="N",
+                        help="then profile N intakes in this process and print where the "
+                             "time goes")
     args = parser.parse_args()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     base = Path(tempfile.mkdtemp(prefix="records-bench-scale-"))
@@ -193,7 +230,8 @@ def main():
         store = production_store_settings(pg.dsn(name))
         settings = apply_environment(dict(store, **{"records.var_dir": str(base / "var"),
                                                     "records.secret": "b" * 40}))
-        count, seconds = generate_store(settings, args.dossiers, args.batch, args.max_minutes)
+        count, seconds, first_day = generate_store(settings, args.dossiers, args.per_day,
+                                                   args.batch_days, args.max_minutes)
         print(f"generated {count:,} dossiers in {seconds:.0f} s ({count / seconds:,.0f}/s)")
         size = pg.execute(f"SELECT pg_database_size('{name}')")[0][0]
         print(f"store in PostgreSQL: {size / 2**20:,.0f} MiB "
@@ -207,6 +245,8 @@ def main():
         officer, clerk = session(server.url, "bench.super"), session(server.url, "bench.recv")
         today = clock.today()
         last_month = (today.replace(day=1) - datetime.timedelta(days=1))
+        # NB: the year before this one when the store covers it whole, else this year
+        year = today.year - 1 if first_day <= datetime.date(today.year - 1, 1, 1) else today.year
         pdf = pdf_bytes("Tờ khai")
         data = json.dumps({"procedure": "1.001193", "applicant": APPLICANT})
         operations = {
@@ -217,7 +257,7 @@ def main():
             "dashboard month": lambda: ok(officer.get(
                 server.url + "/api/v1/dashboard", params={"month": f"{last_month:%Y-%m}"})),
             "dashboard year": lambda: ok(officer.get(
-                server.url + "/api/v1/dashboard", params={"year": str(today.year - 1)})),
+                server.url + "/api/v1/dashboard", params={"year": str(year)})),
             "intake": lambda: ok(clerk.post(
                 server.url + "/api/v1/dossiers", data={"data": data},
                 files={"file.application": ("tk.pdf", pdf, "application/pdf")}), 201),
@@ -231,13 +271,21 @@ def main():
             print(f"{label:<17} {p50:>8.0f} {p95:>8.0f} {TARGETS_MS[label]:>8} ms "
                   f"{'ok' if meets else 'MISSED'}")
         total = ok(officer.get(server.url + "/api/v1/dossiers")).json()["total"]
-        year = ok(officer.get(server.url + "/api/v1/dashboard",
-                              params={"year": str(today.year - 1)})).json()["received"]
-        print(f"\nlist total {total:,}; dashboard {today.year - 1}: {year:,} received")
+        received = ok(officer.get(server.url + "/api/v1/dashboard",
+                              params={"year": str(year)})).json()["received"]
+        print(f"\nlist total {total:,}; dashboard {year}: {received:,} received")
         rss = server.peak / 2**20
         print(f"web process peak RSS {rss:.0f} MB (target < {TARGET_RSS_MB} MB) "
               f"{'ok' if rss < TARGET_RSS_MB else 'MISSED'}")
-        print(f"dossiers {count:,}; generation {seconds:.0f} s")
+        print(f"dossiers {count:,}; generation {seconds:.0f} s ({count / seconds:,.0f}/s); "
+              f"load {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} "
+              f"{os.getloadavg()[2]:.1f} on {os.cpu_count()} cores")
+        if args.profile_intake:
+            server.stop()
+            server = None
+            profile_intake(dict(settings, **{"celery.broker_url": redis.url,
+                                             "search.backend": "embedded"}),
+                           pdf, data, args.profile_intake)
         return 1 if failed or rss >= TARGET_RSS_MB else 0
     finally:
         if server is not None:

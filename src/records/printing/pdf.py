@@ -36,18 +36,43 @@ def qr_png(data, scale=6):
     return out.getvalue()
 
 
-def text(page, point, value, size=11, bold=False, color=(0, 0, 0)):
-    """Write one line of Vietnamese text at ``point`` (font embedded once per document)."""
+# NB: Vietnamese letters go up to U+1EF9 (Latin Extended Additional)
+GLYPH_LIMIT = 0x2000
+_measured = {}  # font file → PyMuPDF's font info (glyph widths), measured once per process
+
+
+def _font(page, bold):
+    """The page's resource name for the regular or bold font, inserting it the first time.
+
+    NB: ``insert_font`` embeds the whole font file again each time it is called, and PyMuPDF
+    measures a new copy's glyphs in Python (≈ 8,000 for Vietnamese, again each time a line
+    needs a higher code point): that was 0.5–1 s of every receipt. So: once per page, and the
+    widths, which depend on the font file alone, measured once per process."""
     name = "rb" if bold else "rr"
-    page.insert_font(fontname=name, fontfile=font_file(bold))
-    page.insert_text(point, value, fontname=name, fontsize=size, color=color)
+    if name in {font[4] for font in page.get_fonts()}:
+        return name
+    path = font_file(bold)
+    xref = page.insert_font(fontname=name, fontfile=path)
+    doc = page.parent
+    known = _measured.get(path)
+    if known is None:
+        doc.get_char_widths(xref, limit=GLYPH_LIMIT)
+        info = pymupdf.CheckFontInfo(doc, xref)
+        if info is not None:
+            _measured[path] = dict(info[1])
+    else:
+        pymupdf.UpdateFontInfo(doc, [xref, dict(known)])
+    return name
+
+
+def text(page, point, value, size=11, bold=False, color=(0, 0, 0)):
+    """Write one line of Vietnamese text at ``point`` (font embedded once per page)."""
+    page.insert_text(point, value, fontname=_font(page, bold), fontsize=size, color=color)
 
 
 def text_box(page, rect, value, size=11, bold=False, align=0):
-    name = "rb" if bold else "rr"
-    page.insert_font(fontname=name, fontfile=font_file(bold))
-    return page.insert_textbox(pymupdf.Rect(rect), value, fontname=name, fontsize=size,
-                               align=align)
+    return page.insert_textbox(pymupdf.Rect(rect), value, fontname=_font(page, bold),
+                               fontsize=size, align=align)
 
 
 def heading(page, unit_name):
