@@ -16,7 +16,13 @@ def includeme(config):
                            "tr = records.i18n:tr_filter\n"
                            "signature_summary = records.signing.status:summary\n"
                            "officer = records.views.format:officer_filter\n"
-                           "unit = records.views.format:unit_filter"),
+                           "unit = records.views.format:unit_filter\n"
+                           "role = records.views.format:role_filter\n"
+                           "kind = records.views.format:kind_filter\n"
+                           "facet = records.views.format:facet_filter\n"
+                           "result_status = records.views.format:result_status_filter\n"
+                           "audit_action = records.views.format:audit_action_filter\n"
+                           "note = records.views.format:note_filter"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")
