@@ -6,6 +6,7 @@ machine-written format is written here and read back here, so that :func:`shown`
 the page the same note in its language (notes stored before this module, in the same
 formats, are read too). A note in no known format is shown as it is.
 """
+import datetime
 import re
 
 from records import labels
@@ -49,8 +50,11 @@ def shown(action, note):
     if action == "correct_field":
         m = _CORRECTED.match(note)
         if m and m["field"] in labels.FIELDS:
+            value = m["value"]
+            if m["field"] == "issue_date":
+                value = _day(value)
             return _("${file}: ${field} = ${value}", mapping={
-                "file": m["file"], "field": labels.FIELDS[m["field"]], "value": m["value"]})
+                "file": m["file"], "field": labels.FIELDS[m["field"]], "value": value})
     if action == "dispose":
         m = _DISPOSED.match(note)
         if m:
@@ -77,3 +81,11 @@ def _line(line):
             return _("${before}; ${sentence}", mapping={"before": line[:-len(sentence) - 2],
                                                         "sentence": message})
     return line
+
+
+def _day(value):
+    """dd/mm/yyyy for an ISO date (corrections store dates so), other text unchanged."""
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value

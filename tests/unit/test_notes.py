@@ -15,6 +15,8 @@ pytestmark = pytest.mark.hardening
      "ghi chú của cán bộ\nmissing at intake: CCCD (no reason given)"),
     ("correct_field", notes.corrected("a.pdf", "number_symbol", "1/QĐ"),
      "a.pdf: Number and symbol = 1/QĐ"),
+    ("correct_field", notes.corrected("a.pdf", "issue_date", "2026-02-06"),
+     "a.pdf: Issue date = 06/02/2026"),
     ("reuse", "CCCD: Bản sao (000.00.01.H26-260101-0001); " + notes.REUSE_IDENTITY,
      "CCCD: Bản sao (000.00.01.H26-260101-0001); " + notes.REUSE_IDENTITY),
     ("ingest", notes.INGESTED, notes.INGESTED),
