@@ -89,6 +89,50 @@ READING_STATES = {"queued": _("queued"), "running": _("reading"), "done": _("rea
                   "failed": _("failed")}
 
 
+#: An officer's role (records.resources.users.ROLES).
+ROLES = {"receiving": _("Receiving officer"), "processing": _("Processing officer"),
+         "leader": _("Leader"), "archivist": _("Archivist"), "supervisor": _("Supervisor"),
+         "admin": _("Administrator")}
+
+#: What a search hit is (records.search documents' ``kind``).
+SEARCH_KINDS = {"dossier": _("Dossier"), "file": _("File"), "result": _("Result")}
+
+#: The facets of the search page (records.views.search.FACETS), as headings.
+FACETS = {"kind": _("Kind"), "procedure": _("Procedure"), "state": _("State"),
+          "doc_type": _("Document type"), "status": _("Result status"),
+          "receiving_unit": _("Receiving unit")}
+
+#: An entry of the audit trail that is not a line of a dossier's history (those are
+#: named by HISTORY).
+AUDIT_ACTIONS = {
+    "login": _("logged in"), "login_failed": _("wrong password"),
+    "login_refused": _("login refused (too many tries)"), "logout": _("logged out"),
+    "search": _("searched"), "view_dossier": _("opened the dossier"),
+    "view_dossier_audit": _("opened the dossier's audit page"),
+    "download": _("downloaded a file"), "export": _("exported the dossier"),
+    "audit_search": _("searched the audit trail"),
+    "audit_export": _("exported the audit trail"),
+    "admin_create_user": _("created an account"),
+    "admin_edit_procedure": _("edited a procedure"),
+    "acknowledge_fixity_failure": _("acknowledged a fixity failure"),
+    "export_fixity_report": _("exported the fixity report"),
+}
+
+#: The details an audit entry may carry (records.audit.record), as the trail page names them.
+AUDIT_DETAILS = {
+    "from_state": _("from"), "to_state": _("to"), "note": _("note"), "via": _("via"),
+    "query": _("query"), "file_id": _("file"), "refused": _("refused with"),
+    "procedure": _("procedure"), "account": _("account"), "roles": _("roles"),
+    "account_unit": _("unit"),
+    "rows": _("rows"), "kind": _("kind"), "result_id": _("result"),
+    "filter_user": _("user"), "filter_action": _("action"), "filter_since": _("from"),
+    "filter_until": _("to"), "owner": _("dossier"), "reason": _("reason"),
+}
+
+#: A field read with a confidence under the threshold (records.services.corrections).
+NEEDS_CHECK = _("needs checking")
+
+
 def label(table, code):
     """The name of ``code`` in ``table``; the code itself when it has none."""
     return table.get(code, code)

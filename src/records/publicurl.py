@@ -3,7 +3,9 @@
 It is printed for ever, so a portal listening beyond loopback (other machines will use it)
 while its public URL still names loopback (the default ``http://localhost:6543``) would
 print links no citizen can open. Then it warns loudly at start, shows the warning on the
-intake page, and refuses to issue receipts until ``RECORDS_PUBLIC_URL`` is set. The listen
+intake page and beside a dossier's results, and refuses to issue receipts and to publish
+(or supersede) e-results until ``RECORDS_PUBLIC_URL`` is set: :func:`printed_url` is the
+one rule, for pages and the API alike. The listen
 address comes from ``records.listen`` (``RECORDS_LISTEN``; the serve and run commands set
 it from ``--listen``).
 """
@@ -11,14 +13,15 @@ import ipaddress
 import logging
 from urllib.parse import urlsplit
 
+from records.errors import UserError
 from records.i18n import _
-from records.intake.receive import IntakeError
 
 log = logging.getLogger(__name__)
 
 
-class PublicUrlError(IntakeError):
-    """Receipts cannot be issued with this configuration (a 503 until it is fixed)."""
+class PublicUrlError(UserError):
+    """Receipts and e-results cannot be issued with this configuration (a 503 until it is
+    fixed)."""
     status = 503
 
 
@@ -51,7 +54,7 @@ def misconfigured(settings):
 MESSAGE = _("The portal's public address is not set: it listens on ${listen} but would "
             "print ${url} on receipts and e-results, which citizens cannot open. Set "
             "RECORDS_PUBLIC_URL (e.g. https://dichvucong.example.gov.vn) and restart; "
-            "receipts are refused until then.")
+            "receipts and e-results are refused until then.")
 
 
 def warning(request):
@@ -63,11 +66,13 @@ def warning(request):
                                "url": settings.get("records.public_url")})
 
 
-def check_can_print(request):
-    """Raise :class:`PublicUrlError` while receipts would carry an unusable URL."""
+def printed_url(request):
+    """The public URL to print on a receipt or an e-result; :class:`PublicUrlError` while
+    it would be one citizens cannot open."""
     message = warning(request)
     if message is not None:
         raise PublicUrlError(message)
+    return request.registry.settings["records.public_url"]
 
 
 def includeme(config):
@@ -75,6 +80,6 @@ def includeme(config):
     config.registry.public_url_misconfigured = misconfigured(settings)
     if config.registry.public_url_misconfigured:
         log.warning("!!! records.public_url is %s but the portal listens on %s: receipts "
-                    "are refused until RECORDS_PUBLIC_URL is set to the address citizens "
+                    "and e-results are refused until RECORDS_PUBLIC_URL is set to the address citizens "
                     "use !!!", settings.get("records.public_url"), settings.get("records.listen"))
     config.add_request_method(warning, "public_url_warning", reify=True)

@@ -299,7 +299,7 @@ def test_officers_downloads_are_recorded_and_shown(web, officers, portal):
     rows = page.html.find(id="officer-downloads").find_all("tr")
     assert "Recv1" in rows[1].text and ids[1] in rows[1].text  # the officer by name
     assert "Proc1" in rows[2].text
-    assert "withdraw" in page.text  # the history
+    assert "rút hồ sơ" in page.text and "withdraw" not in page.text  # the history, named
 
 
 def test_disposal_keeps_files_another_dossier_reuses(web, officers, portal):

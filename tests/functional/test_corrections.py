@@ -50,7 +50,7 @@ def test_correction_from_the_dossier_page(web, read_file):
             and f["field"].value == "issue_date"][0]
     form["value"] = "2026-02-06"
     page = form.submit(status=303).follow()
-    assert "2026-02-06" in page.html.find(id=f"fields-{file_id}").text
+    assert "06/02/2026" in page.html.find(id=f"fields-{file_id}").text  # as officers write it
 
 
 def test_a_file_reused_from_another_dossier_is_not_corrected_here(web, officers, portal):

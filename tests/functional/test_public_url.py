@@ -12,7 +12,8 @@ from records.publicurl import misconfigured
 from records.resources.users import User
 from records.security import hash_password
 from tests.conftest import OFFICERS, PASSWORD, app_settings, login, portal_of
-from tests.functional.helpers import intake_form, receive
+from tests.functional.helpers import (META, act, as_, attach, in_processing, intake_form,
+                                      published_dossier, receive, result_action)
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.hardening
@@ -45,7 +46,7 @@ def test_listening_beyond_loopback_with_the_default_url_refuses_receipts(tmp_pat
         application = app_for(tmp_path, **{"records.listen": "0.0.0.0:6543",
                                            "records.public_url": "http://localhost:6543"})
     try:
-        assert "receipts are refused" in caplog.text  # loudly, at start
+        assert "receipts and e-results are refused" in caplog.text  # loudly, at start
         web = TestApp(application)
         login(web, "recv1")
         page = web.get("/intake", {"procedure": "1.001193"})
@@ -71,5 +72,47 @@ def test_with_its_public_url_set_the_receipt_carries_it(tmp_path):
         receipt = web.get(response.html.find(id="receipt-link")["href"]).body
         text = "".join(page.get_text() for page in pymupdf.open(stream=receipt))
         assert f"{url}/lookup" in text.replace("\n", "") and "localhost" not in text
+    finally:
+        application.registry.zodb.close()
+
+
+def test_listening_beyond_loopback_with_the_default_url_refuses_e_results(tmp_path):
+    """The stamped e-result prints the verify URL for ever: the same rule as receipts, on
+    the dossier page and in the API, for publishing and for a corrected (superseding) one."""
+    application = app_for(tmp_path)  # a developer's machine first: receipts are fine
+    try:
+        web = TestApp(application)
+        published_code, _, published = published_dossier(web)
+        code, _ = in_processing(web)
+        draft = attach(web, code, as_(web, "proc1")).json
+        act(web, code, "approve", as_(web, "lead1"))
+    finally:
+        application.registry.zodb.close()
+    # then the same store served beyond loopback, the public URL left at its default
+    application = main({}, **app_settings(tmp_path / "var", **{
+        "records.listen": "0.0.0.0:6543", "records.public_url": "http://localhost:6543"}))
+    try:
+        web = TestApp(application)
+        login(web, "lead1")
+        page = web.get(f"/dossiers/{code}")
+        assert "RECORDS_PUBLIC_URL" in page.html.find(id="public-url-warning").text
+        form = next(f for f in page.forms.values() if f.action.endswith("/publish"))
+        refused = form.submit(status=503)
+        assert "Chưa đặt địa chỉ công khai" in refused.html.find(class_="error").text
+        assert "RECORDS_PUBLIC_URL" in refused.text
+        csrf = as_(web, "lead1")
+        refused = result_action(web, code, draft["result_id"], "publish", csrf, status=503)
+        assert "e-results are refused" in refused.json["error"]
+        api = web.post(f"/api/v1/dossiers/{code}/results/{draft['result_id']}/publish",
+                       headers={"X-CSRF-Token": csrf}, status=503)
+        assert "RECORDS_PUBLIC_URL" in api.json["error"]
+        files = [("file", "ket-qua-2.pdf", pdf_bytes("TRÍCH LỤC KHAI SINH"))]
+        web.post(f"/api/v1/dossiers/{published_code}/results/{published['result_id']}"
+                 "/supersede", dict(META, reason="sai tên", csrf_token=csrf),
+                 upload_files=files, headers={"X-CSRF-Token": csrf}, status=503)
+        listed = web.get(f"/api/v1/dossiers/{code}/results").json["results"]
+        assert [r["status"] for r in listed] == ["approved"]  # nothing stamped
+        listed = web.get(f"/api/v1/dossiers/{published_code}/results").json["results"]
+        assert [r["status"] for r in listed] == ["published"]  # not replaced
     finally:
         application.registry.zodb.close()

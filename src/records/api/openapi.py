@@ -428,3 +428,50 @@ OPENAPI["paths"]["/session"]["post"]["responses"]["429"] = {
 OPENAPI["components"]["schemas"]["Intake"]["properties"]["missing_reason"] = {
     "type": "string", "maxLength": 500,
     "description": "why a required component has no file (recorded in the history)"}
+
+# -- fields read from a file, with the reader's doubt; results (publishing prints the URL) --
+
+_FILE_ID = {"name": "file_id", "in": "path", "required": True, "schema": {"type": "string"}}
+OPENAPI["components"]["schemas"].update({
+    "ReadField": {"type": "object", "properties": {
+        "field": {"enum": ["number_symbol", "doc_type", "issuer", "issue_date", "place",
+                           "summary"]},
+        "value": {"type": ["string", "null"], "description": "the current value (the last "
+                  "correction, else what was read)"},
+        "extracted": {"type": ["string", "null"], "description": "what the reader found"},
+        "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                       "description": "the reader's confidence in the extracted value"},
+        "needs_check": {"type": "boolean", "description": "read with a confidence under "
+                        "0.8 and not corrected since: an officer should check it (such "
+                        "fields come first)"},
+        "page": {"type": ["integer", "null"]}, "corrected": {"type": "boolean"}}},
+    "ReadFields": {"type": "object", "properties": {
+        "fields": {"type": "array", "items": {"$ref": "#/components/schemas/ReadField"}},
+        "all": {"type": "object", "description": "everything the reader stored (GET only)"},
+        "corrections": {"type": "array", "items": {"type": "object"},
+                        "description": "who corrected what and when (GET only)"}}},
+})
+OPENAPI["paths"]["/dossiers/{code}/files/{file_id}/fields"] = {
+    "get": {"summary": "The fields read from a file, those to check first",
+            "parameters": [_CODE, _FILE_ID],
+            "responses": {"200": _json("ReadFields"), "404": _ERROR}},
+    "post": {"summary": "Correct one field", "parameters": [_CODE, _FILE_ID],
+             "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["field", "value"], "properties": {
+                     "field": {"type": "string"}, "value": {"type": "string"}}}}}},
+             "responses": {"200": _json("ReadFields"), "400": _ERROR, "404": _ERROR}}}
+_PRINTS = {"description": "the portal listens beyond loopback while its public URL is "
+                          "loopback: the stamped e-result would print a URL citizens "
+                          "cannot open (set RECORDS_PUBLIC_URL)",
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+OPENAPI["paths"]["/dossiers/{code}/results/{result_id}/{action}"] = {"post": {
+    "summary": "publish (stamp the e-result), revoke (field reason) or supersede (a "
+               "corrected PDF and reason) a result (leader)",
+    "parameters": [_CODE, {"name": "result_id", "in": "path", "required": True,
+                           "schema": {"type": "string"}},
+                   {"name": "action", "in": "path", "required": True,
+                    "schema": {"enum": ["publish", "revoke", "supersede"]}}],
+    "responses": {"200": {"description": "the result"}, "201": {"description": "the new "
+                  "result (supersede)"}, "403": _ERROR, "404": _ERROR, "409": _ERROR,
+                  "503": _PRINTS}}}
+OPENAPI["paths"]["/dossiers"]["post"]["responses"]["503"] = _PRINTS

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import colander
 
-from records import clock
+from records import clock, notes
 from records.intake.receive import IntakeError, receive
 from records.schemas import Intake, errors_of
 from records.intake.uploads import UploadError
@@ -152,5 +152,5 @@ def close_as_record(dossier, outcome, at, unit):
     dossier.closed_at = at
     dossier.ingested = True
     dossier.record("ingest", INGEST_LOGIN, at, unit, before, outcome,
-                   "closed record from the paper archive")
+                   notes.INGESTED)
 

@@ -8,6 +8,7 @@ import secrets
 
 import argon2
 
+from records import notes
 from records.i18n import _
 from records.resources.dossiers import Component, Dossier
 from records.intake.uploads import store_upload
@@ -100,8 +101,7 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
     note = data.get("note", "")
     if missing:
         reason = data.get("missing_reason") or ""
-        note = (note + "\n" if note else "") + "missing at intake: " + "; ".join(missing) + (
-            f" (reason: {reason})" if reason else " (no reason given)")
+        note = (note + "\n" if note else "") + notes.missing_at_intake(missing, reason)
     portal.dossiers.add(code, dossier)
     portal.note_applicant(dossier.applicant["id_number"], code)
     dossier.record("receive", actor.login, now, unit_id, None, "received", note)

@@ -15,7 +15,7 @@ Every offer says why it is made (``reason``); attaching records it on both dossi
 """
 import datetime
 
-from records import clock
+from records import clock, notes
 from records.archive.records import file_disposed, is_disposed
 from records.errors import UserError
 from records.i18n import _
@@ -181,8 +181,8 @@ def attach(portal, dossier, component_key, source, actor, now):
 # English notes in the history (like the other history notes); the reason key is kept on
 # the reference for pages and the audit trail.
 REASON_NOTES = {
-    SAME_UNIT: "reason: the officer's unit handles the earlier dossier",
-    IDENTITY: "reason: the applicant's ID number and name match the earlier dossier",
+    SAME_UNIT: notes.REUSE_SAME_UNIT,
+    IDENTITY: notes.REUSE_IDENTITY,
 }
 
 

@@ -3,6 +3,7 @@
 A correction is kept with who and when; the extracted value stays in the reading and in
 the correction's ``previous``, so nothing read is lost.
 """
+from records import notes
 from records.errors import NotFound
 from records.i18n import _
 from records.schemas import CORRECTABLE, Correction, validate
@@ -21,18 +22,35 @@ def correct(portal, actor, now, dossier, file_id, values):
     data = validate(Correction(), values)
     version.reading.correct(data["field"], data["value"], actor.login, now)
     dossier.record("correct_field", actor.login, now, actor.unit, dossier.state,
-                   dossier.state, f"{version.filename}: {data['field']} = {data['value']}")
+                   dossier.state, notes.corrected(version.filename, data["field"], data["value"]))
     return version
 
 
+#: A value read with at least this confidence is taken as right; under it the officer is
+#: asked to check it (issue 12 counts a wrong value at 0.8 or more as "confident but wrong").
+CONFIDENT = 0.8
+
+
+def needs_check(found, corrected):
+    """True for a field the reader gave (a value or a confidence) under :data:`CONFIDENT`
+    that no officer has corrected since."""
+    if corrected or not found:
+        return False
+    if found.get("value") in (None, "") and found.get("confidence") is None:
+        return False  # NB: nothing was read at all: nothing to doubt
+    return (found.get("confidence") or 0) < CONFIDENT
+
+
 def fields_view(version):
-    """The fields of ``version`` as shown to officers: extracted and current values."""
+    """The fields of ``version`` as shown to officers: extracted and current values, the
+    confidence and whether to check it; those to check first, then in the usual order."""
     reading = version.reading
     out = []
     for name in CORRECTABLE:
         found = reading.fields.get(name) or {}
+        corrected = any(c["field"] == name for c in reading.corrections)
         out.append({"field": name, "extracted": found.get("value"),
                     "confidence": found.get("confidence"), "page": found.get("page"),
-                    "value": reading.field_value(name),
-                    "corrected": any(c["field"] == name for c in reading.corrections)})
-    return out
+                    "value": reading.field_value(name), "corrected": corrected,
+                    "needs_check": needs_check(found, corrected)})
+    return sorted(out, key=lambda f: not f["needs_check"])

@@ -17,7 +17,13 @@ def includeme(config):
                            "signature_summary = records.signing.status:summary\n"
                            "officer = records.views.format:officer_filter\n"
                            "unit = records.views.format:unit_filter\n"
-                           "dossier_steps = records.process.views:dossier_steps"),
+                           "dossier_steps = records.process.views:dossier_steps\n"
+                           "role = records.views.format:role_filter\n"
+                           "kind = records.views.format:kind_filter\n"
+                           "facet = records.views.format:facet_filter\n"
+                           "result_status = records.views.format:result_status_filter\n"
+                           "audit_action = records.views.format:audit_action_filter\n"
+                           "note = records.views.format:note_filter"),
         "jinja2.globals": "state_names = records.views.format:STATE_NAMES",
     })
     config.add_jinja2_renderer(".jinja2")

@@ -18,6 +18,7 @@ from records.errors import UserError
 from records.i18n import _
 from records.resources.portal import Portal
 from records.security import can_see_dossier
+from records.views.format import audit_details
 
 LIMIT = 1000
 CSV_COLUMNS = ("seq", "at", "user", "unit", "action", "code", "details", "sealed", "hash")
@@ -91,7 +92,7 @@ def trail_page(request):
         request.response.status = 400
         entries, error = [], e.message
     return {"entries": entries, "filters": request.GET, "error": error, "limit": LIMIT,
-            "details_of": details_of, "pending": len(request.root.audit.pending)}
+            "details_shown": lambda entry: audit_details(entry, FIELDS), "pending": len(request.root.audit.pending)}
 
 
 @view_config(context=Portal, name="archive", permission="archive", request_method="GET",

@@ -14,7 +14,7 @@ from records.i18n import _
 from records.intake.receive import receive_with_receipt
 from records.jobs import READ_FILE, enqueue
 from records.limits import client_address, minutes
-from records.publicurl import check_can_print
+from records.publicurl import printed_url
 from records.schemas import Intake, validate
 from records.security import check_password
 from records.settings import as_int, as_list
@@ -119,11 +119,11 @@ def queue_reading(request, versions):
 
 def receive_and_queue(request, data, uploads):
     """Receive with the receipt (records.intake.receive), queue reading of each file."""
-    check_can_print(request)  # NB: the receipt prints the public URL for ever
+    public_url = printed_url(request)  # NB: the receipt prints it for ever
     allowed, limit = upload_limits(request)
     dossier, pin, versions = receive_with_receipt(
         request.root, request.actor, clock.now(), data, uploads, calendar(), allowed, limit,
-        request.registry.settings["records.public_url"])
+        public_url)
     queue_reading(request, versions)
     return dossier, pin
 

@@ -3,7 +3,8 @@ import datetime
 
 from jinja2 import pass_context
 
-from records import labels
+from records import labels, notes
+from records.i18n import joined
 
 STATE_NAMES = labels.STATES
 ACTION_NAMES = labels.HISTORY
@@ -14,6 +15,12 @@ def action_filter(value):
 
 
 def datetime_filter(value):
+    """dd/mm/yyyy hh:mm for a datetime or an ISO string (as the audit trail keeps it)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     return value.strftime("%d/%m/%Y %H:%M") if value else ""
 
 
@@ -64,3 +71,54 @@ def field_filter(value):
 def reading_filter(value):
     """Where the reading of a file is (``{{ v.reading.state|reading }}``)."""
     return labels.label(labels.READING_STATES, value)
+
+
+def role_filter(value):
+    """An officer's role (``{{ r|role }}``)."""
+    return labels.label(labels.ROLES, value)
+
+
+def kind_filter(value):
+    """What a search hit is (``{{ hit.kind|kind }}``)."""
+    return labels.label(labels.SEARCH_KINDS, value)
+
+
+def facet_filter(value):
+    """A facet's heading on the search page (``{{ name|facet }}``)."""
+    return labels.label(labels.FACETS, value)
+
+
+def result_status_filter(value):
+    """A result's status (``{{ r.status|result_status }}``)."""
+    return labels.label(labels.RESULT_STATUSES, value)
+
+
+def audit_action_filter(value):
+    """An audit trail entry's action: a history line's name or the trail's own."""
+    return labels.AUDIT_ACTIONS.get(value) or labels.HISTORY.get(value, value)
+
+
+def note_filter(entry):
+    """A history line's note in the page's language (records.notes): ``{{ h|note|tr }}``."""
+    return notes.shown(entry.get("action"), entry.get("note"))
+
+
+_STATE_DETAILS = {"from_state", "to_state"}
+
+
+def audit_details(entry, hidden):
+    """[(name, value)] of an audit entry's details (names and states as messages; the
+    note as :func:`note_filter` shows it; roles by name), leaving out ``hidden`` keys."""
+    out = []
+    for key, value in sorted(entry.items()):
+        if key in hidden or value in (None, ""):
+            continue
+        if key in _STATE_DETAILS:
+            value = STATE_NAMES.get(value, value)
+        elif key == "note":
+            value = notes.shown(entry.get("action"), value)
+        elif key == "roles":
+            value = joined([labels.label(labels.ROLES, r) for r in str(value).split(",")],
+                           separator=", ")
+        out.append((labels.label(labels.AUDIT_DETAILS, key), value))
+    return out

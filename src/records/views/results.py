@@ -22,6 +22,7 @@ from records import clock
 from records.errors import NotFound
 from records.i18n import _
 from records.resources.dossiers import Dossier
+from records.publicurl import printed_url
 from records.results import publish
 from records.schemas import ResultMeta, validate
 from records.settings import max_pages
@@ -145,7 +146,8 @@ def _attach(request, dossier):
 def _act(request, dossier, result, action):
     actor, now = request.actor, clock.now()
     if action == "publish":
-        publish.publish(request.root, dossier, result, actor, now, _public_url(request),
+        # NB: the stamped e-result prints the public URL for ever
+        publish.publish(request.root, dossier, result, actor, now, printed_url(request),
                         request.registry.signing)
         return _done(request, dossier, result)
     if action == "revoke":
@@ -154,12 +156,13 @@ def _act(request, dossier, result, action):
     if not publish.can_lead(actor, dossier):  # before reading the upload
         raise publish.ResultError(
             _("only a leader of the processing unit may supersede a result"), status=403)
+    public_url = printed_url(request)
     upload = _upload(request)
     meta = _meta(request, dossier)
     limit = upload_limits(request)[1]
     new = publish.supersede(request.root, dossier, result, upload.file, upload.filename, meta,
                             request.POST.get("reason"), actor, now, limit,
-                            max_pages(request.registry.settings), _public_url(request),
+                            max_pages(request.registry.settings), public_url,
                             request.registry.signing)
     queue_reading(request, [new.original])
     return _done(request, dossier, new, status=201)
