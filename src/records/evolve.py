@@ -160,7 +160,7 @@ def _user_sessions(portal):
 
 
 def _archive_indexes(portal):
-    """Generation 14: the catalog's archive indexes (records by closing year and date, kept
+    """The catalog's archive indexes (records by closing year and date, kept
     records by procedure for retention, reuse by reference), filled from the catalog's
     entries; the dossiers whose entries gained a value (disposed of, or reusing a file by
     reference: a reuse is in the entry already) are reindexed, no other is read."""

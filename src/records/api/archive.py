@@ -70,12 +70,12 @@ def dossier_hold(request):
              request_method="POST")
 def import_bag(request):
     """Import a bag ZIP sent as the multipart field ``bag``."""
-    upload = request.POST.get("bag")
-    if not hasattr(upload, "file"):
+    stream = getattr(request.POST.get("bag"), "file", None)
+    if stream is None:
         raise BagRefused("send the bag as multipart field 'bag'")
     limit, total = limits(request.registry.settings)
-    dossier, file_ids = archive.import_bag(request.root, request.actor, clock.now(),
-                                           upload.file, limit, total)
+    dossier, file_ids = archive.import_bag(request.root, request.actor, clock.now(), stream,
+                                           limit, total)
     for file_id in file_ids:
         enqueue(request, READ_FILE, file_id)
     request.response.status = 201
