@@ -138,6 +138,7 @@ class Catalog(Persistent):
     def add_archive_indexes(self):
         """The indexes the archive browses by (a store made before them gets them from the
         "archive-indexes" evolve step, which also fills them)."""
+        self.record_codes = OOTreeSet()  # codes of the closed dossiers (the records)
         self.by_year = OOBTree()        # year closed → codes of closed dossiers
         self.by_ref = OOBTree()         # file id reused by reference → codes reusing it
         self.recorded = OOBTree()       # (−closed ordinal, code) → None: records, newest first
@@ -196,6 +197,11 @@ class Catalog(Persistent):
                     self.events.pop((event, before, code), None)
                 if after is not None:
                     self.events[(event, after, code)] = None
+        if _is_record(old) != _is_record(new):
+            if _is_record(new):
+                self.record_codes.insert(code)
+            else:
+                self.record_codes.remove(code)
         for tree, key in ((self.recorded, _recorded_key), (self.retained, _retained_key)):
             before, after = (key(code, e) for e in (old, new))
             if before != after:
@@ -358,7 +364,8 @@ class Catalog(Persistent):
         return (self.count(state), self.by_state.get(state, OOTreeSet()))
 
     def closed_codes(self):
-        return self.codes_in(self.by_state, CLOSED_STATES)
+        """The codes of the closed dossiers (kept as one set: no union per question)."""
+        return self.record_codes
 
     def closed_count(self):
         return sum(self.count(state) for state in CLOSED_STATES)
@@ -399,6 +406,8 @@ class Catalog(Persistent):
         """Fill the archive's indexes from the entries (the evolve step; no dossier read):
         entries stored before ``refs`` and ``disposed`` are re-made by reindexing."""
         for code, entry in self.entries.items():
+            if _is_record(entry):
+                self.record_codes.insert(code)
             for tree, key in ((self.recorded, _recorded_key), (self.retained, _retained_key)):
                 k = key(code, entry)
                 if k is not None:
