@@ -16,7 +16,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet, intersection, union
 from persistent import Persistent
 
 from records.textnorm import fold
-from records.workflow import CLOSED_STATES, OPEN_STATES, legal_due
+from records.workflow import CLOSED_STATES, OPEN_STATES, WITHOUT_RESULT, legal_due
 
 # NB: below this many candidates, sorting them beats walking the date index.
 SORT_LIMIT = 5000
@@ -94,9 +94,6 @@ def entry_of(dossier):
                  tuple(sorted({c.reference["file_id"] for c in dossier.ordered_components()
                                if c.reference and c.reference.get("file_id")})),
                  any(line["action"] == "dispose" for line in dossier.history))
-
-
-WITHOUT_RESULT = ("rejected", "withdrawn")  # closed without a result: a retention rule of its own
 
 
 def _is_record(e):
@@ -397,10 +394,6 @@ class Catalog(Persistent):
         return ((closed, code) for _, _, closed, code in self.retained.keys(
             min=(procedure, without_result, 0, ""),
             max=(procedure, without_result, last_closed, "\uffff")))
-
-    def retained_count(self, procedure, without_result, last_closed):
-        return len(self.retained.keys(min=(procedure, without_result, 0, ""),
-                                      max=(procedure, without_result, last_closed, "\uffff")))
 
     def fill_archive_indexes(self):
         """Fill the archive's indexes from the entries (the evolve step; no dossier read):

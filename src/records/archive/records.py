@@ -23,9 +23,7 @@ from persistent.list import PersistentList
 
 from records.errors import UserError
 from records.i18n import _
-from records.workflow import CLOSED_STATES
-
-WITHOUT_RESULT = ("rejected", "withdrawn")  # closed without a result
+from records.workflow import CLOSED_STATES, WITHOUT_RESULT
 
 KEEP_RUNS = 50           # fixity runs kept in the store
 PERMANENT = "permanent"
@@ -103,16 +101,6 @@ def retention_end(portal, dossier, table=None):
         return None
     closed = dossier.closed_at
     return _add_years(closed.date() if isinstance(closed, datetime.datetime) else closed, years)
-
-
-def disposal_cutoff(today, table=None):
-    """The last closing day whose dossiers may have ended their retention by ``today``
-    (the shortest period of the rules), or None when every rule keeps dossiers for ever:
-    the archive asks the catalog only for dossiers closed up to that day."""
-    years = [r["years"] for r in _all_rules(table or rules()) if r["years"] != PERMANENT]
-    if not years:
-        return None
-    return _add_years(today, -min(years))
 
 
 def retention_ended(portal, dossier, today, table=None):
