@@ -16,7 +16,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet, intersection, union
 from persistent import Persistent
 
 from records.textnorm import fold
-from records.workflow import CLOSED_STATES, OPEN_STATES, legal_due
+from records.workflow import CLOSED_STATES, OPEN_STATES, WITHOUT_RESULT, legal_due
 
 # NB: below this many candidates, sorting them beats walking the date index.
 SORT_LIMIT = 5000
@@ -24,12 +24,15 @@ ALWAYS_LATE = 0  # due ordinal of a dossier that was already late when its clock
 
 Entry = namedtuple("Entry", "state receiving processing procedure received due closed "
                             "channel names received_day ready on_time returned electronic "
-                            "rating rated files reuses ingested")
+                            "rating rated files reuses ingested refs disposed",
+                   defaults=((), False))
 # NB: the figure fields (received_day … reuses) let the dashboard count a period from the
 # entries alone, without opening a dossier: days are ordinals, ``files`` is "none", "some"
 # (not every file read yet) or "all" (every file read); ``reuses`` the day ordinals of the
 # reuses (a reuse counts in the period it happened); ``ingested`` marks a backlog record,
-# which the figures leave out.
+# which the figures leave out. ``refs`` are the file ids the dossier reuses by reference
+# and ``disposed`` says it was disposed of (the archive's indexes). NB: the defaults let
+# entries stored before these fields load; the "archive-indexes" evolve step rewrites them.
 EVENTS = ("ready", "returned", "rated")
 
 
@@ -87,7 +90,29 @@ def entry_of(dossier):
                  _files(dossier),
                  tuple(sorted({_day(line["at"]).toordinal() for line in dossier.history
                                if line["action"] == "reuse"})),
-                 bool(getattr(dossier, "ingested", False)))
+                 bool(getattr(dossier, "ingested", False)),
+                 tuple(sorted({c.reference["file_id"] for c in dossier.ordered_components()
+                               if c.reference and c.reference.get("file_id")})),
+                 any(line["action"] == "dispose" for line in dossier.history))
+
+
+def _is_record(e):
+    return e is not None and e.state in CLOSED_STATES
+
+
+def _closed_year(e):
+    return [datetime.date.fromordinal(e.closed).year] if _is_record(e) and e.closed else []
+
+
+def _recorded_key(code, e):
+    # NB: a record without a closing date (old data) sorts after every dated one.
+    return (-e.closed if e.closed else 0, code) if _is_record(e) else None
+
+
+def _retained_key(code, e):
+    if not _is_record(e) or not e.closed or e.disposed:
+        return None
+    return (e.procedure or "", e.state in WITHOUT_RESULT, e.closed, code)
 
 
 class Catalog(Persistent):
@@ -105,6 +130,19 @@ class Catalog(Persistent):
         self.closed = OOBTree()         # (closed ordinal, code) → None
         self.tails = OOBTree()          # "YYMMDD-XXXX|code" → None (the code's tail)
         self.events = OOBTree()         # (event, day ordinal, code) → None, see EVENTS
+        self.add_archive_indexes()
+
+    def add_archive_indexes(self):
+        """The indexes the archive browses by (a store made before them gets them from the
+        "archive-indexes" evolve step, which also fills them)."""
+        self.record_codes = OOTreeSet()  # codes of the closed dossiers (the records)
+        self.by_year = OOBTree()        # year closed → codes of closed dossiers
+        self.by_ref = OOBTree()         # file id reused by reference → codes reusing it
+        self.recorded = OOBTree()       # (−closed ordinal, code) → None: records, newest first
+        # NB: retention is looked up at query time (records.archive.records) from the
+        # procedure and whether the dossier closed without a result, never stored here: an
+        # edited procedure or retention rule cannot leave this index stale.
+        self.retained = OOBTree()       # (procedure, no result, closed ordinal, code) → None
 
     # -- keeping it up to date ------------------------------------------------------------
 
@@ -156,6 +194,18 @@ class Catalog(Persistent):
                     self.events.pop((event, before, code), None)
                 if after is not None:
                     self.events[(event, after, code)] = None
+        if _is_record(old) != _is_record(new):
+            if _is_record(new):
+                self.record_codes.insert(code)
+            else:
+                self.record_codes.remove(code)
+        for tree, key in ((self.recorded, _recorded_key), (self.retained, _retained_key)):
+            before, after = (key(code, e) for e in (old, new))
+            if before != after:
+                if before is not None:
+                    tree.pop(before, None)
+                if after is not None:
+                    tree[after] = None
         before, after = (set(e.reuses) if e else set() for e in (old, new))
         for day in before - after:
             self.events.pop(("reused", day, code), None)
@@ -173,7 +223,9 @@ class Catalog(Persistent):
                 (self.by_unit, values(old, "receiving", "processing"),
                  values(new, "receiving", "processing")),
                 (self.by_procedure, values(old, "procedure"), values(new, "procedure")),
-                (self.by_name, old.names if old else (), new.names if new else ()))
+                (self.by_name, old.names if old else (), new.names if new else ()),
+                (self.by_year, _closed_year(old), _closed_year(new)),
+                (self.by_ref, old.refs if old else (), new.refs if new else ()))
 
     def _count(self, state, delta):
         counter = self.state_counts.get(state)
@@ -263,38 +315,48 @@ class Catalog(Persistent):
                 found.update(hits)
         return found
 
-    def query(self, filters, page=1, size=50):
-        """Codes matching every filter, newest received first: ``(total, codes of page)``.
+    def query(self, filters, page=1, size=50, order="received"):
+        """Codes matching every filter, newest first: ``(total, codes of page)``.
 
         ``filters`` is a list of code sets (OOTreeSets, or None for "no limit"), or of
         ``(size, set)`` pairs when the size is known (a set's ``len`` walks it); each comes
-        from the methods above or an index. The page is cut without sorting the whole match
-        when the match is large: the received index is walked in order instead.
+        from the methods above or an index. ``order`` is "received" (newest received
+        first; every dossier when there is no filter) or "closed" (newest closed first;
+        the records when there is no filter). The page is cut without sorting the whole
+        match when the match is large: the order's index is walked instead.
         """
+        tree, key = self._order(order)
         sized = sorted(((f if isinstance(f, tuple) else (len(f), f)) for f in filters
                         if f is not None), key=lambda pair: pair[0])
         sets = [s for _, s in sized]
         start = (max(page, 1) - 1) * size
         if len(sets) == 1 and sized[0][0] > SORT_LIMIT:
-            return sized[0][0], self._walk(sets[0], start, size)
+            return sized[0][0], self._walk(tree, sets[0], start, size)
         if not sets:
-            total = len(self)
-            keys = self.received.keys()
+            total = len(self) if order == "received" else self.closed_count()
+            keys = tree.keys()
             return total, [code for _, code in keys[start:start + size]] if start < total else []
         if len(sets[0]) <= SORT_LIMIT:
             match = sets[0]
             for s in sets[1:]:
                 match = intersection(match, s)
-            ordered = sorted(match, key=lambda code: self.entries[code].received)
+            ordered = sorted(match, key=lambda code: (key(self.entries[code]), code))
             return len(ordered), ordered[start:start + size]
         match = sets[0]
         for s in sets[1:]:
             match = intersection(match, s)
-        return len(match), self._walk(match, start, size)
+        return len(match), self._walk(tree, match, start, size)
 
-    def _walk(self, match, start, size):
+    def _order(self, order):
+        if order == "received":
+            return self.received, lambda e: e.received
+        if order == "closed":
+            return self.recorded, lambda e: -e.closed if e.closed else 0
+        raise ValueError(f"unknown order {order!r}")
+
+    def _walk(self, tree, match, start, size):
         out, seen = [], 0
-        for _, code in self.received.keys():
+        for _, code in tree.keys():
             if code in match:
                 if seen >= start:
                     out.append(code)
@@ -307,4 +369,54 @@ class Catalog(Persistent):
         return (self.count(state), self.by_state.get(state, OOTreeSet()))
 
     def closed_codes(self):
-        return self.codes_in(self.by_state, CLOSED_STATES)
+        """The codes of the closed dossiers (kept as one set: no union per question)."""
+        return self.record_codes
+
+    def closed_count(self):
+        return sum(self.count(state) for state in CLOSED_STATES)
+
+    def records_filter(self):
+        """The closed dossiers, as a ``(size, set)`` filter for :meth:`query`."""
+        return (self.closed_count(), self.closed_codes())
+
+    def reusing(self, file_id):
+        """Codes of the dossiers that reuse file ``file_id`` by reference."""
+        return self.by_ref.get(file_id, OOTreeSet())
+
+    def retained_groups(self):
+        """The ``(procedure, closed without result)`` pairs that have dossiers kept (closed,
+        not disposed of): what retention is looked up for."""
+        groups, key = [], self.retained.minKey() if self.retained else None
+        while key is not None:
+            group = key[:2]
+            groups.append(group)
+            try:
+                key = self.retained.minKey((group[0], group[1], float("inf")))
+            except ValueError:
+                key = None
+        return groups
+
+    def retained_until(self, procedure, without_result, last_closed):
+        """``(closed ordinal, code)`` of the kept dossiers of that group closed up to the day
+        ordinal ``last_closed``, oldest first (a lazy sequence)."""
+        return ((closed, code) for _, _, closed, code in self.retained.keys(
+            min=(procedure, without_result, 0, ""),
+            max=(procedure, without_result, last_closed, "\uffff")))
+
+    def fill_archive_indexes(self):
+        """Fill the archive's indexes from the entries (the evolve step; no dossier read):
+        entries stored before ``refs`` and ``disposed`` are re-made by reindexing."""
+        for code, entry in self.entries.items():
+            if _is_record(entry):
+                self.record_codes.insert(code)
+            for tree, key in ((self.recorded, _recorded_key), (self.retained, _retained_key)):
+                k = key(code, entry)
+                if k is not None:
+                    tree[k] = None
+            for tree, values in ((self.by_year, _closed_year(entry)),
+                                 (self.by_ref, entry.refs)):
+                for value in values:
+                    codes = tree.get(value)
+                    if codes is None:
+                        codes = tree[value] = OOTreeSet()
+                    codes.insert(code)

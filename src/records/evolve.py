@@ -173,6 +173,23 @@ def _monthly_closes(portal):
         index.last_month = month_of(clock.now())
 
 
+def _archive_indexes(portal):
+    """Generation 15: the catalog's archive indexes (records by closing year and date, kept
+    records by procedure for retention, reuse by reference), filled from the catalog's
+    entries; the dossiers whose entries gained a value (disposed of, or reusing a file by
+    reference: a reuse is in the entry already) are reindexed, no other is read."""
+    catalog = portal.catalog
+    if not hasattr(catalog, "recorded"):
+        catalog.add_archive_indexes()
+        catalog.fill_archive_indexes()
+    codes = set(portal.archive.disposed.keys())
+    codes.update(code for code, entry in catalog.entries.items() if entry.reuses)
+    for code in sorted(codes):
+        dossier = portal.dossiers.get(code)
+        if dossier is not None:
+            catalog.index(dossier)
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -188,6 +205,7 @@ STEPS = (
     ("unit-reuse-policy", _unit_reuse_policy),
     ("user-sessions", _user_sessions),
     ("monthly-closes", _monthly_closes),
+    ("archive-indexes", _archive_indexes),
 )
 
 

@@ -70,10 +70,16 @@ HANDLING_ROLES = frozenset({"receiving", "processing", "leader"})
 
 
 def can_see_dossier(actor, dossier):
+    return can_see_summary(actor, dossier.state, dossier.receiving_unit,
+                           dossier.processing_unit)
+
+
+def can_see_summary(actor, state, receiving_unit, processing_unit):
+    """:func:`can_see_dossier` from the values it looks at (a catalog entry holds them)."""
     if actor.roles & {"admin", "supervisor"}:
         return True
-    units = {dossier.receiving_unit, dossier.processing_unit} & actor.units
-    if "archivist" in actor.roles and dossier.state in CLOSED_STATES and units:
+    units = {receiving_unit, processing_unit} & actor.units
+    if "archivist" in actor.roles and state in CLOSED_STATES and units:
         return True
     return bool(actor.roles & HANDLING_ROLES and units)
 

@@ -13,6 +13,7 @@ STATES = ("received", "in_processing", "supplement_requested", "result_ready", "
           "rejected", "withdrawn")
 OPEN_STATES = ("received", "in_processing", "supplement_requested", "result_ready")
 CLOSED_STATES = ("returned", "rejected", "withdrawn")
+WITHOUT_RESULT = ("rejected", "withdrawn")  # closed without a result (retention differs)
 
 
 class WorkflowError(errors.UserError):

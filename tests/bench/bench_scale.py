@@ -9,7 +9,8 @@ the catalog is kept as in production (tests.generate.generate_days: ``--per-day`
 time order within a day, newest days first, audit entries sealed per transaction). When
 ``--max-minutes`` are up before ``--dossiers`` are made, it stops there (and says so): the
 store then covers the most recent days. Then ``records serve`` runs on the store and each operation is timed over HTTP:
-the dossier list, a filtered list, the dashboard for a month and for a year, and intake
+the dossier list, a filtered list, the dashboard for a month and for a year, the archive's
+records browse (all, and by year and unit) and disposal candidates, and intake
 (``POST /api/v1/dossiers`` with a one-page PDF). Prints p50/p95 against the targets, the
 web process's peak RSS, the generation time and the store's size in PostgreSQL.
 Not collected by pytest (no ``test_`` prefix).
@@ -52,7 +53,9 @@ from tests.samples import pdf_bytes
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "bench-password-123"
 TARGETS_MS = {"list": 200, "filtered list": 200, "dashboard month": 500,
-              "dashboard year": 500, "intake": 300}
+              "dashboard year": 500, "intake": 300,
+              # NB: the archive's lists are lists too: the list's target
+              "records": 200, "records by year": 200, "disposal": 200}
 TARGET_RSS_MB = 500
 APPLICANT = {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}
 
@@ -73,6 +76,8 @@ def generate_store(settings, wanted, per_day, batch_days, max_minutes, rng_seed=
                                              "000.00.00.H26"))
         portal.users.add("bench.recv", User("bench.recv", "Bench", digest, {"receiving"},
                                             "000.00.01.H26"))
+        portal.users.add("bench.arch", User("bench.arch", "Bench", digest, {"archivist"},
+                                            "000.00.00.H26"))
     done, started, batches = 0, time.monotonic(), 0
     last = clock.today()
     first = last
@@ -243,6 +248,7 @@ def main():
         server = Server(env, base / "serve.log")
         server.wait()
         officer, clerk = session(server.url, "bench.super"), session(server.url, "bench.recv")
+        archivist = session(server.url, "bench.arch")
         today = clock.today()
         last_month = (today.replace(day=1) - datetime.timedelta(days=1))
         # NB: the year before this one when the store covers it whole, else this year
@@ -258,6 +264,12 @@ def main():
                 server.url + "/api/v1/dashboard", params={"month": f"{last_month:%Y-%m}"})),
             "dashboard year": lambda: ok(officer.get(
                 server.url + "/api/v1/dashboard", params={"year": str(year)})),
+            # the archive browse (records.archive.browse) and its disposal candidates
+            "records": lambda: ok(archivist.get(server.url + "/api/v1/archive/records")),
+            "records by year": lambda: ok(archivist.get(
+                server.url + "/api/v1/archive/records",
+                params={"year": str(year), "unit": "000.20.01.H26", "page": "3"})),
+            "disposal": lambda: ok(archivist.get(server.url + "/api/v1/archive/disposal")),
             "intake": lambda: ok(clerk.post(
                 server.url + "/api/v1/dossiers", data={"data": data},
                 files={"file.application": ("tk.pdf", pdf, "application/pdf")}), 201),

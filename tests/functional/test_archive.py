@@ -314,6 +314,7 @@ def test_disposal_keeps_files_another_dossier_reuses(web, officers, portal):
             "source": f"file:{kept.file_id}", "kind": "file", "dossier": first,
             "title": "x", "file_id": kept.file_id, "sha256": kept.sha256, "by": "recv1",
             "at": clock.now()}
+        p.dossiers[second].changed()  # NB: behind attach()'s back: index it ourselves
         kept_id = kept.file_id
         receipt_id = p.dossiers[first].receipt.file_id
         proposal = types.SimpleNamespace(reason="hết hạn", proposal_id="p1",

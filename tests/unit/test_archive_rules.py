@@ -25,6 +25,7 @@ def dossier(portal, code, procedure, state="returned",
                 closed, "recv1", closed.date(), "h")
     d.state, d.closed_at = state, closed
     portal.dossiers.add(code, d)
+    d.changed()  # NB: indexed in the catalog, as Dossier.record does for a real change
     return d
 
 
@@ -54,8 +55,10 @@ def test_retention_rules_from_data(portal):
     assert archive.retention_of(portal, withdrawn)["rule"] == "rejected_or_withdrawn"
     assert archive.retention_end(portal, judicial) == datetime.date(2025, 1, 5)
     assert archive.retention_end(portal, open_one) is None
-    due = archive.due_for_disposition(portal, portal.dossiers.values(), NOW.date())
-    assert [d.code for d, _ in due] == ["U-2", "U-3", "U-4"]
+    due = archive.due_for_disposition(portal, NOW.date())
+    assert [code for code, _ in due] == ["U-2", "U-3", "U-4"]
+    assert [end for _, end in archive.due_for_disposition(portal, NOW.date())] == [
+        datetime.date(2020, 1, 5), datetime.date(2020, 1, 5), datetime.date(2025, 1, 5)]
 
 
 def test_rules_by_procedure_win_and_bad_years_are_refused(portal):

@@ -24,7 +24,7 @@ def includeme(config):
     config.add_route("api.search", "/api/v1/search")
     config.add_route("api.dashboard", "/api/v1/dashboard")
     config.add_route("api.verify_pdf", "/api/v1/verify-pdf")
-    # the archivists' part (records.views.archive_api)
+    # the archivists' part (records.api.archive)
     config.add_route("api.audit", "/api/v1/audit")
     config.add_route("api.holds", "/api/v1/archive/holds")
     config.add_route("api.dossier_hold", "/api/v1/dossiers/{code}/hold",
@@ -32,7 +32,9 @@ def includeme(config):
     config.add_route("api.bags", "/api/v1/archive/bags")
     config.add_route("api.fixity", "/api/v1/archive/fixity")
     config.add_route("api.fixity_ack", "/api/v1/archive/fixity/acknowledge")
+    config.add_route("api.fixity_report", "/api/v1/archive/fixity/report")
     config.add_route("api.records", "/api/v1/archive/records")
+    config.add_route("api.disposal", "/api/v1/archive/disposal")
     config.add_route("api.session_password", "/api/v1/session/password")
     config.add_route("api.users", "/api/v1/users")
     config.add_route("api.user_action", "/api/v1/users/{login}/{action}",

@@ -171,7 +171,7 @@ OPENAPI["paths"]["/verify-pdf"] = {"post": {
         "properties": {"file": {"type": "string", "format": "binary"}}}}}},
     "responses": {"200": _json("SignatureReport"), "400": _ERROR, "401": _ERROR,
                   "403": _ERROR, "413": _ERROR, "422": _ERROR}}}
-# -- the archivists' part (records.views.archive_api) ------------------------------------------------
+# -- the archivists' part (records.api.archive) ---------------------------------------
 _SCHEMAS = OPENAPI["components"]["schemas"]
 _SCHEMAS["Hold"] = {"type": "object", "properties": {
     "code": {"type": "string"}, "by": {"type": "string"}, "unit": {"type": ["string", "null"]},
@@ -248,7 +248,9 @@ OPENAPI["paths"]["/archive/fixity/acknowledge"] = {"post": {
 OPENAPI["paths"]["/archive/records"] = {"get": {
     "summary": "Closed dossiers as records, with the retention end and the hold status",
     "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
-                   for n in ("field", "unit", "procedure", "year", "page")],
+                   for n in ("field", "unit", "procedure", "year", "page")]
+    + [{"name": "held", "in": "query", "schema": {"enum": ["1"]},
+        "description": "only the records on legal hold"}],
     "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
         "type": "object", "properties": {
             "total": {"type": "integer"}, "page": {"type": "integer"},
@@ -264,6 +266,28 @@ OPENAPI["paths"]["/archive/records"] = {"get": {
                                        {"type": "null"}]},
                     "disposed": {"type": "boolean"}}}}}}}}},
         "400": _ERROR, "403": _ERROR}}}
+OPENAPI["paths"]["/archive/records"]["get"]["summary"] += (
+    ", newest closed first, 50 a page; served from the catalog's indexes")
+_CSV = {"description": "CSV (UTF-8 with a byte order mark)", "content": {
+    "text/csv": {"schema": {"type": "string"}}}}
+OPENAPI["paths"]["/archive/fixity/report"] = {"get": {
+    "summary": "Every fixity failure, acknowledged or not, as CSV (the export is audited)",
+    "responses": {"200": _CSV, "403": _ERROR}}}
+OPENAPI["paths"]["/archive/disposal"] = {"get": {
+    "summary": "Closed dossiers whose retention ended, not yet disposed of nor proposed, "
+               "oldest end first, 50 a page (a dossier on hold is listed, marked held: it "
+               "cannot be proposed)",
+    "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {
+            "total": {"type": "integer"}, "page": {"type": "integer"},
+            "pages": {"type": "integer"}, "dossiers": {"type": "array", "items": {
+                "type": "object", "properties": {
+                    "code": {"type": "string"}, "procedure": {"type": "string"},
+                    "closed_at": {"type": ["string", "null"]},
+                    "retention_end": {"type": "string", "format": "date"},
+                    "held": {"type": "boolean"}}}}}}}}},
+        "403": _ERROR}}}
 # Internal processes, steps, the officer's work, forms and the held-up report (issue 11).
 _PROCEDURE = {"name": "procedure", "in": "path", "required": True, "schema": {"type": "string"}}
 _REPORT_FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}, "description": d}

@@ -1,15 +1,17 @@
 """Browsing closed dossiers as records: by class (the procedure's field, lĩnh vực), unit,
 procedure and year of closing, with the retention end and the hold status.
 
-:func:`closed_records` is the one query behind the archive's records page and its API.
-NB: it still walks the dossiers folder; the catalog indexes (by state, unit, procedure,
-dates) of the scale work are to serve it, and only this function needs to change then.
+:func:`closed_records` is the one query behind the archive's records page and its API. It
+asks the catalog (records.catalog: closed dossiers by year, unit, procedure, newest closed
+first) and reads only the dossiers of the page asked for.
 """
 import dataclasses
 import datetime
 
+from BTrees.OOBTree import OOTreeSet
+
 from records.archive.records import retention_end, retention_of
-from records.workflow import CLOSED_STATES
+from records.security import visible_codes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,6 +20,7 @@ class RecordsQuery:
     unit: str = None         # receiving or processing unit
     procedure: str = None
     year: int = None         # year closed
+    held: bool = False       # only those on legal hold
 
 
 @dataclasses.dataclass
@@ -33,35 +36,39 @@ class RecordRow:
     disposed: bool
 
 
-def _year(value):
-    return value.year if value is not None else None
+def record_filters(portal, actor, query):
+    """The catalog's code sets for the closed dossiers ``actor`` may see that match
+    ``query`` (see Catalog.query)."""
+    catalog = portal.catalog
+    filters = [catalog.records_filter(), visible_codes(catalog, actor)]
+    if query.procedure:
+        filters.append(catalog.by_procedure.get(query.procedure, OOTreeSet()))
+    if query.field:
+        # NB: the class is the procedure's field, looked up now (an edited procedure moves
+        # its records with it); the procedures are few, the dossiers many.
+        codes = [p.code for p in portal.procedures.values() if p.field == query.field]
+        filters.append(catalog.codes_in(catalog.by_procedure, codes))
+    if query.unit:
+        filters.append(catalog.by_unit.get(query.unit, OOTreeSet()))
+    if query.year:
+        filters.append(catalog.by_year.get(query.year, OOTreeSet()))
+    if query.held:
+        filters.append(OOTreeSet(portal.archive.holds.keys()))
+    return filters
 
 
-def closed_records(portal, query, may_see=lambda dossier: True):
-    """Rows for the closed dossiers matching ``query`` that ``may_see`` allows, newest
-    closed first."""
-    archive = portal.archive
-    rows = []
-    for dossier in portal.dossiers.values():
-        if dossier.state not in CLOSED_STATES:
-            continue
-        if query.procedure and dossier.procedure_code != query.procedure:
-            continue
-        if query.unit and query.unit not in (dossier.receiving_unit, dossier.processing_unit):
-            continue
-        if query.year and _year(dossier.closed_at) != query.year:
-            continue
-        procedure = portal.procedures.get(dossier.procedure_code)
-        field = procedure.field if procedure is not None else ""
-        if query.field and field != query.field:
-            continue
-        if not may_see(dossier):
-            continue
-        rows.append(RecordRow(
-            dossier.code, dossier.procedure_code, field,
-            tuple(u for u in (dossier.receiving_unit, dossier.processing_unit) if u),
-            dossier.closed_at, retention_of(portal, dossier), retention_end(portal, dossier),
-            archive.holds.get(dossier.code), dossier.code in archive.disposed))
-    far = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
-    rows.sort(key=lambda r: r.closed_at or far, reverse=True)
-    return rows
+def record_row(portal, dossier):
+    procedure = portal.procedures.get(dossier.procedure_code)
+    return RecordRow(
+        dossier.code, dossier.procedure_code, procedure.field if procedure is not None else "",
+        tuple(u for u in (dossier.receiving_unit, dossier.processing_unit) if u),
+        dossier.closed_at, retention_of(portal, dossier), retention_end(portal, dossier),
+        portal.archive.holds.get(dossier.code), dossier.code in portal.archive.disposed)
+
+
+def closed_records(portal, actor, query, page=1, size=50):
+    """``(total, rows of the page)``: the closed dossiers matching ``query`` that ``actor``
+    may see, newest closed first; only the page's dossiers are read."""
+    total, codes = portal.catalog.query(record_filters(portal, actor, query), page, size,
+                                        order="closed")
+    return total, [record_row(portal, portal.dossiers[code]) for code in codes]

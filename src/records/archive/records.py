@@ -11,6 +11,7 @@ longer reachable from the current state; history-preserving storage still holds 
 revisions until the next ``records pack`` removes those.
 """
 import datetime
+import heapq
 import json
 import secrets
 import time
@@ -22,7 +23,7 @@ from persistent.list import PersistentList
 
 from records.errors import UserError
 from records.i18n import _
-from records.workflow import CLOSED_STATES
+from records.workflow import CLOSED_STATES, WITHOUT_RESULT
 
 KEEP_RUNS = 50           # fixity runs kept in the store
 PERMANENT = "permanent"
@@ -62,10 +63,17 @@ def rules():
 
 def retention_of(portal, dossier, table=None):
     """``{"years": int | "permanent", "basis": str, "rule": str}`` for ``dossier``."""
+    return retention_for(portal, dossier.procedure_code,
+                         dossier.state in WITHOUT_RESULT, table)
+
+
+def retention_for(portal, procedure_code, without_result, table=None):
+    """The retention rule of a dossier of ``procedure_code`` that closed without a result
+    (rejected, withdrawn) or not: what :func:`retention_of` looks up, without the dossier."""
     table = table or rules()
-    procedure = portal.procedures.get(dossier.procedure_code)
-    candidates = [("procedure", table.get("by_procedure", {}).get(dossier.procedure_code))]
-    if dossier.state in ("rejected", "withdrawn"):
+    procedure = portal.procedures.get(procedure_code)
+    candidates = [("procedure", table.get("by_procedure", {}).get(procedure_code))]
+    if without_result:
         candidates.append(("rejected_or_withdrawn", table.get("rejected_or_withdrawn")))
     if procedure is not None:
         by_kind = table.get("by_result_kind", {})
@@ -93,16 +101,6 @@ def retention_end(portal, dossier, table=None):
         return None
     closed = dossier.closed_at
     return _add_years(closed.date() if isinstance(closed, datetime.datetime) else closed, years)
-
-
-def disposal_cutoff(today, table=None):
-    """The last closing day whose dossiers may have ended their retention by ``today``
-    (the shortest period of the rules), or None when every rule keeps dossiers for ever:
-    the archive asks the catalog only for dossiers closed up to that day."""
-    years = [r["years"] for r in _all_rules(table or rules()) if r["years"] != PERMANENT]
-    if not years:
-        return None
-    return _add_years(today, -min(years))
 
 
 def retention_ended(portal, dossier, today, table=None):
@@ -197,20 +195,43 @@ def _check_not_held(archive, code):
                                status=409)
 
 
-def due_for_disposition(portal, dossiers, today, table=None):
-    """Closed dossiers among ``dossiers`` whose retention ended, not yet disposed of nor
-    proposed; each as ``(dossier, retention end)``, oldest end first."""
-    archive = portal.archive
-    pending = archive.pending_codes()
-    found = []
-    for dossier in dossiers:
-        if dossier.code in archive.disposed or dossier.code in pending:
+def due_for_disposition(portal, today, visible=None, table=None):
+    """The closed dossiers whose retention ended by ``today``, not yet disposed of nor
+    proposed, oldest end first: a lazy iterator of ``(code, retention end)``, from the
+    catalog (no dossier is read). ``visible(code)``, if given, must hold for each."""
+    catalog, pending = portal.catalog, portal.archive.pending_codes()
+    streams = []
+    for procedure, without_result in catalog.retained_groups():
+        years = retention_for(portal, procedure, without_result, table)["years"]
+        if years == PERMANENT:
             continue
-        end = retention_end(portal, dossier, table)
-        if end is not None and end < today:
-            found.append((dossier, end))
-    found.sort(key=lambda pair: pair[1])
-    return found
+        # NB: a day's slack for 29 February; the end is checked exactly below.
+        last = _add_years(today, -years).toordinal() + 1
+        streams.append(_ends(catalog.retained_until(procedure, without_result, last),
+                             years))
+    for end, code in heapq.merge(*streams):
+        if end < today and code not in pending and code not in portal.archive.disposed \
+                and (visible is None or visible(code)):
+            yield code, end
+
+
+def _ends(kept, years):
+    """``(retention end, code)`` for ``(closed ordinal, code)`` pairs in closing order."""
+    for closed, code in kept:
+        yield _add_years(datetime.date.fromordinal(closed), years), code
+
+
+def disposal_page(portal, today, page, size, visible=None, table=None):
+    """``(total, [(dossier, retention end)] of the page)`` of :func:`due_for_disposition`;
+    only the page's dossiers are read."""
+    due = due_for_disposition(portal, today, visible, table)
+    start = (max(page, 1) - 1) * size
+    total, rows = 0, []
+    for code, end in due:
+        if start <= total < start + size:
+            rows.append((portal.dossiers[code], end))
+        total += 1
+    return total, rows
 
 
 def propose(portal, codes, reason, login, now, *, may_see):
@@ -301,15 +322,13 @@ def versions_of(dossier):
 
 def reused_elsewhere(portal, dossier):
     """{file id of ``dossier``: codes of the other, not disposed, dossiers reusing it}."""
-    own = {v.file_id for v in versions_of(dossier)}
     found = {}
-    for other in portal.dossiers.values():
-        if other.code == dossier.code or is_disposed(portal, other.code):
-            continue
-        for component in other.ordered_components():
-            ref = component.reference
-            if ref and ref["file_id"] in own:
-                found.setdefault(ref["file_id"], set()).add(other.code)
+    for version in versions_of(dossier):
+        # NB: from the catalog's reuse index, not by reading every other dossier
+        codes = {code for code in portal.catalog.reusing(version.file_id)
+                 if code != dossier.code and not is_disposed(portal, code)}
+        if codes:
+            found[version.file_id] = codes
     return found
 
 

@@ -155,7 +155,9 @@ def search(log, user=None, code=None, action=None, since=None, until=None, limit
             seqs = intersection(seqs, other)
         ordered = reversed(list(seqs))
     else:
-        ordered = reversed(list(log.entries.keys()))
+        # NB: sealed entries are numbered 1 … head_seq; counting down reads only the newest
+        # (a removed one is skipped below), not every key of the log first.
+        ordered = range(log.head_seq, 0, -1)
     for seq in ordered:
         if limit is not None and len(found) >= limit:
             break

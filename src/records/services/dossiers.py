@@ -42,13 +42,13 @@ def catalog_filters(portal, actor, today, params, names=False):
 def find_dossiers(portal, actor, today, params, names=False, size=PAGE_SIZE):
     """``(total, dossiers of the requested page, page, pages)``, newest received first,
     from the catalog (no dossier outside the page is read)."""
-    page = _page_number(params)
+    page = page_number(params)
     total, codes = portal.catalog.query(catalog_filters(portal, actor, today, params, names),
                                         page, size)
     return total, [portal.dossiers[c] for c in codes], page, (total + size - 1) // size or 1
 
 
-def _page_number(params):
+def page_number(params):
     try:
         return max(1, int(params.get("page", 1)))
     except ValueError:
@@ -57,7 +57,7 @@ def _page_number(params):
 
 def page_of(items, params, size=PAGE_SIZE):
     """``(items on the page, page number, pages)`` for the ``page`` parameter."""
-    page = _page_number(params)
+    page = page_number(params)
     start = (page - 1) * size
     return items[start:start + size], page, (len(items) + size - 1) // size or 1
 

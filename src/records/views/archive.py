@@ -11,7 +11,6 @@
 
 :func:`served` is called wherever a file is served (``views.dossiers.download``).
 """
-import datetime
 import tempfile
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
@@ -26,9 +25,9 @@ from records.i18n import _
 from records.resources.dossiers import Dossier
 from records.resources.portal import Portal
 from records.security import can_see_dossier
+from records.services.archive import disposal_candidates, visible_holds
+from records.services.dossiers import PAGE_SIZE, page_number
 from records.views.errors import error_page
-
-LIST_LIMIT = 200
 
 DISPOSED_MESSAGE = _("This document was disposed of (hủy) when its retention period ended; "
                      "its content is no longer kept. The disposition record remains.")
@@ -60,27 +59,22 @@ def _may_see(request):
 
 
 def archive_values(request, error=None):
+    """The archive's start page; the dossiers whose retention ended come a page at a time
+    from the catalog (records.services.archive), and only that page's are read."""
     portal = request.root
     archive = portal.archive
-    today = clock.today()
-    may_see = _may_see(request)
-    cutoff = records_archive.disposal_cutoff(today)
-    codes = portal.catalog.closed_between(datetime.date.min, cutoff) if cutoff else []
-    due = records_archive.due_for_disposition(
-        portal, (d for d in map(portal.dossiers.get, codes) if d is not None and may_see(d)),
-        today)
+    page = page_number(request.GET)
+    due_total, due = disposal_candidates(portal, request.actor, clock.now(), page, PAGE_SIZE)
     dispositions = sorted(archive.disposed.values(), key=lambda r: r["approved_at"],
                           reverse=True)[:20]
     return {
         "runs": archive.last_runs(10),
-        "due": due[:LIST_LIMIT], "due_total": len(due),
+        "due": due, "due_total": due_total, "page": page,
+        "pages": (due_total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
         "retention_of": lambda d: records_archive.retention_of(portal, d),
         "pending": sorted(archive.pending(), key=lambda p: p.proposed_at, reverse=True),
         "dispositions": dispositions,
-        "holds": sorted((h for h in archive.holds.values()
-                         if h["code"] not in portal.dossiers
-                         or may_see(portal.dossiers[h["code"]])),
-                        key=lambda h: h["since"], reverse=True),
+        "holds": visible_holds(portal, request.actor),
         "held": set(archive.holds.keys()),
         "fixity_days": request.registry.settings.get("records.fixity_days", "30"),
         "error": error,

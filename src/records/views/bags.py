@@ -3,27 +3,26 @@
     GET  /archive/import     the form
     POST /archive/import     upload the bag ZIP: validated, then the dossier is created
 
-The checks and the building are in :mod:`records.archive.bagimport`; a refused bag shows
-its reason and nothing is imported.
+The checks and the building are in :mod:`records.archive.bagimport`, called through
+records.services.archive; a refused bag shows its reason and nothing is imported.
 """
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from records import clock
-from records.archive.bagimport import BagRefused, import_bag, limits
-from records.i18n import _
+from records.archive.bagimport import limits
 from records.jobs import READ_FILE, enqueue
 from records.resources.portal import Portal
+from records.services.archive import import_bag
 from records.views.errors import error_page
 
 
-def import_upload(request, stream):
-    """Import the bag in ``stream`` for the request's user and queue its files for reading;
-    returns the dossier. :class:`BagRefused` (the transaction is doomed by the caller)."""
+def import_upload(request, upload):
+    """Import the bag sent as ``upload`` (a form field) for the request's user and queue its
+    files for reading once the request commits; returns the dossier."""
     limit, total = limits(request.registry.settings)
-    actor = request.actor
-    dossier, file_ids = import_bag(request.root, stream, actor.login, actor.unit, clock.now(),
-                                   limit=limit, total_limit=total)
+    dossier, file_ids = import_bag(request.root, request.actor, clock.now(),
+                                   getattr(upload, "file", None), limit, total)
     for file_id in file_ids:
         enqueue(request, READ_FILE, file_id)
     return dossier
@@ -44,8 +43,5 @@ def import_form(request):
 @view_config(context=Portal, name="archive", permission="archive", request_method="POST",
              path_info=r"^/archive/import$", renderer="archive_import.jinja2")
 def import_post(request):
-    upload = request.POST.get("bag")
-    if not hasattr(upload, "file"):
-        raise BagRefused(_("choose the bag (a ZIP) to import"))
-    dossier = import_upload(request, upload.file)
+    dossier = import_upload(request, request.POST.get("bag"))
     return HTTPSeeOther(request.resource_url(dossier, "audit"))

@@ -4,31 +4,24 @@
     POST /dossiers/{code}/lift-hold   lift it (reason required)
 
 The forms are on the dossier's audit page; the hold is shown on the dossier page and in
-the archive lists.
+the archive lists. The rules are in records.services.archive (and records.archive.holds).
 """
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from records import clock
-from records.archive import holds
 from records.resources.dossiers import Dossier
+from records.services.archive import lift_hold, place_hold
 from records.views.archive import audit_page
 from records.views.errors import error_page
-
-
-def change_hold(request, dossier, lifting, reason):
-    """Place or lift the hold of ``dossier`` for the request's user; :class:`HoldError`."""
-    change = holds.lift if lifting else holds.place
-    actor = request.actor
-    return change(request.root, dossier, reason, actor.login, actor.unit, clock.now())
 
 
 @view_config(context=Dossier, name="hold", permission="archive", request_method="POST")
 @view_config(context=Dossier, name="lift-hold", permission="archive", request_method="POST")
 def hold(request):
     dossier = request.context
-    change_hold(request, dossier, request.view_name == "lift-hold",
-                request.POST.get("reason", ""))
+    change = lift_hold if request.view_name == "lift-hold" else place_hold
+    change(request.root, request.actor, clock.now(), dossier, request.POST.get("reason", ""))
     return HTTPSeeOther(request.resource_url(dossier, "audit") + "#hold")
 
 
