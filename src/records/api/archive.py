@@ -17,12 +17,13 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from records import clock
-from records.archive.bagimport import BagRefused, limits
+from records.archive.bagimport import limits
 from records.archive.holds import plain
+from records.i18n import _
 from records.jobs import READ_FILE, enqueue
 from records.services import archive, trail
 from records.services.dossiers import page_number
-from records.views.common import json_object
+from records.views.common import file_field, json_object
 
 
 def _iso(value):
@@ -70,9 +71,7 @@ def dossier_hold(request):
              request_method="POST")
 def import_bag(request):
     """Import a bag ZIP sent as the multipart field ``bag``."""
-    stream = getattr(request.POST.get("bag"), "file", None)
-    if stream is None:
-        raise BagRefused("send the bag as multipart field 'bag'")
+    stream = file_field(request, _("send the bag as multipart field 'bag'"), name="bag").file
     limit, total = limits(request.registry.settings)
     dossier, file_ids = archive.import_bag(request.root, request.actor, clock.now(), stream,
                                            limit, total)

@@ -11,18 +11,21 @@ from pyramid.view import view_config
 
 from records import clock
 from records.archive.bagimport import limits
+from records.i18n import _
 from records.jobs import READ_FILE, enqueue
 from records.resources.portal import Portal
 from records.services.archive import import_bag
+from records.views.common import file_field
 from records.views.errors import error_page
 
 
-def import_upload(request, upload):
-    """Import the bag sent as ``upload`` (a form field) for the request's user and queue its
-    files for reading once the request commits; returns the dossier."""
+def import_upload(request):
+    """Import the bag sent as the multipart field ``bag`` for the request's user and queue
+    its files for reading once the request commits; returns the dossier."""
+    upload = file_field(request, _("choose the bag (a ZIP) to import"), name="bag")
     limit, total = limits(request.registry.settings)
-    dossier, file_ids = import_bag(request.root, request.actor, clock.now(),
-                                   getattr(upload, "file", None), limit, total)
+    dossier, file_ids = import_bag(request.root, request.actor, clock.now(), upload.file,
+                                   limit, total)
     for file_id in file_ids:
         enqueue(request, READ_FILE, file_id)
     return dossier
@@ -43,5 +46,5 @@ def import_form(request):
 @view_config(context=Portal, name="archive", permission="archive", request_method="POST",
              path_info=r"^/archive/import$", renderer="archive_import.jinja2")
 def import_post(request):
-    dossier = import_upload(request, request.POST.get("bag"))
+    dossier = import_upload(request)
     return HTTPSeeOther(request.resource_url(dossier, "audit"))
