@@ -159,6 +159,18 @@ def _user_sessions(portal):
             user.sessions = OOBTree()
 
 
+def _issuer_names(portal):
+    """Generation 14: the centre's own issuer vocabulary (officers' corrections of the issuer
+    field; see Portal.learn_issuer), starting with the issuers already corrected."""
+    if not hasattr(portal, "issuer_names"):
+        portal.issuer_names = OOBTree()
+    for version in portal.files.values():
+        reading = getattr(version, "reading", None)
+        for correction in getattr(reading, "corrections", ()) or ():
+            if correction["field"] == "issuer":
+                portal.learn_issuer(correction["value"])
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -173,6 +185,7 @@ STEPS = (
     ("catalog", _catalog),
     ("unit-reuse-policy", _unit_reuse_policy),
     ("user-sessions", _user_sessions),
+    ("issuer-names", _issuer_names),
 )
 
 

@@ -81,10 +81,16 @@ def number_blank(words, width, height):
             return (x0, word.top, x1, word.top + word.height, word.height, read, "")
         else:
             x0 = word.left + word.width
+            glued_read = ""
+            if m and m.end() < len(text):
+                # "Số:324" or "Số:Á9" read as one word, the slash in the next: the blank
+                # starts inside the word, after its "Số:".
+                x0 = _char_x(word, m.end()) - 0.1 * word.height
+                glued_read = text[m.end():]
             slash = next((w for w in after[:4] if "/" in w.text), None)
             if slash is None:
                 continue
-            read = "".join(w.text for w in after if w.left < slash.left) + \
+            read = glued_read + "".join(w.text for w in after if w.left < slash.left) + \
                 slash.text[:slash.text.index("/")]
             if re.match(r"[^/]*[0-9]", slash.text):
                 # "280/BC-UBND" as one word: where the slash falls in it is unknown
