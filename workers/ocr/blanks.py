@@ -154,7 +154,14 @@ def date_blanks(words, width, height):
     return {}
 
 
-def _crop(image, box, up=0.7, down=0.5, pad=-0.05):
+CROP_UP = 0.7           # line heights above the line a crop takes in (handwriting overflows)
+
+
+def _border(h):
+    return max(10, int(h))
+
+
+def _crop(image, box, up=CROP_UP, down=0.5, pad=-0.05):
     x0, y0, x1, y1, h = box[:5]
     left = max(0, int(x0 + 0.05 * h))
     right = min(image.width, int(x1 + pad * h))
@@ -163,7 +170,7 @@ def _crop(image, box, up=0.7, down=0.5, pad=-0.05):
     crop = image.crop((left, top, right, bottom))
     if crop.mode != "L":
         crop = crop.convert("L")
-    return ImageOps.expand(crop, border=max(10, int(h)), fill=255)
+    return ImageOps.expand(crop, border=_border(h), fill=255)
 
 
 def _digits_of(text):
@@ -206,10 +213,11 @@ def _vote(readings, page_reading, page_conf, valid, same=lambda a, b: a == b):
     return value, CONF_SPLIT if value else 0.0
 
 
-def _ink_width(crop, border, up, height):
-    """Line heights of the columns of ``crop`` (a :func:`_crop`) holding ink within the line
-    itself: the digits, not the rule above the line or strokes overflowing below it."""
-    top = border + int(up * height)
+def _ink_width(crop, height):
+    """Line heights of the columns of ``crop`` (a :func:`_crop` of a line ``height`` high)
+    holding ink within the line itself: the digits, not the rule above the line or strokes
+    overflowing below it."""
+    top = _border(height) + int(CROP_UP * height)
     band = crop.crop((0, top, crop.width, min(crop.height, top + int(height))))
     columns = [x for x in range(band.width)
                if min(band.crop((x, 0, x + 1, band.height)).getdata()) < 128]
@@ -266,7 +274,7 @@ def read_blanks(image, words, engine):
         crop = _crop(image, box, pad=0.0 if box[6] else -0.05)
         found = _vote(_read(engine, crop, MAX_NUMBER_DIGITS, box[6]), page_reading,
                       _page_conf(words, box), _valid_number)
-        ink = _ink_width(crop, max(10, int(box[4])), 0.7, box[4]) if not box[6] else 0.0
+        ink = _ink_width(crop, box[4]) if not box[6] else 0.0
         reads["number"] = list(_checked(found, ink))
     for name, box in date_blanks(words, image.width, image.height).items():
         top = 31 if name == "day" else 12
@@ -279,7 +287,7 @@ def read_blanks(image, words, engine):
         crop = _crop(image, box)
         value, confidence = _checked(
             _vote(_read(engine, crop, 2), page_reading, page_conf, valid, _same_day),
-            _ink_width(crop, max(10, int(box[4])), 0.7, box[4]))
+            _ink_width(crop, box[4]))
         reads[name] = [value.zfill(2) if value else "", confidence]
     return reads
 
