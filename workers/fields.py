@@ -20,6 +20,7 @@ Confidence is the rule's own certainty times the page's reading confidence. Noth
 logs: the values are personal data.
 """
 import datetime
+import itertools
 import re
 
 from records.textnorm import clean, fold, shadow as _shadow
@@ -73,15 +74,48 @@ def _part_index():
 _SYMBOL_PARTS = _part_index()
 
 
+# NB: OCR reads the Đ of a symbol as the look-alike Ð (U+00D0), often doubled ("QĐÐ"), and
+# the letters of a short body part as digits ("TTg" -> "T15"); a part that is no known part
+# is compared with the known parts once its doubled letters are collapsed and its digits
+# read as the letters they look like.
+_LETTER_LOOKALIKES = {"0": "OD", "1": "TIL", "2": "Z", "5": "SG", "6": "G", "8": "B"}
+_MAX_LOOKALIKE_DIGITS = 3
+
+
+def _known_spelling(part):
+    """The one known part that ``part`` is a misreading of (doubled letter, digits for
+    letters), or None."""
+    folded = fold(part).upper()
+    found = set()
+    collapsed = re.sub(r"(.)\1+", r"\1", folded)
+    if collapsed != folded and collapsed in _SYMBOL_PARTS:
+        found.add(_SYMBOL_PARTS[collapsed])
+    positions = [i for i, ch in enumerate(folded) if ch in _LETTER_LOOKALIKES]
+    if positions and len(positions) <= _MAX_LOOKALIKE_DIGITS and len(folded) >= 3 and \
+            re.match(r"[A-Z]", folded):
+        for letters in itertools.product(*(_LETTER_LOOKALIKES[folded[i]] for i in positions)):
+            candidate = list(folded)
+            for i, letter in zip(positions, letters):
+                candidate[i] = letter
+            known = _SYMBOL_PARTS.get("".join(candidate))
+            if known:
+                found.add(known)
+    return found.pop() if len(found) == 1 else None
+
+
 def _symbol_part(part):
-    """``part`` spelled as the known part its folded form names ("BCD138" -> "BCĐ138")."""
+    """``part`` spelled as the known part its folded form names ("BCD138" -> "BCĐ138",
+    "QĐÐ" -> "QĐ", "T15" -> "TTg")."""
+    part = part.replace("Ð", "Đ").replace("ð", "đ")
     m = re.fullmatch(r"([A-Za-zĐđ]+)([0-9]*)", part)
-    if not m or (part != part.upper() and fold(part).upper() not in _SYMBOL_PARTS):
+    if m and (part == part.upper() or fold(part).upper() in _SYMBOL_PARTS):
+        known = _SYMBOL_PARTS.get(fold(m.group(1)).upper())
+        if known and (known == known.upper() or part == part.upper()):
+            return known + m.group(2)
+    if fold(part).upper() in _SYMBOL_PARTS or (m and _SYMBOL_PARTS.get(
+            fold(m.group(1)).upper())):
         return part
-    known = _SYMBOL_PARTS.get(fold(m.group(1)).upper())
-    if known and (known == known.upper() or part == part.upper()):
-        return known + m.group(2)
-    return part
+    return _known_spelling(part) or part
 
 
 def restore_symbol_body(number, issuer):
@@ -440,8 +474,9 @@ def _header_lines(text):
     return [line for line in out if line], stop < len(lines)
 
 
-def find_issuer(text, place=None):
-    """``(issuer, parent, confidence)`` from the left header block.
+def find_issuer(text, place=None, known=()):
+    """``(issuer, parent, confidence)`` from the left header block; ``known``: the centre's
+    own issuer names (see :func:`workers.issuers.match_header`).
 
     The header lines (:func:`_header_lines`, with the header columns read left first, as
     :mod:`workers.ocr.layout` orders them) are matched to the vocabulary of
@@ -451,7 +486,7 @@ def find_issuer(text, place=None):
     lines, bounded = _header_lines(text)
     if not lines:
         return None, None, 0.0
-    found = issuers.match_header([restore_marks(line) for line in lines], place)
+    found = issuers.match_header([restore_marks(line) for line in lines], place, known)
     if found:
         return found.name, found.parent, found.confidence
     # NB: OCR of upper-case header lines loses marks (UY BAN, THÀNH PHO, TINH): the issuer
@@ -710,7 +745,7 @@ def has_header(text):
                 find_doc_type("\n".join(top[:12]))[0])
 
 
-def _page_fields(text):
+def _page_fields(text, known_issuers=()):
     doc_type, type_index, type_conf = find_doc_type(text)
     head = _head(text, type_index)
     number, number_conf = find_number_symbol(head)
@@ -723,7 +758,7 @@ def _page_fields(text):
             # it is one.
             doc_type, type_conf = "CÔNG VĂN", 0.85 if _VV_LINE.search(head) else 0.6
     place, date, date_conf = find_place_date(head)
-    issuer, parent, issuer_conf = find_issuer(text, place)
+    issuer, parent, issuer_conf = find_issuer(text, place, known_issuers)
     number = restore_symbol_body(number, issuer)
     summary, summary_conf = find_summary(text, type_index)
     return {"number_symbol": (number, number_conf), "doc_type": (doc_type, type_conf),
@@ -753,8 +788,9 @@ def _read_confidence(name, value, page):
     return 1.0
 
 
-def extract_fields(pages):
-    """The fields of a document from its page dicts (see module docstring).
+def extract_fields(pages, known_issuers=()):
+    """The fields of a document from its page dicts (see module docstring); ``known_issuers``:
+    issuer names the centre's officers typed in corrections, matched beside the data's.
 
     Header fields come from the first page that has them (page 1 in practice); identifiers,
     names and dates of birth from every page, without repeats.
@@ -773,7 +809,7 @@ def extract_fields(pages):
         if not text.strip():
             continue
         if not header_read:
-            for name, (value, confidence) in _page_fields(text).items():
+            for name, (value, confidence) in _page_fields(text, known_issuers).items():
                 if fields[name] is None and value:
                     confidence = min(confidence, _read_confidence(name, value, page))
                     fields[name] = _field(value, confidence * weight, number)

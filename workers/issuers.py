@@ -10,7 +10,9 @@ the entry; the entry is returned as printed in mixed case.
 Contract: :func:`match_header` takes the upper-case lines of the left header block (top
 first) and returns an :class:`Issuer` or None. A two-level header ("UBND TỈNH QUẢNG NGÃI /
 BAN CHỈ ĐẠO 138") gives the lower line as the issuer, named with its parent's territory
-("Ban Chỉ đạo 138 tỉnh Quảng Ngãi"), and the upper line as ``parent``.
+("Ban Chỉ đạo 138 tỉnh Quảng Ngãi"), and the upper line as ``parent``. A centre's own
+names (issuers its officers typed in corrections, kept on the portal) are matched beside the
+data's: pass them as ``known``.
 """
 import difflib
 import functools
@@ -157,10 +159,9 @@ def _confidence(ratio, runner):
 UNCOVERED_LINE = 0.08
 
 
-def _readings(lines):
+def _readings(lines, bodies):
     """``(score, runner-up ratio, Issuer)`` for every contiguous run of ``lines`` read as one
-    body, or as a body over a unit (two-level header)."""
-    vocab = _vocab()
+    body of ``bodies``, or as a body over a unit (two-level header)."""
     keys = [_key(line) for line in lines]
     for start in range(len(lines)):
         for stop in range(start + 1, len(lines) + 1):
@@ -168,7 +169,7 @@ def _readings(lines):
             for split in range(stop, start, -1):
                 parent_key = "".join(keys[start:split])
                 child_key = "".join(keys[split:stop])
-                ratio, body, runner = _best(parent_key, vocab.bodies)
+                ratio, body, runner = _best(parent_key, bodies)
                 if body is None:
                     continue
                 if not child_key:
@@ -183,18 +184,32 @@ def _readings(lines):
                        Issuer(_name_with_parent(unit, body[1], body[2]), body[1], 0.0))
 
 
-def match_header(lines, place=None):
+@functools.lru_cache(maxsize=8)
+def _with_known(known):
+    """The bodies of the vocabulary and the centre's own ``known`` names (a tuple of names
+    as officers typed them in corrections), the ones already listed left out."""
+    bodies = _vocab().bodies
+    listed = {key for key, _, _ in bodies}
+    extra = tuple((_key(name), name, None) for name in dict.fromkeys(known)
+                  if _key(name) and _key(name) not in listed)
+    return bodies + extra
+
+
+def match_header(lines, place=None, known=()):
     """The issuer of the header ``lines`` (see module docstring), or None.
 
     ``place``, the place of the place-and-date line, confirms a provincial body's province.
+    ``known``: names of bodies the centre's officers have typed in corrections (its own
+    vocabulary), matched like the entries of ``issuers.json``.
     """
     lines = [line for line in lines if _key(line) and not is_overlay(line)][:5]
     if not lines:
         return None
-    joint = _joint(lines)
+    bodies = _with_known(tuple(known)) if known else _vocab().bodies
+    joint = _joint(lines, bodies)
     if joint:
         return joint
-    best = max(_readings(lines), key=lambda r: r[0], default=None)
+    best = max(_readings(lines, bodies), key=lambda r: r[0], default=None)
     if best is None or best[0] < MATCH:
         return _partial_name(lines, place)
     ratio, runner, issuer = best
@@ -207,22 +222,22 @@ def match_header(lines, place=None):
     return Issuer(issuer.name, issuer.parent, confidence)
 
 
-def _joint(lines):
+def _joint(lines, bodies):
     """"BỘ QUỐC PHÒNG - BỘ TÀI CHÍNH": two bodies issuing together, in header order."""
     for line in lines:
-        found = _joint_line(line)
+        found = _joint_line(line, bodies)
         if found:
             return found
     return None
 
 
-def _joint_line(text):
+def _joint_line(text, bodies):
     parts = [p for p in re.split(r"\s+[-–]\s+", text) if p.strip()]
     if len(parts) != 2:
         return None
     found = []
     for part in parts:
-        ratio, body, runner = _best(_key(part), _vocab().bodies)
+        ratio, body, runner = _best(_key(part), bodies)
         if body is None or ratio < MATCH:
             return None
         found.append((ratio, runner, body[1]))

@@ -146,11 +146,13 @@ def finish(settings, file_id):
         version = _version(portal, file_id)
         reading = version.reading
         pages = [reading.pages[n] for n in sorted(reading.pages)]
-        return version.path(), version.filename, reading.state, pages, reading.pages_total
-    path, filename, state, pages, total = storage.read(settings, look)
+        return (version.path(), version.filename, reading.state, pages, reading.pages_total,
+                portal.known_issuers())
+    path, filename, state, pages, total, known = storage.read(settings, look)
     if state in ("done", "failed") or len(pages) < (total or 0):
         return False
-    fields = extract_fields(pages)
+    # NB: the centre's own issuer names (officers' corrections) are matched too.
+    fields = extract_fields(pages, known)
     scratch = tempfile.mkdtemp(prefix="records-read-")
     try:
         derived_path = None

@@ -143,8 +143,9 @@ def read_page(path, page_number, *, dpi=300, lang=DEFAULT_LANG, max_pages=MAX_PA
 
 
 def read_document(path, *, max_pages=MAX_PAGES, dpi=300, lang=DEFAULT_LANG,
-                  engine="tesseract", with_words=False):
-    """``{"pages": [page dict, ...], "fields": extract_fields(pages)}`` for ``path``.
+                  engine="tesseract", with_words=False, known_issuers=()):
+    """``{"pages": [page dict, ...], "fields": extract_fields(pages, known_issuers)}`` for
+    ``path`` (``known_issuers``: the centre's own issuer names, see :func:`extract_fields`).
 
     :raises ReadError: the file cannot be read or has more than ``max_pages`` pages.
     """
@@ -154,4 +155,4 @@ def read_document(path, *, max_pages=MAX_PAGES, dpi=300, lang=DEFAULT_LANG,
         pages = [_read(source, i, dpi, ocr, lang, with_words) for i in range(source.count)]
     finally:
         source.close()
-    return {"pages": pages, "fields": extract_fields(pages)}
+    return {"pages": pages, "fields": extract_fields(pages, known_issuers)}

@@ -190,6 +190,18 @@ def _archive_indexes(portal):
             catalog.index(dossier)
 
 
+def _issuer_names(portal):
+    """Generation 16: the centre's own issuer vocabulary (officers' corrections of the issuer
+    field; see Portal.learn_issuer), starting with the issuers already corrected."""
+    if not hasattr(portal, "issuer_names"):
+        portal.issuer_names = OOBTree()
+    for version in portal.files.values():
+        reading = getattr(version, "reading", None)
+        for correction in getattr(reading, "corrections", ()) or ():
+            if correction["field"] == "issuer":
+                portal.learn_issuer(correction["value"])
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -206,6 +218,7 @@ STEPS = (
     ("user-sessions", _user_sessions),
     ("monthly-closes", _monthly_closes),
     ("archive-indexes", _archive_indexes),
+    ("issuer-names", _issuer_names),
 )
 
 

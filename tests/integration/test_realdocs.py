@@ -32,10 +32,11 @@ CASES = {
              "signature overlay text", ("issue_date",)),
     "sA05": ("receipt stamp (CV ĐẾN Số 2770) over the body; handwritten number and day",
              ("number_symbol", "issue_date")),
-    # NB: its symbol is still misread (985/QĐÐ-T15 for 985/QĐ-TTg), but flagged (0.66):
-    # allowed here as "right or flagged" until the symbol repair reads it; see the README.
+    # NB: OCR reads its symbol 985/QĐÐ-T15: the look-alike Ð doubled and "Tg" as digits,
+    # restored from the known symbol parts (fields._known_spelling): checked exactly.
     "sA14": ("Government portal overlay (CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ) as issuer; "
-             "symbol losing a letter (QĐ-TT for QĐ-TTg)", ("issue_date", "number_symbol")),
+             "symbol with a doubled look-alike Đ and letters read as digits (QĐÐ-T15 for "
+             "QĐ-TTg)", ("issue_date",)),
     "sA16": ("handwritten number 1114 (read 4444) and day; portal overlay",
              ("number_symbol", "issue_date")),
     "sB05": ("incoming-register stamp (CÔNG VĂN ĐẾN, its own number and date) under the "
@@ -99,3 +100,9 @@ def test_overlays_never_become_content(read):
         fields = result["fields"]
         issuer = fields["issuer"]["value"].casefold()
         assert "công báo" not in issuer and "cổng thông tin" not in issuer, prefix
+
+
+def test_a_misread_symbol_is_restored_from_its_known_parts(read):
+    truth, result = read("sA14")
+    number = result["fields"]["number_symbol"]
+    assert number["value"] == truth["so_ky_hieu"] == "985/QĐ-TTg"

@@ -12,6 +12,7 @@ from records.resources.readingqueue import ReadingQueue
 from records.resources.submissions import Submissions
 from records.resources.units import Units
 from records.resources.users import Users
+from records.textnorm import fold
 
 
 class Portal(Folder):
@@ -24,7 +25,9 @@ class Portal(Folder):
     ``applicants`` maps an applicant's identifier to the codes of their dossiers (reuse),
     ``outbox`` holds the dossiers whose search documents must be (re)delivered,
     ``reading_queue`` the files registered to be read (see records.requeue),
-    ``catalog`` the dossier indexes the lists and figures ask (records.catalog).
+    ``catalog`` the dossier indexes the lists and figures ask (records.catalog),
+    ``issuer_names`` the centre's own issuer vocabulary: folded name -> the name as an
+    officer typed it in a correction, matched beside ``records/data`` in later readings.
     """
 
     __name__ = ""
@@ -45,6 +48,7 @@ class Portal(Folder):
         self.ingested = OOBTree()   # paper archive reference -> dossier code (records ingest)
         self.reading_queue = ReadingQueue()
         self.catalog = Catalog()
+        self.issuer_names = OOBTree()
         self.generation = 0
 
     @property
@@ -79,3 +83,14 @@ class Portal(Folder):
         if codes is None:
             codes = self.applicants[applicant_id] = OOTreeSet()
         codes.add(code)
+
+    def learn_issuer(self, name):
+        """Keep ``name`` (an issuer an officer typed) in the centre's issuer vocabulary."""
+        key = fold(name)
+        if key and self.issuer_names.get(key) != name:
+            self.issuer_names[key] = name
+
+    def known_issuers(self):
+        """The centre's own issuer names, as typed (see ``issuer_names``)."""
+        # NB: a portal not yet evolved (generation 14) has none.
+        return tuple(getattr(self, "issuer_names", {}).values())

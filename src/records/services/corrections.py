@@ -1,7 +1,8 @@
 """Fields read from a file (number, date, issuer…) and officers' corrections of them.
 
 A correction is kept with who and when; the extracted value stays in the reading and in
-the correction's ``previous``, so nothing read is lost.
+the correction's ``previous``, so nothing read is lost. A corrected issuer joins the
+centre's issuer vocabulary (``Portal.issuer_names``) for later readings.
 """
 from records import notes
 from records.errors import NotFound
@@ -21,6 +22,9 @@ def correct(portal, actor, now, dossier, file_id, values):
         raise NotFound(_("no such file in this dossier"))
     data = validate(Correction(), values)
     version.reading.correct(data["field"], data["value"], actor.login, now)
+    if data["field"] == "issuer":
+        # NB: the centre's vocabulary: later readings match damaged headers against it too.
+        portal.learn_issuer(data["value"])
     dossier.record("correct_field", actor.login, now, actor.unit, dossier.state,
                    dossier.state, notes.corrected(version.filename, data["field"], data["value"]))
     return version

@@ -276,3 +276,25 @@ def test_an_article_right_under_the_type_line_is_body_not_summary():
     # written with "đ" never matched, and the first article became the summary.
     text = "QUYẾT ĐỊNH\nĐiều 1. Phê duyệt kế hoạch năm 2026.\nĐiều 2. Giao Sở Nội vụ."
     assert F.find_summary(text) == (None, 0.0)
+
+
+@pytest.mark.reading
+@pytest.mark.parametrize("text, expected", [
+    ("Số: 985/QĐÐ-T15\n", "985/QĐ-TTg"),     # look-alike Ð doubled, "Tg" read as digits
+    ("Số: 12/QĐĐ-UBND\n", "12/QĐ-UBND"),
+    ("Số: 04/QĐ-BCD138\n", "04/QĐ-BCĐ138"),  # digits of a known part stay digits
+    ("Số: 7/UBND-KTTH\n", "7/UBND-KTTH"),     # known doubled letters stay
+    ("Số: 3/TB-C1\n", "3/TB-C1"),             # too short to tell a digit from a letter
+])
+def test_symbol_parts_misread_by_ocr_are_restored(text, expected):
+    assert F.find_number_symbol(text)[0] == expected
+
+
+@pytest.mark.reading
+def test_the_centres_own_issuers_are_matched_beside_the_data():
+    text = ("BAN QUAN LY KHU DU LJCH SAHUYNH\nSố: 12/TB-BQL\n"
+            "Quảng Ngãi, ngày 05 tháng 02 năm 2026\nTHÔNG BÁO\nVề việc đón khách\n")
+    assert F.extract_fields([page(text)])["issuer"] is None or \
+        F.extract_fields([page(text)])["issuer"]["confidence"] < 0.8
+    found = F.extract_fields([page(text)], ("Ban Quản lý Khu du lịch Sa Huỳnh",))["issuer"]
+    assert found["value"] == "Ban Quản lý Khu du lịch Sa Huỳnh" and found["confidence"] >= 0.8
