@@ -2,7 +2,9 @@
 
 No store, broker or portal here: a Celery task calls :func:`count_pages`, then
 :func:`read_page` once per page (possibly in several workers), then :func:`extract_fields`
-over the page dicts; or everything at once with :func:`read_document`.
+over the page dicts; or everything at once with :func:`read_document`. A task that reads
+several pages of one file in turn opens it once (:func:`opened`, :func:`read_opened_page`):
+re-opening a PDF for each page cost a born-digital page as much as reading it.
 
 Page dict (stable)::
 
@@ -22,6 +24,8 @@ in the coordinates of the page as it was.
 Bad input raises :class:`ReadError` with a reason a person understands; a blank page is a
 page with empty text.
 """
+from contextlib import contextmanager
+
 from records.settings import MAX_PAGES as SETTINGS_MAX_PAGES
 from records.textnorm import nfc
 
@@ -35,7 +39,7 @@ from .ocr.searchable import make_searchable_pdf
 from .ocr.sources import PIXEL_LIMIT, PdfSource, open_source
 
 __all__ = ["MAX_PAGES", "ReadError", "count_pages", "read_page", "read_document",
-           "extract_fields", "make_searchable_pdf"]
+           "opened", "read_opened_page", "extract_fields", "make_searchable_pdf"]
 
 # NB: one value for the page limit: the settings default (records.max_pages).
 MAX_PAGES = SETTINGS_MAX_PAGES
@@ -93,10 +97,13 @@ def _ocr(image, dpi, engine, lang, number, with_words):
     return page
 
 
-def _read_pdf_page(source, index, dpi, engine, lang, with_words):
+def _read_pdf_page(source, index, dpi, engine, lang, with_words, ocr=True):
     page = source.page(index)
-    words = textlayer.page_words(page)
-    verdict = textlayer.judge(page, words)
+    # NB: one text page for the words and the image boxes the judging needs (two cost a
+    # born-digital page twice the extraction).
+    textpage = textlayer.textpage(page)
+    words = textlayer.page_words(page, textpage)
+    verdict = textlayer.judge(page, words, textpage=textpage)
     if verdict.source == "text-layer":
         text = nfc(layout.order_text(words, page.rect.width))
         # NB: what was read from a blank's crop is doubted on its own (the page's "reads"),
@@ -115,15 +122,42 @@ def _read_pdf_page(source, index, dpi, engine, lang, with_words):
         if with_words:
             result["words"] = _norm_words(words, page.rect.width, page.rect.height)
         return result
+    if not ocr:
+        return None
     image, image_dpi = page_image(page, dpi, PIXEL_LIMIT)
     return _ocr(image, image_dpi, engine, lang, index + 1, with_words)
 
 
-def _read(source, index, dpi, engine, lang, with_words):
+def _read(source, index, dpi, engine, lang, with_words, ocr=True):
     if isinstance(source, PdfSource):
-        return _read_pdf_page(source, index, dpi, engine, lang, with_words)
+        return _read_pdf_page(source, index, dpi, engine, lang, with_words, ocr)
+    if not ocr:
+        return None
     image, image_dpi = source.image_at(index)
     return _ocr(image, image_dpi, engine, lang, index + 1, with_words)
+
+
+@contextmanager
+def opened(path, *, max_pages=MAX_PAGES):
+    """``path`` opened (and checked) once, for :func:`read_opened_page`; closed on leaving.
+
+    :raises ReadError: as :func:`count_pages`.
+    """
+    source = open_source(path, max_pages=max_pages)
+    try:
+        yield source
+    finally:
+        source.close()
+
+
+def read_opened_page(source, page_number, *, dpi=300, lang=DEFAULT_LANG, engine="tesseract",
+                     with_words=False, ocr=True):
+    """:func:`read_page` of a file :func:`opened` once. With ``ocr=False`` a page that needs
+    OCR is not rendered or OCR'd: ``None`` says so (a text-layer page is read as usual).
+    """
+    if not 1 <= page_number <= source.count:
+        raise IndexError(f"page {page_number} of {source.count}")
+    return _read(source, page_number - 1, dpi, get_engine(engine), lang, with_words, ocr)
 
 
 def read_page(path, page_number, *, dpi=300, lang=DEFAULT_LANG, max_pages=MAX_PAGES,
@@ -133,13 +167,9 @@ def read_page(path, page_number, *, dpi=300, lang=DEFAULT_LANG, max_pages=MAX_PA
     :raises ReadError: the file cannot be read (see module docstring).
     :raises IndexError: ``page_number`` is out of range.
     """
-    source = open_source(path, max_pages=max_pages)
-    try:
-        if not 1 <= page_number <= source.count:
-            raise IndexError(f"page {page_number} of {source.count}")
-        return _read(source, page_number - 1, dpi, get_engine(engine), lang, with_words)
-    finally:
-        source.close()
+    with opened(path, max_pages=max_pages) as source:
+        return read_opened_page(source, page_number, dpi=dpi, lang=lang, engine=engine,
+                                with_words=with_words)
 
 
 def read_document(path, *, max_pages=MAX_PAGES, dpi=300, lang=DEFAULT_LANG,

@@ -52,10 +52,16 @@ def read_file(self, file_id):
             return
         path, left = started
         # NB: pages with a good text layer cost milliseconds: read them here, in one
-        # transaction; from the first page that needs OCR on, share the pages out.
+        # transaction; from the first page that needs OCR on, share the pages out, all
+        # but the first, which this task OCRs once the others are sent (a one-page scan
+        # costs no second task).
         pages, rest = pipeline.read_leading(settings, path, left)
-        for number in rest:
+        for number in rest[1:]:
             self.app.send_task(READ_PAGE, args=[file_id, number])
+        if rest:
+            if pages:
+                pipeline.store(settings, file_id, pages)
+            pages = [pipeline.read_one(settings, path, rest[0])]
         if pipeline.store(settings, file_id, pages) and pipeline.finish(settings, file_id):
             self.app.send_task(DELIVER_INDEX)
     _guard(self, file_id, run)

@@ -14,6 +14,7 @@ kept to measure what the reordering is worth.
 """
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import median
 
 
@@ -24,22 +25,27 @@ _RULE_MARK = re.compile(r"[_~—=]+|-+_+|_+-+")
 
 @dataclass
 class Segment:
-    """Words of one line that belong together (no column gap between them)."""
+    """Words of one line that belong together (no column gap between them).
+
+    NB: the bounds are computed once, on first use, after :func:`_segments` has filled
+    ``words``: sorting and grouping ask for them thousands of times a page (recomputing them
+    was a third of reading a born-digital page).
+    """
     words: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def left(self):
         return min(w.left for w in self.words)
 
-    @property
+    @cached_property
     def right(self):
         return max(w.left + w.width for w in self.words)
 
-    @property
+    @cached_property
     def top(self):
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self):
         return max(w.top + w.height for w in self.words)
 

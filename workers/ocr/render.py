@@ -20,14 +20,31 @@ MIN_SKEW_LOW_DPI = 1.0   # degrees: the same below MIN_OCR_DPI
 SKEW_WIDTH = 500         # pixels: the width the skew is estimated at
 
 
+def _xref_of(page, info):
+    """The xref of the image ``info`` (of ``page.get_image_info()``) describes; 0 for none.
+
+    NB: ``get_image_info(xrefs=True)`` finds xrefs by decoding every image twice and
+    hashing the pixels: for a scanned page that was as costly as rendering it at 300 dpi.
+    When the page uses one image XObject of the drawn image's pixel size, that is it (the
+    list comes from the resources, nothing decoded); only otherwise are pixels compared.
+    """
+    images = page.get_images(full=True)
+    if len(images) == 1 and tuple(images[0][2:4]) == (info["width"], info["height"]):
+        return images[0][0]
+    infos = page.get_image_info(xrefs=True)
+    return infos[0].get("xref") or 0 if len(infos) == 1 else 0
+
+
 def full_page_image(page, min_dpi=MIN_EMBEDDED_DPI):
     """``(xref, dpi)`` of the single upright image covering ``page``, or ``None``."""
     if page.rotation:
         return None
-    infos = page.get_image_info(xrefs=True)
-    if len(infos) != 1 or not infos[0].get("xref"):
+    infos = page.get_image_info()
+    if len(infos) != 1:
         return None
-    info = infos[0]
+    info = dict(infos[0], xref=_xref_of(page, infos[0]))
+    if not info["xref"]:
+        return None
     rect = page.rect
     bbox = pymupdf.Rect(info["bbox"])
     if abs(bbox.x0 - rect.x0) > 2 or abs(bbox.y0 - rect.y0) > 2 or \

@@ -21,7 +21,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import pymupdf
+
 from .engine import Word
+
+# The words' flags plus the image blocks, so that one text page serves page_words and
+# image_coverage.
+TEXTPAGE_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_PRESERVE_IMAGES
 
 # Letters that only Vietnamese (of the languages we meet) writes.
 _VIET_MARKED = set("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
@@ -66,21 +72,30 @@ def layer_stats(text):
             good / len(words) if words else 0.0, len(alpha))
 
 
-def image_coverage(page):
-    """Share of the page area covered by images (overlaps counted once per image)."""
+def textpage(page):
+    """A text page of ``page`` for :func:`page_words`, :func:`image_coverage` and
+    :func:`judge` together (made once: it is the costly part of reading a text layer)."""
+    return page.get_textpage(flags=TEXTPAGE_FLAGS)
+
+
+def image_coverage(page, textpage=None):
+    """Share of the page area covered by images (overlaps counted once per image);
+    ``textpage`` from :func:`textpage`, else one is made."""
     area = abs(page.rect) or 1.0
     covered = 0.0
-    for info in page.get_image_info():
+    infos = page.get_image_info() if textpage is None else textpage.extractIMGINFO()
+    for info in infos:
         bbox = page.rect & info["bbox"]
         if not bbox.is_empty:
             covered += abs(bbox)
     return min(1.0, covered / area)
 
 
-def page_words(page):
-    """The text layer's words as :class:`~workers.ocr.engine.Word` (points; conf 1)."""
+def page_words(page, textpage=None):
+    """The text layer's words as :class:`~workers.ocr.engine.Word` (points; conf 1);
+    ``textpage`` from :func:`textpage`, else one is made."""
     words = []
-    for x0, y0, x1, y1, text, block, line, _ in page.get_text("words"):
+    for x0, y0, x1, y1, text, block, line, _ in page.get_text("words", textpage=textpage):
         words.append(Word(text=text, left=x0, top=y0, width=x1 - x0, height=y1 - y0,
                           conf=1.0, block=block, par=0, line=line))
     return words
@@ -96,15 +111,16 @@ def _invisible_share(page):
     return invisible / total if total else 0.0
 
 
-def judge(page, words=None, text=None):
-    """Decide whether ``page``'s text layer can stand for the page (see module docstring)."""
-    words = page_words(page) if words is None else words
+def judge(page, words=None, text=None, textpage=None):
+    """Decide whether ``page``'s text layer can stand for the page (see module docstring);
+    ``textpage`` from :func:`textpage` saves making it again."""
+    words = page_words(page, textpage) if words is None else words
     if text is None:
         text = " ".join(w.text for w in words)
     if not words:
         return Verdict("ocr", "no text layer")
     marked, wellformed, n_alpha = layer_stats(text)
-    coverage = image_coverage(page)
+    coverage = image_coverage(page, textpage)
     height = page.rect.height or 1.0
     span = (max(w.top + w.height for w in words) - min(w.top for w in words)) / height
     if coverage >= 0.6:  # a scan: the image is the truth, the layer came from someone's OCR
