@@ -39,3 +39,14 @@ def table_response(rows, columns, fmt, filename):
         response.charset = "utf-8"
     response.content_disposition = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def codes_listing(request, codes, export_route, caption):
+    """The dossiers behind a figure: the list page's values (``held_up_list.jinja2``), or
+    the codes as CSV/XLSX when the request asks for a ``format``."""
+    fmt = request.params.get("format")
+    if fmt:
+        return table_response([{"code": c} for c in codes], [("code", "code")],
+                              fmt if fmt in ("csv", "xlsx") else "csv", "dossiers")
+    return {"codes": codes, "params": request.params, "export_route": export_route,
+            "caption": caption}

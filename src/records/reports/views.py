@@ -11,7 +11,7 @@ from records.i18n import _, translate
 from records.process.worktime import default_worktime
 from records.reports import steps as report
 from records.reports.charts import bar_chart
-from records.reports.export import table_response
+from records.reports.export import codes_listing, table_response
 from records.security import visible_units
 
 COLUMNS = {
@@ -146,14 +146,11 @@ def drill(request):
     codes = report.drill_codes(request.root.process_index, filters, params.get("procedure", ""),
                                params.get("step", ""), params.get("unit", ""),
                                late=params.get("late") == "1")
-    if params.get("format"):
-        return table_response([{"code": c} for c in codes], [("code", "code")],
-                              params["format"] if params["format"] in ("csv", "xlsx") else "csv",
-                              "dossiers")
-    return {"codes": codes, "params": params, "export_route": "reports.drill",
-            "caption": " · ".join(filter(None, (params.get("procedure"), params.get("step"),
-                                                params.get("unit"))))
-            + (" · " + translate(request, _("late")) if params.get("late") == "1" else "")}
+    caption = " · ".join(filter(None, (params.get("procedure"), params.get("step"),
+                                       params.get("unit"))))
+    if params.get("late") == "1":
+        caption += " · " + translate(request, _("late"))
+    return codes_listing(request, codes, "reports.drill", caption)
 
 
 def _json_rows(rows):
@@ -198,12 +195,8 @@ def _monthly_codes(request):
              renderer="held_up_list.jinja2")
 def monthly_drill(request):
     start, field, figure, codes = _monthly_codes(request)
-    fmt = request.params.get("format")
-    if fmt:
-        return table_response([{"code": c} for c in codes], [("code", "code")],
-                              fmt if fmt in ("csv", "xlsx") else "csv", "dossiers")
-    return {"codes": codes, "params": request.params, "export_route": "reports.monthly_drill",
-            "caption": f"{start:%m/%Y} · {field} · {translate(request, FIGURE_LABELS[figure])}"}
+    return codes_listing(request, codes, "reports.monthly_drill",
+                         f"{start:%m/%Y} · {field} · {translate(request, FIGURE_LABELS[figure])}")
 
 
 @view_config(route_name="api.reports_monthly_drill", permission="dashboard", renderer="json")

@@ -6,7 +6,7 @@ from pyramid.view import view_config
 
 from records import clock
 from records.i18n import _, translate
-from records.reports.export import table_response
+from records.reports.export import codes_listing
 from records.reports.figures import PERIOD_FIGURES, figure_codes, figures, month_bounds
 from records.resources.portal import Portal
 from records.security import visible_units
@@ -80,16 +80,11 @@ def drill_codes(request):
              renderer="held_up_list.jinja2")
 def dashboard_drill(request):
     start, end, figure, codes = drill_codes(request)
-    fmt = request.params.get("format")
-    if fmt:
-        return table_response([{"code": c} for c in codes], [("code", "code")],
-                              fmt if fmt in ("csv", "xlsx") else "csv", "dossiers")
     caption = " · ".join(filter(None, (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}",
                                        translate(request, FIGURE_LABELS[figure]),
                                        request.params.get("state"),
                                        request.params.get("unit"))))
-    return {"codes": codes, "params": request.params, "export_route": "dashboard.drill",
-            "caption": caption}
+    return codes_listing(request, codes, "dashboard.drill", caption)
 
 
 @view_config(route_name="api.dashboard_drill", permission="dashboard", renderer="json")
