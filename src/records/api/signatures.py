@@ -2,8 +2,8 @@
 page and ``records verify-pdf --json`` show), checked against the trust roots here."""
 from pyramid.view import view_config
 
-from records.api.views import error
-from records.i18n import _, english
+from records.errors import UserError
+from records.i18n import _
 from records.signing.verify import SignatureReadError, verify_pdf
 from records.views.common import upload_limits, uploaded_file
 
@@ -15,9 +15,10 @@ def verify(request):
     limit = upload_limits(request)[1]
     data = upload.file.read(limit + 1)
     if len(data) > limit:
-        return error(request, 413, f"the file is larger than the limit of {limit} bytes")
+        raise UserError(_("the upload is larger than the limit of ${mb} MB",
+                          mapping={"mb": limit // (1024 * 1024)}), status=413)
     signing = request.registry.signing
     try:
         return verify_pdf(data, signing.trust_roots, signing.chain)
     except SignatureReadError as e:
-        return error(request, 422, english(e.message))
+        raise UserError(e.message, status=422) from e
