@@ -29,7 +29,7 @@ def test_a_hold_is_shown_on_the_dossier_and_in_the_archive_lists(web, officers, 
     hold_form(web, code, "Tòa án yêu cầu giữ hồ sơ (vụ 12/2026)")
     audit = web.get(f"/dossiers/{code}/audit")
     badge = audit.html.find(id="hold-badge").text
-    assert "Tòa án yêu cầu" in badge and "arch" in badge
+    assert "Tòa án yêu cầu" in badge and "do Arch (Trung tâm" in badge  # the officer and unit by name
     assert audit.html.find(id="lift-hold-form") is not None
     assert "Tòa án yêu cầu" in web.get(f"/dossiers/{code}").html.find(id="hold-badge").text
     archive = web.get("/archive")
