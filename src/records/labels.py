@@ -143,3 +143,22 @@ def label(table, code):
 VERIFY_STATUSES = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked"),
                    "superseded": _("Superseded"), "approved": _("Not published"),
                    "draft": _("Not published")}
+
+#: The national monthly report's figures (records.reports.steps.FIGURES).
+MONTHLY_FIGURES = {
+    "received": _("received"), "received_online": _("received online"),
+    "received_in_person": _("received in person"), "received_postal": _("received by post"),
+    "carried_over": _("carried over"), "resolved": _("resolved"),
+    "resolved_early": _("resolved early"), "resolved_on_time": _("resolved on time"),
+    "resolved_late": _("resolved late"), "pending_in_time": _("pending in time"),
+    "pending_late": _("pending late")}
+
+#: The dashboard's figures (records.reports.figures.PERIOD_FIGURES and "held_up").
+DASHBOARD_FIGURES = {
+    "received": _("dossiers received"), "online": _("received online"),
+    "with_files": _("with files"), "digitized": _("digitized"),
+    "reused": _("earlier results reused"), "solved": _("solved"),
+    "solved_on_time": _("solved on time"), "returned": _("returned"),
+    "returned_electronically": _("results returned electronically"), "rated": _("rated"),
+    "rating:very_satisfied": _("very satisfied"), "rating:satisfied": _("satisfied"),
+    "rating:not_satisfied": _("not satisfied"), "held_up": _("Where open dossiers are held up")}

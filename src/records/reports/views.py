@@ -6,7 +6,7 @@ from markupsafe import Markup
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
 from pyramid.view import view_config
 
-from records import clock
+from records import clock, labels
 from records.i18n import _, translate
 from records.process.worktime import default_worktime
 from records.reports import steps as report
@@ -29,13 +29,6 @@ COLUMNS = {
                  ("pending_in_time", "pending_in_time"), ("pending_late", "pending_late")],
 }
 COLUMNS["due"] = COLUMNS["overdue"]
-FIGURE_LABELS = {
-    "received": _("received"), "received_online": _("received online"),
-    "received_in_person": _("received in person"), "received_postal": _("received by post"),
-    "carried_over": _("carried over"), "resolved": _("resolved"),
-    "resolved_early": _("resolved early"), "resolved_on_time": _("resolved on time"),
-    "resolved_late": _("resolved late"), "pending_in_time": _("pending in time"),
-    "pending_late": _("pending late")}
 
 
 def _date(params, key, default):
@@ -196,7 +189,7 @@ def _monthly_codes(request):
 def monthly_drill(request):
     start, field, figure, codes = _monthly_codes(request)
     return codes_listing(request, codes, "reports.monthly_drill",
-                         f"{start:%m/%Y} · {field} · {translate(request, FIGURE_LABELS[figure])}")
+                         f"{start:%m/%Y} · {field} · {translate(request, labels.MONTHLY_FIGURES[figure])}")
 
 
 @view_config(route_name="api.reports_monthly_drill", permission="dashboard", renderer="json")

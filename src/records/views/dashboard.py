@@ -4,8 +4,8 @@ import datetime
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import view_config
 
-from records import clock
-from records.i18n import _, translate
+from records import clock, labels
+from records.i18n import translate
 from records.reports.export import codes_listing
 from records.reports.figures import PERIOD_FIGURES, figure_codes, figures, month_bounds
 from records.resources.portal import Portal
@@ -47,16 +47,6 @@ def dashboard_api(request):
     return compute(request)
 
 
-FIGURE_LABELS = {
-    "received": _("dossiers received"), "online": _("received online"),
-    "with_files": _("with files"), "digitized": _("digitized"),
-    "reused": _("earlier results reused"), "solved": _("solved"),
-    "solved_on_time": _("solved on time"), "returned": _("returned"),
-    "returned_electronically": _("results returned electronically"), "rated": _("rated"),
-    "rating:very_satisfied": _("very satisfied"), "rating:satisfied": _("satisfied"),
-    "rating:not_satisfied": _("not satisfied"), "held_up": _("Where open dossiers are held up")}
-
-
 def drill_codes(request):
     """The codes behind the figure named by ``figure`` (with ``state``, ``unit`` and ``late``
     for a held-up cell), for the same period and units as :func:`compute`."""
@@ -81,7 +71,7 @@ def drill_codes(request):
 def dashboard_drill(request):
     start, end, figure, codes = drill_codes(request)
     caption = " · ".join(filter(None, (f"{start:%d/%m/%Y} – {end:%d/%m/%Y}",
-                                       translate(request, FIGURE_LABELS[figure]),
+                                       translate(request, labels.DASHBOARD_FIGURES[figure]),
                                        request.params.get("state"),
                                        request.params.get("unit"))))
     return codes_listing(request, codes, "dashboard.drill", caption)
