@@ -9,6 +9,7 @@ def includeme(config):
         "jinja2.filters": ("dt = records.views.format:datetime_filter\n"
                            "d = records.views.format:date_filter\n"
                            "size = records.views.format:size_filter\n"
+                           "decimal = records.views.format:decimal_filter\n"
                            "state = records.views.format:state_filter\n"
                            "action = records.views.format:action_filter\n"
                            "field = records.views.format:field_filter\n"

@@ -1,6 +1,7 @@
 """Template filters: dates, sizes and state names as officers read them."""
 import datetime
 
+from babel.numbers import format_decimal
 from jinja2 import pass_context
 
 from records import labels, notes
@@ -51,11 +52,25 @@ def unit_filter(context, identifier):
     return unit.name if unit is not None else (identifier or "")
 
 
-def size_filter(value):
+@pass_context
+def decimal_filter(context, value, places=1):
+    """A number with ``places`` decimals as the page's language writes it: "4,5" and
+    "1.234,5" in Vietnamese, "4.5" and "1,234.5" in English; None as "–"."""
+    if value is None:
+        return "–"
+    request = context.get("request")
+    locale = getattr(request, "locale_name", None) or "vi"
+    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0",
+                          locale=locale)
+
+
+@pass_context
+def size_filter(context, value):
+    """A file's size in B, KB, MB or GB, the decimal as the page's language writes it."""
     value = float(value or 0)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            return f"{decimal_filter(context, value, 0 if unit == 'B' else 1)} {unit}"
         value /= 1024
 
 
