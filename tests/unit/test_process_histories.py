@@ -227,6 +227,25 @@ def test_a_dossier_received_before_the_2025_circular_keeps_the_2018_forms(portal
     assert edition_for(datetime.date(2017, 1, 1))["key"] == "tt01-2018"
 
 
+def test_a_refusal_before_the_2025_circular_is_the_2018_form_03(portal):
+    d = receive_at(portal, datetime.datetime(2025, 9, 12, 9, 0, tzinfo=TIMEZONE))
+    d.applicant.update(address="12 Lê Lợi, Hạ Long", phone="0912345678")
+    moment = datetime.datetime(2025, 9, 12, 9, 30, tzinfo=TIMEZONE)
+    do(portal, d, "recv1", "finish", moment)
+    do(portal, d, "lead1", "assign", moment, officer="proc1")
+    do(portal, d, "proc1", "reject", moment, note="Không thuộc thẩm quyền giải quyết")
+    procedure, units = portal.procedures[BIRTH], portal.units
+    pdf = render_form("refusal", d, procedure, units[JUSTICE], units, portal.process_runs[d.code])
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        refusal = " ".join(" ".join(page.get_text().split()) for page in doc)
+    assert "Mẫu số 03" in refusal and "01/2018/TT-VPCP" in refusal
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in refusal
+    assert "Tiếp nhận hồ sơ của: Nguyễn Văn An" in refusal
+    assert "Địa chỉ: 12 Lê Lợi, Hạ Long" in refusal and "0912345678" in refusal
+    assert "với lý do cụ thể như sau: Không thuộc thẩm quyền giải quyết" in refusal
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in refusal
+
+
 def test_a_step_is_early_on_time_or_late_on_the_control_sheet():
     step = StepRun(0, "review", "Thẩm định", JUSTICE, "processing", 960, at(4, 9), at(5, 17))
     step.ended_at = at(4, 16)

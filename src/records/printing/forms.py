@@ -60,7 +60,10 @@ def _moment(value):
 
 
 def _common(dossier, procedure, unit):
-    return {"applicant": dossier.applicant.get("name", ""), "code": dossier.code,
+    applicant = dossier.applicant
+    return {"applicant": applicant.get("name", ""), "code": dossier.code,
+            # NB: the refusal asks where to reach the applicant; blank when not given
+            **{key: applicant.get(key) or "" for key in ("address", "phone", "email")},
             "procedure": f"{procedure.code} - {procedure.name}", "unit": unit.name,
             "received": _day(dossier.received_at), "due": _day(dossier.due_at)}
 
