@@ -86,5 +86,7 @@ def test_dossier_list_filters_by_name_only_when_posted(web, officers):
 
 
 def test_api_login_needs_a_json_body(web, officers):
-    web.post("/api/v1/session", '{"login": "recv1", "password": "correct horse battery"}',
-             content_type="text/plain", status=415)
+    refused = web.post("/api/v1/session",
+                       '{"login": "recv1", "password": "correct horse battery"}',
+                       content_type="text/plain", status=415)
+    assert refused.json["error"] == "send the login as application/json"

@@ -10,7 +10,8 @@ from pyramid.view import view_config, view_defaults
 from records import audit, clock, workflow
 from records.api.openapi import OPENAPI
 from records.archive.holds import hold_json, hold_of
-from records.i18n import english, translate
+from records.errors import UserError
+from records.i18n import _, english, translate
 from records.process import service
 from records.results.reuse import attach, offers_for, reference_status
 from records.signing.status import summary as signature_summary
@@ -105,7 +106,7 @@ class SessionAPI:
         # JSON content type is required instead: another site's form cannot send one, so it
         # cannot log a visitor's browser into some other account.
         if self.request.content_type != "application/json":
-            return error(self.request, 415, "send the login as application/json")
+            raise UserError(_("send the login as application/json"), status=415)
         body = json_object(self.request)
         login_name = str(body.get("login", ""))[:100]
         user, attempt = checked_login(self.request, login_name, str(body.get("password", "")))
