@@ -42,6 +42,16 @@ def corrected(filename, field, value):
     return f"{filename}: {field} = {value}"
 
 
+def disposed(reason, files):
+    """The note of a disposal: the approved reason and how many files were destroyed."""
+    return f"{reason} ({files} files)"
+
+
+def imported(files):
+    """The note of a dossier taken in from a bag: how many files came with it."""
+    return f"{files} files"
+
+
 def shown(action, note):
     """``note`` of a history line of ``action`` as a page shows it: a translation string
     for the formats above, the note itself otherwise."""

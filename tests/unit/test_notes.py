@@ -20,8 +20,9 @@ pytestmark = pytest.mark.hardening
     ("reuse", "CCCD: Bản sao (000.00.01.H26-260101-0001); " + notes.REUSE_IDENTITY,
      "CCCD: Bản sao (000.00.01.H26-260101-0001); " + notes.REUSE_IDENTITY),
     ("ingest", notes.INGESTED, notes.INGESTED),
-    ("dispose", "hết hạn (3 files)", "hết hạn (3 files)"),
-    ("import_bag", "4 files", "4 files"),
+    ("dispose", notes.disposed("hết hạn", 3), "hết hạn (3 files)"),
+    ("dispose", "hết hạn (3 files)", "hết hạn (3 files)"),   # stored before notes.disposed
+    ("import_bag", notes.imported(4), "4 files"),
     ("transfer", "chuyển gấp", "chuyển gấp"),
     ("receive", "", ""),
 ])

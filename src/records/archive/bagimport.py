@@ -31,6 +31,7 @@ import zipfile
 
 import bagit
 
+from records import notes
 from records.errors import UserError
 from records.i18n import _
 from records.intake.receive import hash_pin
@@ -317,7 +318,7 @@ def build(portal, bag_dir, login, unit, now):
     if applicant_id:
         portal.note_applicant(applicant_id, code)
     dossier.record("import_bag", login, now, unit, dossier.state, dossier.state,
-                   f"{len(files.made)} files")
+                   notes.imported(len(files.made)))
     return dossier, to_read
 
 

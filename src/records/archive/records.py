@@ -21,6 +21,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from persistent.list import PersistentList
 
+from records import notes
 from records.errors import UserError
 from records.i18n import _
 from records.workflow import CLOSED_STATES, WITHOUT_RESULT
@@ -370,4 +371,4 @@ def dispose(portal, dossier, proposal, unit=None):
     }
     # NB: record() also queues the dossier in the search outbox: the indexer drops it.
     dossier.record("dispose", proposal.decided_by, proposal.decided_at, unit, dossier.state,
-                   dossier.state, f"{proposal.reason} ({len(files)} files)")
+                   dossier.state, notes.disposed(proposal.reason, len(files)))
