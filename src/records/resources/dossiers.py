@@ -201,11 +201,7 @@ class Dossiers(Folder):
 
 
 class Sequence(Persistent):
-    """The next dossier number for one unit and day.
-
-    NB: deliberately no conflict resolution: two officers taking a number at the same moment
-    must conflict, so that the retry gives the second one the next number.
-    """
+    """The store's own counter of one unit and day (see :class:`Sequences`)."""
 
     def __init__(self):
         self.value = 0
@@ -216,6 +212,14 @@ class Sequence(Persistent):
 
 
 class Sequences(Persistent):
+    """The store's own day counters: ``records.numbering``'s implementation for a single
+    writer (the test data generator). Intake takes its numbers outside the store
+    (:func:`records.numbering.numbers_from_settings`) and reads these only as a floor
+    (:meth:`last`), so that a number once given out here is never given again.
+
+    NB: deliberately no conflict resolution: two transactions taking a number here at the
+    same moment conflict, so that the retry gives the second one the next number."""
+
     def __init__(self):
         self.data = OOBTree()
 
@@ -224,3 +228,14 @@ class Sequences(Persistent):
         if seq is None:
             seq = self.data[key] = Sequence()
         return seq.take()
+
+    def take(self, key, after=0):
+        number = self.next(key)
+        if number <= after:
+            number = self.data[key].value = after + 1
+        return number
+
+    def last(self, key):
+        """The last number taken here under ``key`` (0: none); a read, never a write."""
+        seq = self.data.get(key)
+        return seq.value if seq is not None else 0
