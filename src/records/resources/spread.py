@@ -86,6 +86,12 @@ class ShardedQueue(Persistent):
         return any(len(shard) for shard in self.shards)
 
 
+def _bounds(min, max, excludemin, excludemax):
+    # NB: a BTree drops its last key for ``excludemax`` with no ``max`` (its first for
+    # ``excludemin`` with no ``min``): each shard would drop one
+    return min, max, bool(excludemin and min is not None), bool(excludemax and max is not None)
+
+
 class SpreadTree(Persistent):
     """A mapping with the reads of an ``OOBTree`` (``get``, ``items`` and ``keys`` with
     ``min``/``max``, in key order), its keys spread over fixed shards (module docstring).
@@ -122,11 +128,13 @@ class SpreadTree(Persistent):
         return key in self._shard(key)
 
     def items(self, min=None, max=None, excludemin=False, excludemax=False):
-        return heapq.merge(*(s.items(min, max, excludemin, excludemax) for s in self.shards),
+        bounds = _bounds(min, max, excludemin, excludemax)
+        return heapq.merge(*(s.items(*bounds) for s in self.shards),
                            key=operator.itemgetter(0))
 
     def keys(self, min=None, max=None, excludemin=False, excludemax=False):
-        return heapq.merge(*(s.keys(min, max, excludemin, excludemax) for s in self.shards))
+        bounds = _bounds(min, max, excludemin, excludemax)
+        return heapq.merge(*(s.keys(*bounds) for s in self.shards))
 
     def values(self, min=None, max=None, excludemin=False, excludemax=False):
         return (value for _, value in self.items(min, max, excludemin, excludemax))
