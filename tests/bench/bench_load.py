@@ -472,6 +472,7 @@ def _object_names(obj, path, out, depth):
     if oid is None or oid in out or depth < 0:
         return
     out[oid] = path
+    obj._p_activate()  # NB: a ghost's __dict__ is empty
     if type(obj).__name__.endswith(("BTree", "TreeSet")):
         state = obj.__getstate__()
         if state and len(state) == 2:  # NB: not a single inline bucket
