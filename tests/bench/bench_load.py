@@ -67,8 +67,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "load-password-123"
 BRANCH, JUSTICE, CENTRE = "000.00.01.H26", "000.20.01.H26", "000.00.00.H26"
 BRANCHES = (BRANCH, "000.00.02.H26", "000.01.01.H26")
-# NB: receiving officers at three branches: the day's code sequence of one unit is taken by
-# one intake at a time (a race conflicts and is retried, by design), as at one counter.
+# NB: receiving officers at three branches, as a centre has (the day's numbers of one unit
+# are taken outside the store, records.numbering: intakes at one branch do not conflict).
 USERS = {"load.recv": ({"receiving"}, BRANCH), "load.recv2": ({"receiving"}, BRANCHES[1]),
          "load.recv3": ({"receiving"}, BRANCHES[2]), "load.proc": ({"processing"}, JUSTICE),
          "load.lead": ({"leader"}, JUSTICE), "load.super": ({"supervisor"}, CENTRE)}

@@ -1,21 +1,14 @@
 """Closing a month (issue "Internal processes" 11): a periodic task writes down the open
 dossiers as the month closed them, not the first change of the next month."""
 import datetime
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 import ZODB
 
 from records.jobs import CLOSE_MONTH
 from records.process.index import StepIndex, month_of, previous_month
-from records.settings import apply_environment
-from records.store import open_database
 from records.workers.app import beat_schedule
-from tests.functional.helpers import login_as, receive
+from tests.functional.helpers import beat_worker, in_store, login_as, receive, wait_for
 
 pytestmark = pytest.mark.process
 ZONE = datetime.timezone(datetime.timedelta(hours=7))
@@ -73,15 +66,6 @@ def test_a_change_before_the_task_ran_closes_the_month_itself():
     db.close()
 
 
-def _wait(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def test_a_worker_with_its_beat_closes_the_month(web, officers, portal, settings, tmp_path):
     login_as(web, "recv1")
     _, code, _ = receive(web)
@@ -90,37 +74,13 @@ def test_a_worker_with_its_beat_closes_the_month(web, officers, portal, settings
         month = index.last_month
         assert code in index.pending
         index.last_month = previous_month(month)  # as if the month changed since
-    var = settings["records.var_dir"]
-    ini = tmp_path / "beat.ini"
-    ini.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {var}\n"
-                   "records.month_close_seconds = 1\n")
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    for name in ("CELERY_BROKER_URL", "RECORDS_VAR_DIR", "RECORDS_ZODB_URI"):
-        env.pop(name, None)
-    log = open(tmp_path / "worker.log", "wb")
-    worker = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", str(ini), "worker",
-                               "-n", "1", "--beat", "--loglevel=INFO"], env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        def closed():
-            db = open_database(apply_environment(settings))
-            try:
-                with db.transaction() as conn:
-                    index = conn.root()["portal"].process_index
-                    return index.last_month == month and previous_month(month) in \
-                        index.closed_months
-            finally:
-                db.close()
 
-        assert _wait(closed, 90), (tmp_path / "worker.log").read_text()[-3000:]
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        log.close()
+    def closed(p):
+        index = p.process_index
+        return index.last_month == month and previous_month(month) in index.closed_months
+
+    with beat_worker(settings, tmp_path, **{"records.month_close_seconds": 1}) as log:
+        assert wait_for(lambda: in_store(settings, closed), 90), log.read_text()[-3000:]
     with portal() as p:
         ended = p.process_index.pending_at_end(previous_month(month))
     assert any(code in splits["pending_in_time"] | splits["pending_late"]
