@@ -207,8 +207,8 @@ def _conflict_free_queues(portal):
     """Generation 17: the structures every intake writes no longer conflict on commit
     (records.resources.spread): the search outbox, the audit trail's pending entries and
     the reading queue become sharded queues; the process index's open steps, due moments,
-    pending dossiers, unit and officer queues and monthly code sets, and the form tokens by
-    time, are spread over shards.
+    pending dossiers, unit and officer queues and monthly code sets, the form tokens by time,
+    the file ids and the dossiers folder are spread over shards.
     The day's dossier numbers are taken outside the store from now on (records.numbering);
     the store's old counters stay, unused (a code already in the store is never reissued)."""
     outbox = portal.outbox
@@ -230,9 +230,16 @@ def _conflict_free_queues(portal):
         for file_id, (at, _) in old.items():
             queue.queue.put((at, file_id), file_id)
         del queue.since, queue.entries
+    # NB: every file id and dossier code of the store is moved once (references only)
+    if not isinstance(portal.files, SpreadTree):
+        portal.files = SpreadTree(items=portal.files)
+    dossiers = portal.dossiers
+    if not isinstance(dossiers.data, SpreadTree):
+        dossiers.data = SpreadTree(items=dossiers.data)
     submissions = portal.submissions
-    if not isinstance(submissions.by_time, SpreadTree):
-        submissions.by_time = SpreadTree(items=submissions.by_time)
+    for name in ("codes", "by_time"):
+        if not isinstance(getattr(submissions, name), SpreadTree):
+            setattr(submissions, name, SpreadTree(items=getattr(submissions, name)))
     index = portal.process_index
     for name in ("open", "by_due", "pending"):
         tree = getattr(index, name)

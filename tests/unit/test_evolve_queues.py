@@ -35,6 +35,9 @@ def test_step_17_moves_the_hot_structures_to_shards_and_loses_nothing():
         index.queues = OOBTree({"000.20.01.H26": OOTreeSet([CODE])})
         index.monthly_codes = OOBTree({("2026-12", "Hộ tịch", "received"): OOTreeSet([CODE])})
         portal.submissions.by_time = OOBTree({("2026-12-02T02:00:00+00:00", "tok"): None})
+        portal.submissions.codes = OOBTree({"tok": CODE})
+        portal.files = OOBTree({"f1": "a file"})
+        portal.dossiers.data = OOBTree({CODE: "a dossier"})
         portal.generation = 16
     with db.transaction() as conn:
         portal = get_portal(conn.root())
@@ -55,5 +58,9 @@ def test_step_17_moves_the_hot_structures_to_shards_and_loses_nothing():
         assert index.queued_at("000.20.01.H26") == [CODE]
         assert index.codes("2026-12", "Hộ tịch", "received") == {CODE}
         assert isinstance(portal.submissions.by_time, SpreadTree)
-        assert portal.submissions.forget_before(now) == 1
+        assert portal.submissions.get("tok") == CODE
+        assert portal.submissions.forget_before(now) == 1 and not portal.submissions.get("tok")
+        assert isinstance(portal.files, SpreadTree) and portal.files["f1"] == "a file"
+        assert isinstance(portal.dossiers.data, SpreadTree)
+        assert list(portal.dossiers.keys()) == [CODE] and portal.dossiers.get(CODE)
     db.close()

@@ -13,6 +13,7 @@ from persistent.list import PersistentList
 
 from records import audit
 from records.resources.base import Folder
+from records.resources.spread import SpreadTree
 
 
 class Component(Persistent):
@@ -176,10 +177,14 @@ RATING_LEVELS = ("very_satisfied", "satisfied", "not_satisfied")
 
 
 class Dossiers(Folder):
-    """All dossiers, keyed by code; keeps a conflict-free count (a :class:`Length`)."""
+    """All dossiers, keyed by code; keeps a conflict-free count (a :class:`Length`).
+
+    NB: the codes grow with time: they are spread over shards (records.resources.spread),
+    or every intake would write the tree's last bucket."""
 
     def __init__(self):
         super().__init__()
+        self.data = SpreadTree()
         self.count = Length()
 
     def add(self, name, obj):

@@ -1,7 +1,6 @@
 """One-time form tokens (a double click must not receive a dossier twice), kept a day."""
 import datetime
 
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from records.resources.spread import SpreadTree
@@ -19,10 +18,11 @@ class Submissions(Persistent):
     NB: a form is resubmitted within minutes (a double click, a reload); keeping every
     token for ever would grow without bound. ``by_time`` orders tokens by when they were
     used, so forgetting the old ones reads only those. It is spread over shards
-    (records.resources.spread): in one BTree every intake wrote its last bucket."""
+    (records.resources.spread): in one BTree every intake wrote its last bucket; the
+    tokens too (each intake reads and writes them)."""
 
     def __init__(self):
-        self.codes = OOBTree()
+        self.codes = SpreadTree()    # token → code
         self.by_time = SpreadTree()  # (ISO time in UTC, token) → None
 
     def get(self, token):
