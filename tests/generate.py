@@ -25,7 +25,8 @@ STATES = (("received", 2), ("in_processing", 3), ("supplement_requested", 1),
 
 def dossier_at(portal, rng, received_at):
     unit = rng.choice(UNITS)
-    code = issue_code(portal, unit, received_at)  # NB: the real issuer: no code taken twice
+    # NB: the real issuer, on the store's own counters (one writer): no code taken twice
+    code = issue_code(portal.sequences, portal, unit, received_at)
     applicant = {"kind": "person", "name": rng.choice(NAMES),
                  "id_number": f"001{rng.randrange(10 ** 9):09d}"}
     due = received_at.date() + datetime.timedelta(days=rng.choice((3, 5, 7, 15)))

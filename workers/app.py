@@ -8,7 +8,7 @@ import os
 
 from celery import Celery
 
-from records.jobs import FIXITY_SLICE, REQUEUE_READING, SEAL_AUDIT
+from records.jobs import CLOSE_MONTH, FIXITY_SLICE, REQUEUE_READING, SEAL_AUDIT
 from records.requeue import requeue_every
 
 TASKS_MODULE = "records.workers.tasks"
@@ -66,4 +66,8 @@ def beat_schedule(settings):
     schedule["requeue-reading"] = {"task": REQUEUE_READING, "schedule": requeue_every(settings)}
     schedule["seal-audit"] = {"task": SEAL_AUDIT, "schedule": datetime.timedelta(
         seconds=float(settings.get("records.audit_seal_seconds", 60)))}
+    # NB: idempotent and a read when there is nothing to close: run it often, so that the
+    # first change of a month finds its month closed (records.process.index).
+    schedule["close-month"] = {"task": CLOSE_MONTH, "schedule": datetime.timedelta(
+        seconds=float(settings.get("records.month_close_seconds", 60)))}
     return schedule

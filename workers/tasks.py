@@ -6,11 +6,12 @@ import logging
 
 from celery import shared_task
 
+from records import clock
 from records.i18n import _
 from records.archive import fixity
 from records.audit import seal
-from records.jobs import (CHECK_SIGNATURES, DELIVER_INDEX, FINISH_FILE, FIXITY_SLICE, READ_FILE,
-                          READ_PAGE, REQUEUE_READING, SEAL_AUDIT)
+from records.jobs import (CHECK_SIGNATURES, CLOSE_MONTH, DELIVER_INDEX, FINISH_FILE,
+                          FIXITY_SLICE, READ_FILE, READ_PAGE, REQUEUE_READING, SEAL_AUDIT)
 from records.requeue import requeue_after, sweep
 from records.search.interfaces import SearchUnavailable
 
@@ -119,6 +120,17 @@ def fixity_slice(self):
 def seal_audit(self):
     """Chain the audit entries appended since the last seal."""
     storage.write(_settings(self), lambda portal, txn: seal(portal.audit))
+
+
+@shared_task(name=CLOSE_MONTH, bind=True, acks_late=True)
+def close_month(self):
+    """The periodic close of the months over (records.process.index): the open dossiers
+    written down as the last month closed them; nothing (a read) when that is done."""
+    closed = storage.write(_settings(self), lambda portal, txn:
+                           portal.process_index.close_months(clock.now()))
+    if closed:
+        log.info("closed months %s", ", ".join(closed))
+    return closed
 
 
 @shared_task(name=REQUEUE_READING, bind=True, acks_late=True)

@@ -14,7 +14,7 @@ from records import clock
 from records.archive.records import Archive
 from records.audit.log import AuditLog
 from records.process.book import ProcessBook
-from records.process.index import StepIndex, month_of
+from records.process.index import SET_SHARDS, OpenStep, StepIndex, month_of
 from records.process.seed import seed_processes
 from records.catalog import Catalog
 from records.resources.dossiers import RATING_LEVELS
@@ -22,6 +22,7 @@ from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
 from records.resources.submissions import Submissions
 from records.resources.readingqueue import ReadingQueue
+from records.resources.spread import SHARDS, ShardedQueue, SpreadSet, SpreadTree
 from records.seed import load_json
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,58 @@ def _issuer_names(portal):
                 portal.learn_issuer(correction["value"])
 
 
+def _conflict_free_queues(portal):
+    """Generation 17: the structures every intake writes no longer conflict on commit
+    (records.resources.spread): the search outbox, the audit trail's pending entries and
+    the reading queue become sharded queues; the process index's open steps, due moments,
+    pending dossiers, unit and officer queues and monthly code sets, the form tokens by time,
+    the file ids and the dossiers folder are spread over shards.
+    The day's dossier numbers are taken outside the store from now on (records.numbering);
+    the store's old counters stay, unused (a code already in the store is never reissued)."""
+    outbox = portal.outbox
+    if hasattr(outbox, "entries"):
+        old = outbox.entries
+        outbox.queue = ShardedQueue()
+        for key, stamp in old.items():
+            outbox.queue.put((key, stamp), key)
+        del outbox.entries
+    log = getattr(portal, "audit", None)
+    if log is not None and not isinstance(log.pending, ShardedQueue):
+        old, log.pending = log.pending, ShardedQueue()
+        for (token, stamp), text in old.items():
+            log.pending.put((stamp, token, text), token)
+    queue = portal.reading_queue
+    if hasattr(queue, "since"):
+        old = queue.since
+        queue.queue = ShardedQueue()
+        for file_id, (at, _) in old.items():
+            queue.queue.put((at, file_id), file_id)
+        del queue.since, queue.entries
+    # NB: every file id and dossier code of the store is moved once (references only)
+    if not isinstance(portal.files, SpreadTree):
+        portal.files = SpreadTree(items=portal.files)
+    dossiers = portal.dossiers
+    if not isinstance(dossiers.data, SpreadTree):
+        dossiers.data = SpreadTree(items=dossiers.data)
+    submissions = portal.submissions
+    for name in ("codes", "by_time"):
+        if not isinstance(getattr(submissions, name), SpreadTree):
+            setattr(submissions, name, SpreadTree(items=getattr(submissions, name)))
+    index = portal.process_index
+    for name in ("open", "by_due", "pending"):
+        tree = getattr(index, name)
+        if not isinstance(tree, SpreadTree):
+            items = tree.items()
+            if name == "open":
+                items = ((code, OpenStep(entry)) for code, entry in items)
+            setattr(index, name, SpreadTree(items=items))
+    for name, shards in (("queues", None), ("mine", None), ("monthly_codes", SET_SHARDS)):
+        tree = getattr(index, name)
+        for key, codes in list(tree.items()):
+            if not isinstance(codes, SpreadSet):
+                tree[key] = SpreadSet(shards or SHARDS, keys=codes)
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -219,6 +272,7 @@ STEPS = (
     ("monthly-closes", _monthly_closes),
     ("archive-indexes", _archive_indexes),
     ("issuer-names", _issuer_names),
+    ("conflict-free-queues", _conflict_free_queues),
 )
 
 

@@ -16,6 +16,7 @@ CHECK_SIGNATURES = "records.check_signatures"
 FIXITY_SLICE = "records.fixity_slice"   # periodic (beat): one slice of the fixity cycle
 SEAL_AUDIT = "records.seal_audit"       # periodic (beat): chain the pending audit entries
 REQUEUE_READING = "records.requeue_reading"
+CLOSE_MONTH = "records.close_month"     # periodic (beat): write down how the last month closed
 
 
 def enqueue(request, task_name, *ids):

@@ -67,8 +67,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "load-password-123"
 BRANCH, JUSTICE, CENTRE = "000.00.01.H26", "000.20.01.H26", "000.00.00.H26"
 BRANCHES = (BRANCH, "000.00.02.H26", "000.01.01.H26")
-# NB: receiving officers at three branches: the day's code sequence of one unit is taken by
-# one intake at a time (a race conflicts and is retried, by design), as at one counter.
+# NB: receiving officers at three branches, as a centre has (the day's numbers of one unit
+# are taken outside the store, records.numbering: intakes at one branch do not conflict).
 USERS = {"load.recv": ({"receiving"}, BRANCH), "load.recv2": ({"receiving"}, BRANCHES[1]),
          "load.recv3": ({"receiving"}, BRANCHES[2]), "load.proc": ({"processing"}, JUSTICE),
          "load.lead": ({"leader"}, JUSTICE), "load.super": ({"supervisor"}, CENTRE)}
@@ -465,6 +465,50 @@ def scaling(db, webs, workers, shared, count, drain_minutes):
               f"(load {' '.join(f'{x:.1f}' for x in os.getloadavg())})")
 
 
+def _object_names(obj, path, out, depth):
+    """oid → a name (``portal.catalog.received``, ``… bucket``) for the persistent objects
+    under ``obj``: attributes, fixed shards, and the inner nodes and buckets of BTrees."""
+    oid = getattr(obj, "_p_oid", None)
+    if oid is None or oid in out or depth < 0:
+        return
+    out[oid] = path
+    obj._p_activate()  # NB: a ghost's __dict__ is empty
+    if type(obj).__name__.endswith(("BTree", "TreeSet")):
+        state = obj.__getstate__()
+        if state and len(state) == 2:  # NB: not a single inline bucket
+            for child in state[0][::2]:
+                _object_names(child, path + " bucket", out, depth - 1)
+        if depth > 2:
+            for key, value in (obj.items() if hasattr(obj, "items") else ())[:200]:
+                _object_names(value, f"{path}[…]", out, depth - 2)
+        return
+    for name, child in (getattr(obj, "__dict__", None) or {}).items():
+        for i, item in enumerate(child if isinstance(child, tuple) else (child,)):
+            _object_names(item, f"{path}.{name}" + (f"[{i}]" if isinstance(child, tuple)
+                                                    else ""), out, depth - 1)
+
+
+def error_causes(db, log_text):
+    """The exceptions in a web log, counted by cause; a ConflictError by the object it names
+    (``0x…`` oid resolved against the store)."""
+    names = {}
+    with db.transaction() as conn:
+        _object_names(conn.root()["portal"], "portal", names, 5)
+        names = {int.from_bytes(oid, "big"): name for oid, name in names.items()}
+    causes = Counter()
+    for line in log_text.splitlines():
+        line = line.strip()
+        if not re.match(r"\w+(\.\w+)*(Error|Exception)\b", line):
+            continue
+        found = re.search(r"oid (0x[0-9a-f]+), class ([\w.]+)", line)
+        if found:
+            oid = int(found[1], 16)
+            line = (f"{line.split(':')[0]} {found[2].rsplit('.', 1)[-1]} "
+                    f"{names.get(oid, hex(oid))}")
+        causes[line[:160]] += 1
+    return causes
+
+
 def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -574,10 +618,8 @@ def main():
         failed = bool(errors or lost or unreachable)
         if errors:
             for web in webs:
-                causes = Counter(line.strip() for line in
-                                 Path(web.log.name).read_text(errors="replace").splitlines()
-                                 if re.match(r"\w+(\.\w+)*(Error|Exception)\b", line.strip()))
-                print(f"{web.url} log, exceptions: {dict(causes.most_common(5))}")
+                causes = error_causes(db, Path(web.log.name).read_text(errors="replace"))
+                print(f"{web.url} log, exceptions by cause: {dict(causes.most_common(12))}")
     finally:
         signal.alarm(0)
         for web in webs:

@@ -27,7 +27,7 @@ def generate(portal, count, start):
                 "unit": BRANCH1, "applicant": {"kind": "person", "name": f"Công dân {i}",
                                                "id_number": f"0012030{i:05d}"}}
         dossier, _pin, _ = receive(portal, data, {}, who("recv1"), at, default_calendar(),
-                                   set(), 1)
+                                   set(), 1, portal.sequences)
         service.act(portal, dossier, who("recv1"), {"action": "finish"},
                     at + datetime.timedelta(minutes=40))
         if i % 2 == 0:

@@ -1,10 +1,18 @@
 """Driving the intake form and the API the way an officer's browser does."""
+import contextlib
 import datetime
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
 from webtest import Upload
 
 from records import clock
+from records.settings import apply_environment
+from records.store import open_database
 from tests.conftest import JUSTICE, PASSWORD, login
 from tests.samples import pdf_bytes
 
@@ -143,3 +151,52 @@ def set_closed(portal, code, years_ago):
     with portal() as p:
         p.dossiers[code].closed_at = clock.now() - datetime.timedelta(days=365 * years_ago + 10)
         p.dossiers[code].changed()  # NB: behind record()'s back: index it ourselves
+
+
+# -- a real worker with its embedded beat (the periodic tasks) ------------------------------
+
+@contextlib.contextmanager
+def beat_worker(settings, tmp_path, **values):
+    """``records worker -n 1 --beat`` on the test's store, its ini holding ``values``
+    (setting → text) beside the var dir; yields its log's path and stops it after."""
+    ini = tmp_path / "beat.ini"
+    lines = [f"records.var_dir = {settings['records.var_dir']}"]
+    lines += [f"{name} = {value}" for name, value in values.items()]
+    ini.write_text("[app:main]\nuse = egg:records\n" + "\n".join(lines) + "\n")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    for name in ("CELERY_BROKER_URL", "RECORDS_VAR_DIR", "RECORDS_ZODB_URI"):
+        env.pop(name, None)
+    path = tmp_path / "worker.log"
+    log = open(path, "wb")
+    worker = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", str(ini), "worker",
+                               "-n", "1", "--beat", "--loglevel=INFO"], env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield path
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+        log.close()
+
+
+def in_store(settings, read):
+    """``read(portal)`` in a database opened anew (what another process sees now)."""
+    db = open_database(apply_environment(settings))
+    try:
+        with db.transaction() as conn:
+            return read(conn.root()["portal"])
+    finally:
+        db.close()
+
+
+def wait_for(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return False

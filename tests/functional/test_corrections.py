@@ -35,7 +35,7 @@ def test_correction_is_kept_with_who_and_when_and_the_extracted_value_stays(web,
     assert data["all"]["number_symbol"]["value"] == "15/QĐ-UBND"
     with portal() as p:
         assert p.dossiers[code].history[-1]["action"] == "correct_field"
-        assert code in p.outbox.entries  # the index gets the corrected value
+        assert code in p.outbox  # the index gets the corrected value
     web.post_json(url, {"field": "issue_date", "value": "5/2/2026"},
                   headers={"X-CSRF-Token": csrf}, status=400)
     web.post_json(url, {"field": "applicant_id", "value": "x"},

@@ -5,19 +5,14 @@ import csv
 import io
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
 from records.archive import fixity
-from records.store import open_database
-from records.settings import apply_environment
 from records.workers.app import beat_schedule
 from records.jobs import FIXITY_SLICE, SEAL_AUDIT
-from tests.functional.helpers import as_, closed_dossier, login_as
+from tests.functional.helpers import (as_, beat_worker, closed_dossier, in_store, login_as,
+                                      wait_for)
 
 pytestmark = pytest.mark.archive
 
@@ -118,50 +113,17 @@ def test_fixity_failures_through_the_api(web, officers, portal, db, settings):
     web.post_json(url, {"failure": failure["key"]}, headers={"X-CSRF-Token": csrf}, status=403)
 
 
-def _wait(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def test_a_worker_with_its_beat_runs_slices_and_seals_the_audit_trail(web, officers, portal,
                                                                        settings, tmp_path):
     closed_dossier(web)
-    var = settings["records.var_dir"]
-    ini = tmp_path / "beat.ini"
-    ini.write_text(f"[app:main]\nuse = egg:records\nrecords.var_dir = {var}\n"
-                   "records.fixity_days = 1\nrecords.fixity_every_minutes = 0.05\n"
-                   "records.audit_seal_seconds = 1\n")
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    for name in ("CELERY_BROKER_URL", "RECORDS_VAR_DIR", "RECORDS_ZODB_URI"):
-        env.pop(name, None)
-    log = open(tmp_path / "worker.log", "wb")
-    worker = subprocess.Popen([sys.executable, "-m", "records.cli", "-c", str(ini), "worker",
-                               "-n", "1", "--beat", "--loglevel=INFO"], env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        with portal() as p:
-            runs_before = len(p.archive.fixity_runs)
+    with portal() as p:
+        runs_before = len(p.archive.fixity_runs)
 
-        def progressed():
-            db = open_database(apply_environment(settings))
-            try:
-                with db.transaction() as conn:
-                    p = conn.root()["portal"]
-                    return (len(p.archive.fixity_runs) >= runs_before + 2
-                            and p.audit.head_seq > 0 and len(p.audit.pending) == 0)
-            finally:
-                db.close()
+    def progressed(p):
+        return (len(p.archive.fixity_runs) >= runs_before + 2
+                and p.audit.head_seq > 0 and len(p.audit.pending) == 0)
 
-        assert _wait(progressed, 90), (tmp_path / "worker.log").read_text()[-3000:]
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        log.close()
+    with beat_worker(settings, tmp_path, **{"records.fixity_days": 1,
+                                            "records.fixity_every_minutes": 0.05,
+                                            "records.audit_seal_seconds": 1}) as log:
+        assert wait_for(lambda: in_store(settings, progressed), 90), log.read_text()[-3000:]

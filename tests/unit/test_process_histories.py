@@ -54,7 +54,8 @@ def actor(p, login):
 def receive_at(p, now):
     data = {"procedure": BIRTH, "channel": "in_person", "unit": BRANCH1,
             "applicant": {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}}
-    dossier, _pin, _ = receive(p, data, {}, actor(p, "recv1"), now, default_calendar(), set(), 1)
+    dossier, _pin, _ = receive(p, data, {}, actor(p, "recv1"), now, default_calendar(), set(), 1,
+                               p.sequences)
     return dossier
 
 
@@ -293,7 +294,7 @@ def test_each_case_has_its_own_legal_time(portal):
                 "applicant": {"kind": "person", "name": "Lê Văn Cường",
                               "id_number": "001203004568"}}
         return receive(portal, data, {}, actor(portal, "recv1"), at(4, 9), default_calendar(),
-                       set(), 1)[0]
+                       set(), 1, portal.sequences)[0]
     assert marriage(None).due_at == datetime.date(2026, 5, 5)             # standard: 1 day
     verified = marriage("verification")
     assert verified.due_at == datetime.date(2026, 5, 11)                  # 5 days

@@ -1,6 +1,7 @@
 """The audit trail: one append-only, hash-chained log of what logged-in users did.
 
-Entries are first *appended* to ``pending`` (a BTree keyed by ``(random token, time_ns)``), then
+Entries are first *appended* to ``pending`` (a :class:`~records.resources.spread.ShardedQueue`
+of ``(time_ns, random token, entry JSON)``), then
 *sealed* by :func:`seal` into ``entries`` (sequence number → entry), each sealed entry
 carrying ``prev`` (the hash of the one before) and ``hash`` (SHA-256 over ``prev`` and the
 entry's canonical JSON). :func:`verify` walks the chain and reports every entry that was
@@ -8,11 +9,12 @@ edited, inserted or removed.
 
 NB: why two steps. A chain written at append time makes every append read and rewrite the
 head: two web processes recording at once (and every page view records) would always
-conflict, and the loser's whole request would be retried. Appending to a BTree under a key
-of its own conflicts with nothing the other process wrote (BTree buckets resolve concurrent
-inserts of different keys), so a page view never waits for another; the one sealer (a
-periodic task, ``records audit --seal``) is the only writer of the chain, so the chain
-never forks. An entry is unsealed for at most one sealing period; the archivist's search
+conflict, and the loser's whole request would be retried. Appending an item of its own to
+the pending queue conflicts with nothing another process wrote, the sealer's removals
+included (the queues merge concurrent puts and pulls; a BTree of pending entries did not:
+each seal emptied its buckets under every request appending to them), so a page view never
+waits for another; the one sealer (a periodic task, ``records audit --seal``) is the only
+writer of the chain, so the chain never forks. An entry is unsealed for at most one sealing period; the archivist's search
 shows those too, marked as such.
 
 Plain persistent classes and pure functions: no web, queue or search imports.
@@ -26,6 +28,8 @@ from BTrees.IOBTree import IOBTree
 from BTrees.IIBTree import IITreeSet, intersection, multiunion
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+
+from records.resources.spread import ShardedQueue
 
 GENESIS = "0" * 64
 INDEXES = ("user", "code", "action", "day")
@@ -47,26 +51,25 @@ class AuditLog(Persistent):
     entry: the only operations are :meth:`append` and :func:`seal`."""
 
     def __init__(self):
-        self.pending = OOBTree()   # (token, time_ns) -> entry JSON, not yet chained
+        self.pending = ShardedQueue()  # (time_ns, token, entry JSON), not yet chained
         self.entries = IOBTree()   # seq (1, 2, ...) -> sealed entry dict
         self.head_seq = 0
         self.head_hash = GENESIS
         self.index = OOBTree({name: OOBTree() for name in INDEXES})  # name -> value -> seqs
 
     def append(self, entry):
-        # NB: the random part comes first: keys that all grow with time would be inserted
-        # at the same end of the same bucket, which BTrees cannot merge; random keys land
-        # at different places (the sealer orders by the time part).
-        # NB: and the value is the entry's JSON text, not a dict: merging compares values
-        # with "<", which dicts do not support, so a dict would make every merge fail.
-        key = (secrets.token_hex(8), time.time_ns())
-        self.pending[key] = json.dumps(entry, sort_keys=True, ensure_ascii=False)
+        """Queue ``entry`` for sealing; returns its pending key ``(time_ns, token)``.
+
+        NB: the entry is kept as its JSON text, not a dict: queue items are compared and
+        hashed when concurrent transactions are merged."""
+        key = (time.time_ns(), secrets.token_hex(8))
+        self.pending.put(key + (json.dumps(entry, sort_keys=True, ensure_ascii=False),),
+                         key[1])
         return key
 
     def pending_entries(self):
         """The entries not sealed yet, newest first."""
-        items = sorted(self.pending.items(), key=lambda item: item[0][1], reverse=True)
-        return [json.loads(text) for _, text in items]
+        return [json.loads(item[2]) for item in sorted(self.pending, reverse=True)]
 
     def __len__(self):
         return self.head_seq + len(self.pending)
@@ -74,12 +77,12 @@ class AuditLog(Persistent):
 
 def seal(log, limit=None):
     """Chain the pending entries, oldest first; returns how many were sealed."""
-    keys = sorted(log.pending.keys(), key=lambda k: (k[1], k[0]))  # in order of time
+    items = sorted(log.pending)  # in order of time
     if limit is not None:
-        keys = keys[:limit]
+        items = items[:limit]
     seq, prev = log.head_seq, log.head_hash
-    for key in keys:
-        entry = json.loads(log.pending[key])
+    for item in items:
+        entry = json.loads(item[2])
         seq += 1
         entry["seq"] = seq
         entry["prev"] = prev
@@ -92,9 +95,9 @@ def seal(log, limit=None):
                 if bucket is None:
                     bucket = log.index[name][value] = IITreeSet()
                 bucket.insert(seq)
-        del log.pending[key]
+    log.pending.take(items, key=lambda item: item[1])
     log.head_seq, log.head_hash = seq, prev
-    return len(keys)
+    return len(items)
 
 
 def verify(log):

@@ -8,6 +8,7 @@ from records.calendar import default_calendar
 from records.intake.ingest import ManifestError, ingest_one, read_manifest, unmapped
 from records.intake.ingest import source as ingest_source
 from records.jobs import READ_FILE, enqueue_after_commit
+from records.numbering import numbers_from_settings
 from records.store import current_portal, open_portal
 from records.workers.app import make_app
 
@@ -40,6 +41,7 @@ def ingest(env, path, mapping):
     allowed = set(settings["records.allowed_types"].split())
     limit = int(settings["records.max_upload_bytes"])
     failed = skipped = 0
+    numbers = numbers_from_settings(settings)
     with open_portal(settings) as conn:
         tm = conn.transaction_manager
         with click.progressbar(list(groups.items()), label="records: ingesting dossiers",
@@ -49,7 +51,8 @@ def ingest(env, path, mapping):
                     for attempt in tm.attempts():
                         with attempt as txn:
                             outcome = ingest_one(current_portal(conn.root()), key, rows, base,
-                                                 settings, default_calendar(), allowed, limit)
+                                                 settings, default_calendar(), allowed, limit,
+                                                 numbers)
                             if outcome.error:
                                 raise Refused(outcome.error)  # aborts: nothing half-stored
                             for file_id in outcome.file_ids:

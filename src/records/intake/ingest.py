@@ -103,7 +103,7 @@ def _at(day):
     return datetime.datetime.combine(day, datetime.time(8, 0), clock.TIMEZONE)
 
 
-def ingest_one(portal, key, rows, base, settings, calendar, allowed, limit):
+def ingest_one(portal, key, rows, base, settings, calendar, allowed, limit, numbers):
     """Receive one dossier from its manifest rows as a closed record; returns an
     :class:`Outcome` (``skipped`` when an earlier run received it)."""
     if key in portal.ingested:
@@ -133,7 +133,7 @@ def ingest_one(portal, key, rows, base, settings, calendar, allowed, limit):
             uploads.setdefault(row["component"], []).append((path.name, stream))
         actor = Actor(INGEST_LOGIN, frozenset({"admin"}), frozenset(), data["unit"])
         dossier, _, versions = receive(portal, data, uploads, actor, when, calendar, allowed,
-                                       limit)
+                                       limit, numbers)
     except (OSError, IntakeError, UploadError) as e:
         return Outcome(key, error=str(e))
     finally:

@@ -52,17 +52,27 @@ def check_pin(dossier, pin):
     return dossier is not None
 
 
-def issue_code(portal, unit_id, day):
-    """``<unit id>-YYMMDD-XXXX``; the per-unit, per-day counter conflicts on a race (retry)."""
+def issue_code(numbers, portal, unit_id, day):
+    """``<unit id>-YYMMDD-XXXX``, the number taken from ``numbers`` (records.numbering:
+    outside this transaction, so two intakes at once never conflict on it).
+
+    Unique, not gapless: a number taken by a transaction that aborts is not used again.
+    A code already in the store (numbers given out by the store's own counters before, or
+    an allocator restored from an older backup than the store) is skipped."""
     key = f"{unit_id}-{day:%y%m%d}"
-    number = portal.sequences.next(key)
-    if number > 9999:
-        raise IntakeError(_("unit ${unit} has received 9,999 dossiers today",
-                            mapping={"unit": unit_id}))
-    return f"{key}-{number:04d}"
+    after = portal.sequences.last(key)
+    while True:
+        number = numbers.take(key, after)
+        if number > 9999:
+            raise IntakeError(_("unit ${unit} has received 9,999 dossiers today",
+                                mapping={"unit": unit_id}))
+        code = f"{key}-{number:04d}"
+        if code not in portal.dossiers:
+            return code
+        after = number
 
 
-def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
+def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit, numbers):
     """Create a dossier from validated ``data`` (see schemas.Intake).
 
     ``uploads`` maps a component key to a list of ``(filename, stream)``. Returns
@@ -86,7 +96,7 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
                if c.get("required") and not uploads.get(c["key"])]
     pin = new_pin()
     due = calendar.add_working_days(now.date(), procedure.days)
-    code = issue_code(portal, unit_id, now)
+    code = issue_code(numbers, portal, unit_id, now)
     dossier = Dossier(code, procedure.code, data["applicant"], data.get("channel", "in_person"),
                       unit_id, now, actor.login, due, hash_pin(pin))
     versions = []
@@ -113,7 +123,7 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit):
 
 
 def receive_with_receipt(portal, actor, now, data, uploads, calendar, allowed_types, limit,
-                         public_url):
+                         public_url, numbers):
     """Receive a dossier (:func:`receive`) and keep its printed receipt (a PDF with the
     lookup QR code); returns ``(dossier, pin, versions to read)``.
 
@@ -126,7 +136,7 @@ def receive_with_receipt(portal, actor, now, data, uploads, calendar, allowed_ty
                          "Open it from the dossier list instead of submitting again.",
                          mapping={"code": code}), details={"code": code})
     dossier, pin, versions = receive(portal, data, uploads, actor, now, calendar,
-                                     allowed_types, limit)
+                                     allowed_types, limit, numbers)
     if token:
         portal.submissions.add(token, dossier.code, now)
     procedure = portal.procedures[dossier.procedure_code]

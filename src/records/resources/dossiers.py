@@ -13,6 +13,7 @@ from persistent.list import PersistentList
 
 from records import audit
 from records.resources.base import Folder
+from records.resources.spread import SpreadTree
 
 
 class Component(Persistent):
@@ -176,10 +177,14 @@ RATING_LEVELS = ("very_satisfied", "satisfied", "not_satisfied")
 
 
 class Dossiers(Folder):
-    """All dossiers, keyed by code; keeps a conflict-free count (a :class:`Length`)."""
+    """All dossiers, keyed by code; keeps a conflict-free count (a :class:`Length`).
+
+    NB: the codes grow with time: they are spread over shards (records.resources.spread),
+    or every intake would write the tree's last bucket."""
 
     def __init__(self):
         super().__init__()
+        self.data = SpreadTree()
         self.count = Length()
 
     def add(self, name, obj):
@@ -201,11 +206,7 @@ class Dossiers(Folder):
 
 
 class Sequence(Persistent):
-    """The next dossier number for one unit and day.
-
-    NB: deliberately no conflict resolution: two officers taking a number at the same moment
-    must conflict, so that the retry gives the second one the next number.
-    """
+    """The store's own counter of one unit and day (see :class:`Sequences`)."""
 
     def __init__(self):
         self.value = 0
@@ -216,6 +217,14 @@ class Sequence(Persistent):
 
 
 class Sequences(Persistent):
+    """The store's own day counters: ``records.numbering``'s implementation for a single
+    writer (the test data generator). Intake takes its numbers outside the store
+    (:func:`records.numbering.numbers_from_settings`) and reads these only as a floor
+    (:meth:`last`), so that a number once given out here is never given again.
+
+    NB: deliberately no conflict resolution: two transactions taking a number here at the
+    same moment conflict, so that the retry gives the second one the next number."""
+
     def __init__(self):
         self.data = OOBTree()
 
@@ -224,3 +233,14 @@ class Sequences(Persistent):
         if seq is None:
             seq = self.data[key] = Sequence()
         return seq.take()
+
+    def take(self, key, after=0):
+        number = self.next(key)
+        if number <= after:
+            number = self.data[key].value = after + 1
+        return number
+
+    def last(self, key):
+        """The last number taken here under ``key`` (0: none); a read, never a write."""
+        seq = self.data.get(key)
+        return seq.value if seq is not None else 0

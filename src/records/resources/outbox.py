@@ -1,27 +1,31 @@
 """The search outbox: what changed, recorded in the same transaction as the change.
 
-A worker delivers the entries to the search index and removes each one only if it did not
-change meanwhile; while the index is down the entries simply wait. Nothing is lost in a
-crash: an entry is committed with the change, or neither is.
+A worker delivers the entries to the search index and removes the ones it delivered; while
+the index is down the entries simply wait. Nothing is lost in a crash: an entry is
+committed with the change, or neither is.
 """
 import time
 
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+
+from records.resources.spread import ShardedQueue
 
 
 class Outbox(Persistent):
-    """Keys (dossier codes) mapped to a change stamp; re-adding a key renews its stamp.
+    """``(key, stamp)`` entries (a dossier code, ``time.time_ns()`` when it changed).
 
-    NB: the BTree resolves concurrent adds of different keys; two transactions touching
-    the same dossier conflict anyway on the dossier itself.
+    NB: every change appends an entry and the worker removes the delivered ones, in a
+    :class:`ShardedQueue`, whose queues merge concurrent appends and removals: a request
+    never conflicts here with another request nor with the worker (the old BTree keyed by
+    code did both: its one bucket split as codes grew, and the worker emptied it). A key
+    changed twice before delivery has two entries; :meth:`batch` gives it once.
     """
 
     def __init__(self):
-        self.entries = OOBTree()
+        self.queue = ShardedQueue()
 
     def add(self, key):
-        self.entries[key] = time.time_ns()
+        self.queue.put((key, time.time_ns()), key)
         self._v_added = True  # per connection, not stored: "this transaction queued work"
 
     def take_added(self):
@@ -31,22 +35,33 @@ class Outbox(Persistent):
         return added
 
     def batch(self, size):
-        """Up to ``size`` ``(key, stamp)`` pairs, oldest keys first by name (stable)."""
-        out = []
-        for item in self.entries.items():
-            out.append(item)
-            if len(out) >= size:
-                break
-        return out
+        """Up to ``size`` ``(key, stamp)`` pairs, one per key with its newest stamp, the
+        keys waiting longest first."""
+        newest = {}
+        for key, stamp in sorted(self.queue, key=lambda item: item[1]):
+            if key in newest or len(newest) < size:
+                newest[key] = stamp
+        return list(newest.items())
 
     def done(self, delivered):
-        """Remove delivered ``(key, stamp)`` pairs whose stamp did not change since."""
+        """Remove the entries of the delivered ``(key, stamp)`` pairs up to that stamp (a
+        change after it stays, for the next delivery); returns how many keys were done."""
         removed = 0
         for key, stamp in delivered:
-            if self.entries.get(key) == stamp:
-                del self.entries[key]
+            items = [item for item in self.queue.of_key(key)
+                     if item[0] == key and item[1] <= stamp]
+            if items:
+                self.queue.take(items, key=lambda item: item[0])
                 removed += 1
         return removed
 
+    def keys(self):
+        """The keys waiting (a set)."""
+        return {key for key, _ in self.queue}
+
+    def __contains__(self, key):
+        return any(item[0] == key for item in self.queue.of_key(key))
+
     def __len__(self):
-        return len(self.entries)
+        """The keys waiting (each counted once)."""
+        return len(self.keys())

@@ -5,39 +5,42 @@ without persistence, a crash between commit and send) the file would stay "queue
 ever. The queue remembers when each file was queued, so a sweep (:mod:`records.requeue`)
 finds those left queued past a timeout without reading every file of the store.
 """
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+
+from records.resources.spread import ShardedQueue
 
 
 class ReadingQueue(Persistent):
-    """``(queued at, file id)`` keys, oldest first; ``since`` maps a file id to its key.
+    """``(queued at, file id)`` items in a :class:`ShardedQueue` (by file id).
 
-    NB: entries are not removed when a file is read (workers would all write this one
-    object); the sweep drops the ones it finds read, so the queue holds only recent files.
+    NB: entries are not removed when a file is read (workers would all write here); the
+    sweep drops the ones it finds read, so the queue holds only recent files. The queue
+    merges an intake's note with the sweep's removals (a BTree keyed by time did not: every
+    note landed in its last bucket, which the sweep emptied).
     """
 
     def __init__(self):
-        self.entries = OOBTree()
-        self.since = OOBTree()
+        self.queue = ShardedQueue()
 
     def note(self, file_id, at):
         """Remember ``file_id`` as queued at ``at`` (epoch seconds); re-noting moves it."""
         self.forget(file_id)
-        key = (float(at), file_id)
-        self.entries[key] = None
-        self.since[file_id] = key
+        self.queue.put((float(at), file_id), file_id)
+
+    def _items_of(self, file_id):
+        return [item for item in self.queue.of_key(file_id) if item[1] == file_id]
 
     def forget(self, file_id):
-        key = self.since.pop(file_id, None)
-        if key is not None:
-            self.entries.pop(key, None)
+        items = self._items_of(file_id)
+        if items:
+            self.queue.take(items, key=lambda item: item[1])
 
     def older_than(self, cutoff):
         """File ids noted before ``cutoff`` (epoch seconds), oldest first."""
-        return [file_id for _, file_id in self.entries.keys(max=(float(cutoff), "\uffff"))]
+        return [file_id for at, file_id in sorted(self.queue) if at <= float(cutoff)]
 
     def __contains__(self, file_id):
-        return file_id in self.since
+        return bool(self._items_of(file_id))
 
     def __len__(self):
-        return len(self.since)
+        return len(self.queue)

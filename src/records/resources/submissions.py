@@ -1,8 +1,9 @@
 """One-time form tokens (a double click must not receive a dossier twice), kept a day."""
 import datetime
 
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+
+from records.resources.spread import SpreadTree
 
 KEEP = datetime.timedelta(days=1)
 
@@ -16,11 +17,13 @@ class Submissions(Persistent):
 
     NB: a form is resubmitted within minutes (a double click, a reload); keeping every
     token for ever would grow without bound. ``by_time`` orders tokens by when they were
-    used, so forgetting the old ones reads only those."""
+    used, so forgetting the old ones reads only those. It is spread over shards
+    (records.resources.spread): in one BTree every intake wrote its last bucket; the
+    tokens too (each intake reads and writes them)."""
 
     def __init__(self):
-        self.codes = OOBTree()
-        self.by_time = OOBTree()  # (ISO time in UTC, token) → None
+        self.codes = SpreadTree()    # token → code
+        self.by_time = SpreadTree()  # (ISO time in UTC, token) → None
 
     def get(self, token):
         return self.codes.get(token)
@@ -32,6 +35,7 @@ class Submissions(Persistent):
 
     def forget_before(self, when):
         old = list(self.by_time.keys(max=(_utc(when), ""), excludemax=True))
+        # NB: a read of every shard's first bucket; a write only when a token is a day old
         for key in old:
             del self.by_time[key]
             self.codes.pop(key[1], None)

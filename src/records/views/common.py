@@ -123,7 +123,7 @@ def receive_and_queue(request, data, uploads):
     allowed, limit = upload_limits(request)
     dossier, pin, versions = receive_with_receipt(
         request.root, request.actor, clock.now(), data, uploads, calendar(), allowed, limit,
-        public_url)
+        public_url, request.registry.numbers)
     queue_reading(request, versions)
     return dossier, pin
 
