@@ -202,6 +202,15 @@ def _issuer_names(portal):
                 portal.learn_issuer(correction["value"])
 
 
+def _dashboard_counters(portal):
+    """Generation 17: the catalog's dashboard tallies (figures per month and unit pair, open
+    dossiers per state, unit pair and due month), counted from the catalog's entries."""
+    catalog = portal.catalog
+    if catalog.period_tallies is None:
+        catalog.add_counters()
+        catalog.fill_counters()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -219,6 +228,7 @@ STEPS = (
     ("monthly-closes", _monthly_closes),
     ("archive-indexes", _archive_indexes),
     ("issuer-names", _issuer_names),
+    ("dashboard-counters", _dashboard_counters),
 )
 
 

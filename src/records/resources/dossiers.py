@@ -13,6 +13,7 @@ from persistent.list import PersistentList
 
 from records import audit
 from records.resources.base import Folder
+from records.workflow import RATING_LEVELS  # noqa: F401 (imported from here too)
 
 
 class Component(Persistent):
@@ -171,8 +172,6 @@ class Dossier(Persistent):
             if result.published is not None:
                 yield result.published
 
-
-RATING_LEVELS = ("very_satisfied", "satisfied", "not_satisfied")
 
 
 class Dossiers(Folder):
