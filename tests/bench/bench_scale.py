@@ -13,6 +13,9 @@ the dossier list, a filtered list, the dashboard for a month and for a year, the
 records browse (all, and by year and unit) and disposal candidates, and intake
 (``POST /api/v1/dossiers`` with a one-page PDF). Prints p50/p95 against the targets, the
 web process's peak RSS, the generation time and the store's size in PostgreSQL.
+``--keep DIR`` keeps the PostgreSQL cluster (and the store's blob cache) in ``DIR`` after the
+run; ``--reuse DIR`` skips generation and times the store kept there (its generation figures
+are read back from ``DIR/bench.json``), so the timing can be run again on a quiet machine.
 Not collected by pytest (no ``test_`` prefix).
 """
 import argparse
@@ -34,6 +37,7 @@ import time
 from pathlib import Path
 
 import psutil
+import psycopg2
 import requests
 import transaction
 from webtest import TestApp
@@ -60,6 +64,28 @@ TARGET_RSS_MB = 500
 APPLICANT = {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}
 
 
+OID_RANGES = 2048  # RelStorage's ranges of 16 object ids, reserved per round trip
+
+
+def reserve_oids(conn, dsn, low=20_000):
+    """Give ``conn``'s RelStorage instance object ids in bulk when it has fewer than ``low``.
+
+    NB: RelStorage takes 16 ids per round trip to PostgreSQL (``nextval('zoid_seq')``, its
+    own transaction); a million dossiers need ~5 million ids, and on a loaded 2-core machine
+    each round trip is 1–3 ms: minutes of the generation. Here the same sequence hands out
+    ``OID_RANGES`` ranges at once, and the ids go where RelStorage keeps the ones it
+    preallocated (largest first: ``pop()`` takes the smallest). Intake takes ~2 round trips
+    a request, so production keeps RelStorage's own allocation."""
+    oids = conn._storage._oids
+    if len(oids.preallocated_oids) >= low:
+        return
+    with psycopg2.connect(dsn) as pg, pg.cursor() as cursor:
+        cursor.execute("SELECT nextval('zoid_seq') FROM generate_series(1, %s)", (OID_RANGES,))
+        reserved = [oid for (n,) in cursor.fetchall() for oid in range(n * 16, n * 16 - 16, -1)]
+    oids.preallocated_oids = sorted(oids.preallocated_oids + reserved, reverse=True)
+    oids.max_allocated_oid = max(oids.max_allocated_oid, oids.preallocated_oids[0])
+
+
 def generate_store(settings, wanted, per_day, batch_days, max_minutes, rng_seed=2025):
     """Generate up to ``wanted`` dossiers, ``per_day`` a day, newest days first, ``batch_days``
     days per transaction; stops when ``max_minutes`` are up. Returns (count, seconds, first
@@ -68,6 +94,7 @@ def generate_store(settings, wanted, per_day, batch_days, max_minutes, rng_seed=
     bootstrap(db)
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
+    dsn = settings["zodbconn.dsn"]
     rng = random.Random(rng_seed)
     with tm:
         portal = get_portal(conn.root())
@@ -86,6 +113,7 @@ def generate_store(settings, wanted, per_day, batch_days, max_minutes, rng_seed=
         days = min(batch_days, max(1, math.ceil((wanted - done) / per_day)))
         first = last - datetime.timedelta(days=days - 1)
         with tm:
+            reserve_oids(conn, dsn)
             done += generate_days(get_portal(conn.root()), first, days, per_day, rng)
         conn.cacheGC()
         batches += 1
@@ -221,27 +249,55 @@ def main():
     parser.add_argument("--profile-intake", type=int, default=0, metavar="N",
                         help="then profile N intakes in this process and print where the "
                              "time goes")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", metavar="DIR", type=Path,
+                      help="keep the PostgreSQL cluster in DIR (new) after the run")
+    kept.add_argument("--reuse", metavar="DIR", type=Path,
+                      help="time the store kept in DIR by --keep: no generation")
     args = parser.parse_args()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     base = Path(tempfile.mkdtemp(prefix="records-bench-scale-"))
+    kept_dir = args.keep or args.reuse
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        raise SystemExit(f"--keep {args.keep}: not empty (use --reuse to time it)")
+    if args.reuse and not (args.reuse / "bench.json").exists():
+        raise SystemExit(f"--reuse {args.reuse}: no bench.json (not made by --keep)")
     # NB: RelStorage takes an advisory lock per changed object at commit; a big generating
     # transaction changes tens of thousands (PostgreSQL's default allows ~6,400 in all).
+    # Checkpoints spaced out as a bulk load wants them (fsync stays on: durable).
     pg = PostgreSQLServer(durable=True, shared_buffers="512MB",
-                          max_locks_per_transaction="8192").start()
+                          max_locks_per_transaction="8192", max_wal_size="8GB",
+                          checkpoint_timeout="30min",
+                          base_dir=kept_dir and kept_dir / "postgresql", keep=bool(kept_dir))
+    pg.start()
     redis = RedisServer(base).start()
     server = None
+    var_dir = kept_dir / "var" if kept_dir else base / "var"
     try:
-        name = pg.create_database()
+        if args.reuse:
+            kept_run = json.loads((args.reuse / "bench.json").read_text())
+            name, count, seconds = kept_run["database"], kept_run["count"], kept_run["seconds"]
+            first_day = datetime.date.fromisoformat(kept_run["first_day"])
+        else:
+            name = pg.create_database()
         store = production_store_settings(pg.dsn(name))
-        settings = apply_environment(dict(store, **{"records.var_dir": str(base / "var"),
+        settings = apply_environment(dict(store, **{"records.var_dir": str(var_dir),
                                                     "records.secret": "b" * 40}))
-        count, seconds, first_day = generate_store(settings, args.dossiers, args.per_day,
-                                                   args.batch_days, args.max_minutes)
-        print(f"generated {count:,} dossiers in {seconds:.0f} s ({count / seconds:,.0f}/s)")
+        if args.reuse:
+            print(f"reusing {args.reuse}: {count:,} dossiers generated in {seconds:.0f} s "
+                  f"({count / seconds:,.0f}/s) back to {first_day}, on {kept_run['date']}")
+        else:
+            count, seconds, first_day = generate_store(settings, args.dossiers, args.per_day,
+                                                       args.batch_days, args.max_minutes)
+            print(f"generated {count:,} dossiers in {seconds:.0f} s ({count / seconds:,.0f}/s)")
+        if args.keep:
+            (args.keep / "bench.json").write_text(json.dumps({
+                "database": name, "count": count, "seconds": seconds,
+                "first_day": first_day.isoformat(), "date": clock.today().isoformat()}))
         size = pg.execute(f"SELECT pg_database_size('{name}')")[0][0]
         print(f"store in PostgreSQL: {size / 2**20:,.0f} MiB "
               f"({size / count / 1024:.1f} KiB per dossier, history kept)")
-        env = dict(os.environ, RECORDS_VAR_DIR=str(base / "var"),
+        env = dict(os.environ, RECORDS_VAR_DIR=str(var_dir),
                    RECORDS_ZODB_URI=store["zodbconn.uri"], RECORDS_STORE_DSN=store["zodbconn.dsn"],
                    CELERY_BROKER_URL=redis.url, SEARCH_BACKEND="embedded",
                    RECORDS_SECRET="b" * 40)
