@@ -43,6 +43,7 @@ import transaction
 from webtest import TestApp
 
 from records import clock, main as records_main
+from records.intake.receive import hash_pin, new_pin
 from records.resources.users import User
 from records.security import hash_password
 from records.settings import apply_environment
@@ -330,6 +331,13 @@ def main():
                 server.url + "/api/v1/dossiers", data={"data": data},
                 files={"file.application": ("tk.pdf", pdf, "application/pdf")}), 201),
         }
+        # NB: the baseline, in the same run: a reply that reads nothing of the store (the HTTP
+        # round trip, the session, a JSON body), and the PIN hash that every intake computes
+        # (argon2id, in this process: the machine's speed at this moment).
+        base_http = timed(lambda: ok(officer.get(server.url + "/api/v1/openapi.json")), args.reps)
+        base_pin = timed(lambda: hash_pin(new_pin()), args.reps)
+        print(f"\nbaseline: GET /api/v1/openapi.json p50/p95 {base_http[0]:.0f}/"
+              f"{base_http[1]:.0f} ms; argon2id PIN hash {base_pin[0]:.0f}/{base_pin[1]:.0f} ms")
         print(f"\n{'operation':<17} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
         failed = False
         for label, call in operations.items():
