@@ -338,14 +338,15 @@ def main():
         base_pin = timed(lambda: hash_pin(new_pin()), args.reps)
         print(f"\nbaseline: GET /api/v1/openapi.json p50/p95 {base_http[0]:.0f}/"
               f"{base_http[1]:.0f} ms; argon2id PIN hash {base_pin[0]:.0f}/{base_pin[1]:.0f} ms")
-        print(f"\n{'operation':<17} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+        print(f"\n{'operation':<17} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}"
+              f"  {'web RSS after':>14}")
         failed = False
         for label, call in operations.items():
             p50, p95 = timed(call, args.reps)
             meets = p95 <= TARGETS_MS[label]
             failed |= not meets
             print(f"{label:<17} {p50:>8.0f} {p95:>8.0f} {TARGETS_MS[label]:>8} ms "
-                  f"{'ok' if meets else 'MISSED'}")
+                  f"{'ok' if meets else 'MISSED':<6} {server.peak / 2**20:>6.0f} MB peak")
         total = ok(officer.get(server.url + "/api/v1/dossiers")).json()["total"]
         received = ok(officer.get(server.url + "/api/v1/dashboard",
                               params={"year": str(year)})).json()["received"]
