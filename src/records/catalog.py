@@ -179,6 +179,10 @@ def _seen_pair(receiving, processing, units):
     return units is None or receiving in units or processing in units
 
 
+def _state_units(e):
+    return [(e.state, unit) for unit in {e.receiving, e.processing} if unit] if e else []
+
+
 def _is_record(e):
     return e is not None and e.state in CLOSED_STATES
 
@@ -198,12 +202,24 @@ def _retained_key(code, e):
     return (e.procedure or "", e.state in WITHOUT_RESULT, e.closed, code)
 
 
+def _intersect(match, size, others):
+    """``match`` (of ``size`` codes) ∩ each of ``others``: a small match is filtered by
+    membership, so a big set is looked into, not walked whole (as ``intersection`` does)."""
+    for codes in others:
+        match = [c for c in match if c in codes] if size <= SORT_LIMIT else \
+            intersection(match, codes)
+        size = len(match)
+    return match
+
+
 class Catalog(Persistent):
     """Indexes over dossier codes. See :meth:`query` for the questions it answers."""
 
     # NB: None until the "dashboard-counters" evolve step adds and fills them (a catalog
-    # made before them must not count half the changes).
+    # made before them must not count half the changes); the same for the (state, unit)
+    # index and the "state-unit-index" step.
     period_tallies = open_tallies = None
+    by_state_unit = state_unit_counts = None
 
     def __init__(self):
         self.entries = OOBTree()        # code → Entry
@@ -219,6 +235,13 @@ class Catalog(Persistent):
         self.events = OOBTree()         # (event, day ordinal, code) → None, see EVENTS
         self.add_archive_indexes()
         self.add_counters()
+        self.add_state_units()
+
+    def add_state_units(self):
+        """The codes by (state, unit), unit receiving or processing, and their counts: the
+        list filtered by state and unit, at any size, without intersecting two big sets."""
+        self.by_state_unit = OOBTree()      # (state, unit) → codes
+        self.state_unit_counts = OOBTree()  # (state, unit) → Length
 
     def add_counters(self):
         """The dashboard's tallies (see the module docstring); empty: fill_counters fills
@@ -273,6 +296,10 @@ class Catalog(Persistent):
                 self._count(old.state, -1)
             if new is not None:
                 self._count(new.state, 1)
+        if self.by_state_unit is not None:
+            before, after = set(_state_units(old)), set(_state_units(new))
+            for key, delta in [(k, -1) for k in before - after] + [(k, 1) for k in after - before]:
+                self._count(key, delta, self.state_unit_counts)
         for tree, attr in ((self.received, "received"), (self.late, "due"),
                            (self.closed, "closed")):
             before, after = (getattr(e, attr) if e else None for e in (old, new))
@@ -345,12 +372,15 @@ class Catalog(Persistent):
                 (self.by_procedure, values(old, "procedure"), values(new, "procedure")),
                 (self.by_name, old.names if old else (), new.names if new else ()),
                 (self.by_year, _closed_year(old), _closed_year(new)),
-                (self.by_ref, old.refs if old else (), new.refs if new else ()))
+                (self.by_ref, old.refs if old else (), new.refs if new else ()),
+                *(((self.by_state_unit, _state_units(old), _state_units(new)),)
+                  if self.by_state_unit is not None else ()))
 
-    def _count(self, state, delta):
-        counter = self.state_counts.get(state)
+    def _count(self, key, delta, counts=None):
+        counts = self.state_counts if counts is None else counts
+        counter = counts.get(key)
         if counter is None:
-            counter = self.state_counts[state] = Length()
+            counter = counts[key] = Length()
         counter.change(delta)
 
     def __len__(self):
@@ -420,8 +450,8 @@ class Catalog(Persistent):
 
     def period_counts(self, first_month, last_month, units=None):
         """figure → count over the whole months ``first_month`` … ``last_month`` (month
-        indexes, see records.reports.figures.month_index) from the tallies; ``units`` as for the figures:
-        a dossier counts once when its receiving or processing unit is among them."""
+        indexes: records.reports.figures.month_index) from the tallies; ``units`` as for the
+        figures: a dossier counts once when its receiving or processing unit is among them."""
         total = {}
         for (_month, receiving, processing), tally in self.period_tallies.items(
                 min=(first_month,), max=(last_month + 1,), excludemax=True):
@@ -489,15 +519,10 @@ class Catalog(Persistent):
             total = len(self) if order == "received" else self.closed_count()
             keys = tree.keys()
             return total, [code for _, code in keys[start:start + size]] if start < total else []
-        if len(sets[0]) <= SORT_LIMIT:
-            match = sets[0]
-            for s in sets[1:]:
-                match = intersection(match, s)
+        match = _intersect(sets[0], sized[0][0], sets[1:])
+        if len(match) <= SORT_LIMIT:
             ordered = sorted(match, key=lambda code: (key(self.entries[code]), code))
             return len(ordered), ordered[start:start + size]
-        match = sets[0]
-        for s in sets[1:]:
-            match = intersection(match, s)
         return len(match), self._walk(tree, match, start, size)
 
     def _order(self, order):
@@ -520,6 +545,23 @@ class Catalog(Persistent):
 
     def state_filter(self, state):
         return (self.count(state), self.by_state.get(state, OOTreeSet()))
+
+    def state_unit_filter(self, state, unit):
+        """The dossiers in ``state`` received or processed by ``unit``, as a ``(size, set)``
+        filter for :meth:`query`."""
+        counter = self.state_unit_counts.get((state, unit))
+        return (counter() if counter is not None else 0,
+                self.by_state_unit.get((state, unit), OOTreeSet()))
+
+    def fill_state_units(self):
+        """Fill the (state, unit) index from the entries (the evolve step; no dossier read)."""
+        for code, entry in self.entries.items():
+            for key in _state_units(entry):
+                codes = self.by_state_unit.get(key)
+                if codes is None:
+                    codes = self.by_state_unit[key] = OOTreeSet()
+                codes.insert(code)
+                self._count(key, 1, self.state_unit_counts)
 
     def closed_codes(self):
         """The codes of the closed dossiers (kept as one set: no union per question)."""

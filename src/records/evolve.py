@@ -211,6 +211,14 @@ def _dashboard_counters(portal):
         catalog.fill_counters()
 
 
+def _state_unit_index(portal):
+    """Generation 18: the catalog's codes and counts by (state, unit), from its entries."""
+    catalog = portal.catalog
+    if catalog.by_state_unit is None:
+        catalog.add_state_units()
+        catalog.fill_state_units()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -229,6 +237,7 @@ STEPS = (
     ("archive-indexes", _archive_indexes),
     ("issuer-names", _issuer_names),
     ("dashboard-counters", _dashboard_counters),
+    ("state-unit-index", _state_unit_index),
 )
 
 
