@@ -509,8 +509,12 @@ class Catalog(Persistent):
         match when the match is large: the order's index is walked instead.
         """
         tree, key = self._order(order)
-        sized = sorted(((f if isinstance(f, tuple) else (len(f), f)) for f in filters
-                        if f is not None), key=lambda pair: pair[0])
+        # NB: the same set given twice (the records, and an archivist's visible records)
+        # is intersected once.
+        given = list({id(f[1] if isinstance(f, tuple) else f): f for f in filters
+                      if f is not None}.values())
+        sized = sorted(((f if isinstance(f, tuple) else (len(f), f)) for f in given),
+                       key=lambda pair: pair[0])
         sets = [s for _, s in sized]
         start = (max(page, 1) - 1) * size
         if len(sets) == 1 and sized[0][0] > SORT_LIMIT:

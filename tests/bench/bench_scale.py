@@ -15,7 +15,9 @@ records browse (all, and by year and unit) and disposal candidates, and intake
 web process's peak RSS, the generation time and the store's size in PostgreSQL.
 ``--keep DIR`` keeps the PostgreSQL cluster (and the store's blob cache) in ``DIR`` after the
 run; ``--reuse DIR`` skips generation and times the store kept there (its generation figures
-are read back from ``DIR/bench.json``), so the timing can be run again on a quiet machine.
+are read back from ``DIR/bench.json``), so the timing can be run again on a quiet machine;
+with ``--dossiers`` above what it holds, the days before its oldest are generated first (a
+run that stopped short is extended; the generation time printed is then the sum).
 Not collected by pytest (no ``test_`` prefix).
 """
 import argparse
@@ -87,27 +89,28 @@ def reserve_oids(conn, dsn, low=20_000):
     oids.max_allocated_oid = max(oids.max_allocated_oid, oids.preallocated_oids[0])
 
 
-def generate_store(settings, wanted, per_day, batch_days, max_minutes, rng_seed=2025):
+def generate_store(settings, wanted, per_day, batch_days, max_minutes, rng_seed=2025,
+                   before=None):
     """Generate up to ``wanted`` dossiers, ``per_day`` a day, newest days first, ``batch_days``
     days per transaction; stops when ``max_minutes`` are up. Returns (count, seconds, first
-    day). The store always ends today: stopping early leaves out the oldest days."""
+    day). The store always ends today: stopping early leaves out the oldest days. With
+    ``before`` (a date), a kept store is extended: the days before it are generated."""
     db = open_database(settings)
     bootstrap(db)
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
     dsn = settings["zodbconn.dsn"]
-    rng = random.Random(rng_seed)
-    with tm:
-        portal = get_portal(conn.root())
-        digest = hash_password(PASSWORD)
-        portal.users.add("bench.super", User("bench.super", "Bench", digest, {"supervisor"},
-                                             "000.00.00.H26"))
-        portal.users.add("bench.recv", User("bench.recv", "Bench", digest, {"receiving"},
-                                            "000.00.01.H26"))
-        portal.users.add("bench.arch", User("bench.arch", "Bench", digest, {"archivist"},
-                                            "000.00.00.H26"))
+    rng = random.Random(rng_seed if before is None else before.toordinal())
+    if before is None:
+        with tm:
+            portal = get_portal(conn.root())
+            digest = hash_password(PASSWORD)
+            for login, role, unit in (("bench.super", "supervisor", "000.00.00.H26"),
+                                      ("bench.recv", "receiving", "000.00.01.H26"),
+                                      ("bench.arch", "archivist", "000.00.00.H26")):
+                portal.users.add(login, User(login, "Bench", digest, {role}, unit))
     done, started, batches = 0, time.monotonic(), 0
-    last = clock.today()
+    last = clock.today() if before is None else before - datetime.timedelta(days=1)
     first = last
     reported = started
     while done < wanted:
@@ -287,6 +290,18 @@ def main():
         if args.reuse:
             print(f"reusing {args.reuse}: {count:,} dossiers generated in {seconds:.0f} s "
                   f"({count / seconds:,.0f}/s) back to {first_day}, on {kept_run['date']}")
+            if args.dossiers > count:  # NB: a kept store that stopped short is extended
+                more, more_seconds, first_day = generate_store(
+                    settings, args.dossiers - count, args.per_day, args.batch_days,
+                    args.max_minutes, before=first_day)
+                print(f"extended by {more:,} dossiers in {more_seconds:.0f} s "
+                      f"({more / more_seconds:,.0f}/s), back to {first_day}")
+                count, seconds = count + more, seconds + more_seconds
+                kept_run.update(count=count, seconds=seconds, first_day=first_day.isoformat(),
+                                extended=kept_run.get("extended", []) + [
+                                    {"count": more, "seconds": more_seconds,
+                                     "date": clock.today().isoformat()}])
+                (args.reuse / "bench.json").write_text(json.dumps(kept_run))
             # NB: evolve here, as `records evolve` would before the web starts: a step that
             # builds an index over a million entries must not run in the web process timed.
             started = time.monotonic()
