@@ -14,6 +14,7 @@ after each change; per (state, receiving, processing) of the open dossiers, due 
 count. A month or a year then reads a few dozen tallies instead of every entry.
 """
 import datetime
+import itertools
 from collections import namedtuple
 
 from BTrees.Length import Length
@@ -521,8 +522,10 @@ class Catalog(Persistent):
             return sized[0][0], self._walk(tree, sets[0], start, size)
         if not sets:
             total = len(self) if order == "received" else self.closed_count()
-            keys = tree.keys()
-            return total, [code for _, code in keys[start:start + size]] if start < total else []
+            # NB: islice, not a slice: slicing a BTree's keys takes their length first,
+            # which walks (and loads) every bucket of the order index.
+            keys = itertools.islice(tree.keys(), start, start + size)
+            return total, [code for _, code in keys] if start < total else []
         match = _intersect(sets[0], sized[0][0], sets[1:])
         if len(match) <= SORT_LIMIT:
             ordered = sorted(match, key=lambda code: (key(self.entries[code]), code))
