@@ -7,14 +7,21 @@ code tail, folded name tokens), plus per-month counters for the figures. Substan
 the same with hypatia; plain BTrees are enough for equality, ranges and sorting here.
 
 ``Dossier.record`` (every change goes through it) calls :meth:`Catalog.index`.
+
+The dashboard's counters (:class:`Tally`): per month and (receiving, processing) unit pair,
+figure → count, the diff of :func:`records.reports.figures.counted` for the entry before and
+after each change; per (state, receiving, processing) of the open dossiers, due month →
+count. A month or a year then reads a few dozen tallies instead of every entry.
 """
 import datetime
+import itertools
 from collections import namedtuple
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet, intersection, union
 from persistent import Persistent
 
+from records.reports.figures import counted, month_days, month_index
 from records.textnorm import fold
 from records.workflow import CLOSED_STATES, OPEN_STATES, WITHOUT_RESULT, legal_due
 
@@ -96,6 +103,87 @@ def entry_of(dossier):
                  any(line["action"] == "dispose" for line in dossier.history))
 
 
+# NB: the entry fields counted() reads; an entry change that keeps them all changes no tally.
+COUNTED = ("received_day", "channel", "files", "reuses", "ready", "on_time", "returned",
+           "electronic", "rating", "rated", "ingested", "receiving", "processing")
+NEVER_LATE = None  # the due month of an open dossier that cannot be late (see _late_from)
+
+
+def month_of_day(ordinal):
+    return month_index(datetime.date.fromordinal(ordinal))
+
+
+def _due_month(due):
+    if due is None:
+        return NEVER_LATE
+    return -1 if due < 1 else month_of_day(due)  # NB: ALWAYS_LATE is before every month
+
+
+def _pair(e):
+    return e.receiving or "", e.processing or ""
+
+
+def _period_deltas(old, new):
+    """{(month, receiving, processing): {figure: delta}} from ``old`` to ``new`` entries."""
+    deltas = {}
+    for entry, sign in ((old, -1), (new, 1)):
+        if entry is None or entry.ingested:
+            continue
+        days = {entry.received_day, entry.ready, entry.returned, entry.rated, *entry.reuses}
+        for month in {month_of_day(day) for day in days if day is not None}:
+            cell = deltas.setdefault((month, *_pair(entry)), {})
+            for figure, times in counted(entry, *month_days(month)):
+                cell[figure] = cell.get(figure, 0) + sign * times
+    return deltas
+
+
+def _open_deltas(old, new):
+    """{(state, receiving, processing): {due month: delta}} of the open dossiers."""
+    deltas = {}
+    for entry, sign in ((old, -1), (new, 1)):
+        if entry is not None and entry.state in OPEN_STATES:
+            cell = deltas.setdefault((entry.state, *_pair(entry)), {})
+            month = _due_month(entry.due)
+            cell[month] = cell.get(month, 0) + sign
+    return deltas
+
+
+def _add(counts, key, delta):
+    value = counts.get(key, 0) + delta
+    if value:
+        counts[key] = value
+    else:
+        counts.pop(key, None)
+
+
+class Tally(Persistent):
+    """Counts by key that concurrent transactions change without conflicting: as with
+    ``BTrees.Length``, a write conflict is resolved by adding both sides' deltas."""
+
+    def __init__(self):
+        self.counts = {}
+
+    def change(self, deltas):
+        counts = dict(self.counts)  # NB: a new dict, so the change is seen and stored
+        for key, delta in deltas.items():
+            _add(counts, key, delta)
+        self.counts = counts
+
+    def _p_resolveConflict(self, old, committed, new):
+        merged, before, after = dict(committed["counts"]), old["counts"], new["counts"]
+        for key in set(before) | set(after):
+            _add(merged, key, after.get(key, 0) - before.get(key, 0))
+        return dict(committed, counts=merged)
+
+
+def _seen_pair(receiving, processing, units):
+    return units is None or receiving in units or processing in units
+
+
+def _state_units(e):
+    return [(e.state, unit) for unit in {e.receiving, e.processing} if unit] if e else []
+
+
 def _is_record(e):
     return e is not None and e.state in CLOSED_STATES
 
@@ -115,8 +203,24 @@ def _retained_key(code, e):
     return (e.procedure or "", e.state in WITHOUT_RESULT, e.closed, code)
 
 
+def _intersect(match, size, others):
+    """``match`` (of ``size`` codes) ∩ each of ``others``: a small match is filtered by
+    membership, so a big set is looked into, not walked whole (as ``intersection`` does)."""
+    for codes in others:
+        match = [c for c in match if c in codes] if size <= SORT_LIMIT else \
+            intersection(match, codes)
+        size = len(match)
+    return match
+
+
 class Catalog(Persistent):
     """Indexes over dossier codes. See :meth:`query` for the questions it answers."""
+
+    # NB: None until the "dashboard-counters" evolve step adds and fills them (a catalog
+    # made before them must not count half the changes); the same for the (state, unit)
+    # index and the "state-unit-index" step.
+    period_tallies = open_tallies = None
+    by_state_unit = state_unit_counts = None
 
     def __init__(self):
         self.entries = OOBTree()        # code → Entry
@@ -131,6 +235,20 @@ class Catalog(Persistent):
         self.tails = OOBTree()          # "YYMMDD-XXXX|code" → None (the code's tail)
         self.events = OOBTree()         # (event, day ordinal, code) → None, see EVENTS
         self.add_archive_indexes()
+        self.add_counters()
+        self.add_state_units()
+
+    def add_state_units(self):
+        """The codes by (state, unit), unit receiving or processing, and their counts: the
+        list filtered by state and unit, at any size, without intersecting two big sets."""
+        self.by_state_unit = OOBTree()      # (state, unit) → codes
+        self.state_unit_counts = OOBTree()  # (state, unit) → Length
+
+    def add_counters(self):
+        """The dashboard's tallies (see the module docstring); empty: fill_counters fills
+        them from the entries."""
+        self.period_tallies = OOBTree()  # (month, receiving, processing) → Tally of figures
+        self.open_tallies = OOBTree()    # (state, receiving, processing) → Tally of due months
 
     def add_archive_indexes(self):
         """The indexes the archive browses by (a store made before them gets them from the
@@ -179,6 +297,10 @@ class Catalog(Persistent):
                 self._count(old.state, -1)
             if new is not None:
                 self._count(new.state, 1)
+        if self.by_state_unit is not None:
+            before, after = set(_state_units(old)), set(_state_units(new))
+            for key, delta in [(k, -1) for k in before - after] + [(k, 1) for k in after - before]:
+                self._count(key, delta, self.state_unit_counts)
         for tree, attr in ((self.received, "received"), (self.late, "due"),
                            (self.closed, "closed")):
             before, after = (getattr(e, attr) if e else None for e in (old, new))
@@ -211,10 +333,36 @@ class Catalog(Persistent):
             self.events.pop(("reused", day, code), None)
         for day in after - before:
             self.events[("reused", day, code)] = None
+        self._tally(old, new)
         if new is None:
             del self.entries[code]
         else:
             self.entries[code] = new
+
+    def _tally(self, old, new):
+        if self.period_tallies is None:
+            return
+        if old is None or new is None or any(getattr(old, f) != getattr(new, f)
+                                             for f in COUNTED):
+            self._change(self.period_tallies, _period_deltas(old, new))
+        if old is None or new is None or (old.state, old.due) != (new.state, new.due) or \
+                _pair(old) != _pair(new):
+            self._change(self.open_tallies, _open_deltas(old, new))
+
+    @staticmethod
+    def _change(tree, deltas):
+        for key, counts in deltas.items():
+            counts = {k: v for k, v in counts.items() if v}
+            if counts:
+                tally = tree.get(key)
+                if tally is None:
+                    tally = tree[key] = Tally()
+                tally.change(counts)
+
+    def fill_counters(self):
+        """Count every entry into the tallies (the evolve step; no dossier read)."""
+        for entry in self.entries.values():
+            self._tally(None, entry)
 
     def _sets(self, old, new):
         def values(e, *names):
@@ -225,12 +373,15 @@ class Catalog(Persistent):
                 (self.by_procedure, values(old, "procedure"), values(new, "procedure")),
                 (self.by_name, old.names if old else (), new.names if new else ()),
                 (self.by_year, _closed_year(old), _closed_year(new)),
-                (self.by_ref, old.refs if old else (), new.refs if new else ()))
+                (self.by_ref, old.refs if old else (), new.refs if new else ()),
+                *(((self.by_state_unit, _state_units(old), _state_units(new)),)
+                  if self.by_state_unit is not None else ()))
 
-    def _count(self, state, delta):
-        counter = self.state_counts.get(state)
+    def _count(self, key, delta, counts=None):
+        counts = self.state_counts if counts is None else counts
+        counter = counts.get(key)
         if counter is None:
-            counter = self.state_counts[state] = Length()
+            counter = counts[key] = Length()
         counter.change(delta)
 
     def __len__(self):
@@ -298,6 +449,39 @@ class Catalog(Persistent):
         return [(code, self.entries[code]) for state in OPEN_STATES
                 for code in self.by_state.get(state, ())]
 
+    def period_counts(self, first_month, last_month, units=None):
+        """figure → count over the whole months ``first_month`` … ``last_month`` (month
+        indexes: records.reports.figures.month_index) from the tallies; ``units`` as for the
+        figures: a dossier counts once when its receiving or processing unit is among them."""
+        total = {}
+        for (_month, receiving, processing), tally in self.period_tallies.items(
+                min=(first_month,), max=(last_month + 1,), excludemax=True):
+            if _seen_pair(receiving, processing, units):
+                for figure, n in tally.counts.items():
+                    total[figure] = total.get(figure, 0) + n
+        return total
+
+    def held_up_counts(self, today, units=None):
+        """(state, unit) → [open, late] of the open dossiers (``unit``: the processing unit,
+        else the receiving one); late: due before ``today``. Whole months come from the
+        tallies, this month's days before today from the ``late`` index."""
+        this_month, cells = month_of_day(today.toordinal()), {}
+        for (state, receiving, processing), tally in self.open_tallies.items():
+            if not tally.counts or not _seen_pair(receiving, processing, units):
+                continue
+            counts = cells.setdefault((state, processing or receiving), [0, 0])
+            for month, n in tally.counts.items():
+                counts[0] += n
+                if month is not NEVER_LATE and month < this_month:
+                    counts[1] += n
+        for _due, code in self.late.keys(min=(month_days(this_month)[0], ""),
+                                         max=(today.toordinal() - 1, "\uffff")):
+            entry = self.entries[code]
+            if _seen_pair(entry.receiving or "", entry.processing or "", units):
+                cell = (entry.state, entry.processing or entry.receiving)
+                cells.setdefault(cell, [0, 0])[1] += 1
+        return cells
+
     def matching_text(self, q, names):
         """Codes whose code starts with or ends in ``q`` (the ``YYMMDD-XXXX`` tail), and,
         with ``names``, whose applicant's name holds every word of ``q`` (folded)."""
@@ -326,25 +510,26 @@ class Catalog(Persistent):
         match when the match is large: the order's index is walked instead.
         """
         tree, key = self._order(order)
-        sized = sorted(((f if isinstance(f, tuple) else (len(f), f)) for f in filters
-                        if f is not None), key=lambda pair: pair[0])
+        # NB: the same set given twice (the records, and an archivist's visible records)
+        # is intersected once.
+        given = list({id(f[1] if isinstance(f, tuple) else f): f for f in filters
+                      if f is not None}.values())
+        sized = sorted(((f if isinstance(f, tuple) else (len(f), f)) for f in given),
+                       key=lambda pair: pair[0])
         sets = [s for _, s in sized]
         start = (max(page, 1) - 1) * size
         if len(sets) == 1 and sized[0][0] > SORT_LIMIT:
             return sized[0][0], self._walk(tree, sets[0], start, size)
         if not sets:
             total = len(self) if order == "received" else self.closed_count()
-            keys = tree.keys()
-            return total, [code for _, code in keys[start:start + size]] if start < total else []
-        if len(sets[0]) <= SORT_LIMIT:
-            match = sets[0]
-            for s in sets[1:]:
-                match = intersection(match, s)
+            # NB: islice, not a slice: slicing a BTree's keys takes their length first,
+            # which walks (and loads) every bucket of the order index.
+            keys = itertools.islice(tree.keys(), start, start + size)
+            return total, [code for _, code in keys] if start < total else []
+        match = _intersect(sets[0], sized[0][0], sets[1:])
+        if len(match) <= SORT_LIMIT:
             ordered = sorted(match, key=lambda code: (key(self.entries[code]), code))
             return len(ordered), ordered[start:start + size]
-        match = sets[0]
-        for s in sets[1:]:
-            match = intersection(match, s)
         return len(match), self._walk(tree, match, start, size)
 
     def _order(self, order):
@@ -367,6 +552,23 @@ class Catalog(Persistent):
 
     def state_filter(self, state):
         return (self.count(state), self.by_state.get(state, OOTreeSet()))
+
+    def state_unit_filter(self, state, unit):
+        """The dossiers in ``state`` received or processed by ``unit``, as a ``(size, set)``
+        filter for :meth:`query`."""
+        counter = self.state_unit_counts.get((state, unit))
+        return (counter() if counter is not None else 0,
+                self.by_state_unit.get((state, unit), OOTreeSet()))
+
+    def fill_state_units(self):
+        """Fill the (state, unit) index from the entries (the evolve step; no dossier read)."""
+        for code, entry in self.entries.items():
+            for key in _state_units(entry):
+                codes = self.by_state_unit.get(key)
+                if codes is None:
+                    codes = self.by_state_unit[key] = OOTreeSet()
+                codes.insert(code)
+                self._count(key, 1, self.state_unit_counts)
 
     def closed_codes(self):
         """The codes of the closed dossiers (kept as one set: no union per question)."""

@@ -255,6 +255,23 @@ def _conflict_free_queues(portal):
                 tree[key] = SpreadSet(shards or SHARDS, keys=codes)
 
 
+def _dashboard_counters(portal):
+    """Generation 18: the catalog's dashboard tallies (figures per month and unit pair, open
+    dossiers per state, unit pair and due month), counted from the catalog's entries."""
+    catalog = portal.catalog
+    if catalog.period_tallies is None:
+        catalog.add_counters()
+        catalog.fill_counters()
+
+
+def _state_unit_index(portal):
+    """Generation 19: the catalog's codes and counts by (state, unit), from its entries."""
+    catalog = portal.catalog
+    if catalog.by_state_unit is None:
+        catalog.add_state_units()
+        catalog.fill_state_units()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -273,6 +290,8 @@ STEPS = (
     ("archive-indexes", _archive_indexes),
     ("issuer-names", _issuer_names),
     ("conflict-free-queues", _conflict_free_queues),
+    ("dashboard-counters", _dashboard_counters),
+    ("state-unit-index", _state_unit_index),
 )
 
 

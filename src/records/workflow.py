@@ -14,6 +14,7 @@ STATES = ("received", "in_processing", "supplement_requested", "result_ready", "
 OPEN_STATES = ("received", "in_processing", "supplement_requested", "result_ready")
 CLOSED_STATES = ("returned", "rejected", "withdrawn")
 WITHOUT_RESULT = ("rejected", "withdrawn")  # closed without a result (retention differs)
+RATING_LEVELS = ("very_satisfied", "satisfied", "not_satisfied")  # a citizen's rating
 
 
 class WorkflowError(errors.UserError):

@@ -102,3 +102,18 @@ def test_no_page_reads_every_dossier(web, portal, db, generated, monkeypatch):
             lists = url.startswith(("/dossiers/", "/api/v1/dossiers")) or url == "/"
             assert not lists or len(loads) > 0, url  # the count means something
             assert len(loads) <= 60, (url, len(loads))  # a page of 50, not all 160
+
+
+@pytest.mark.parametrize("login_name", ["super", "recv1", "proc1"])
+def test_a_list_by_state_and_unit_is_what_a_full_scan_finds(web, portal, generated, login_name):
+    api_login(web, login_name, PASSWORD)
+    with portal() as p:  # NB: the processing unit moves: the index follows the change
+        moved = next(d for d in p.dossiers.values() if d.state == "in_processing")
+        moved.processing_unit = BRANCH1 if moved.processing_unit != BRANCH1 else JUSTICE
+        moved.changed()
+    for state in ("in_processing", "returned", "received"):
+        for unit in (JUSTICE, BRANCH1):
+            expected = scan(portal, login_name, lambda d: d.state == state and unit in (
+                d.receiving_unit, d.processing_unit))
+            assert listed(web, state=state, unit=unit) == (len(expected), expected), \
+                (state, unit)

@@ -49,8 +49,14 @@ def bin_dir():
 
 
 class PostgreSQLServer:
-    def __init__(self, durable=False, max_connections=100, shared_buffers="128MB", **settings):
+    """``base_dir``: the cluster's directory (default: a new temp dir), reused as it is when it
+    holds a cluster already; ``keep``: leave it in place on :meth:`stop` (bench_scale's
+    ``--keep`` and ``--reuse``)."""
+
+    def __init__(self, durable=False, max_connections=100, shared_buffers="128MB",
+                 base_dir=None, keep=False, **settings):
         self.base_dir = None
+        self.given_dir, self.keep = base_dir, keep
         self.port = None
         self.process = None
         self.options = {} if durable else dict(FAST)
@@ -79,14 +85,26 @@ class PostgreSQLServer:
             except KeyError as error:
                 raise ServiceUnavailable(f"no system user {PG_USER}") from error
             user = PG_USER
-        self.base_dir = tempfile.mkdtemp(prefix="records-pg-")
+        if self.given_dir:
+            self.base_dir = os.path.abspath(self.given_dir)
+            os.makedirs(self.base_dir, exist_ok=True)
+        else:
+            self.base_dir = tempfile.mkdtemp(prefix="records-pg-")
         data, sock = os.path.join(self.base_dir, "data"), os.path.join(self.base_dir, "sock")
-        os.mkdir(sock)
+        existing = os.path.exists(os.path.join(data, "PG_VERSION"))
+        os.makedirs(sock, exist_ok=True)
         if user:
             entry = pwd.getpwnam(user)
             for path in (self.base_dir, sock):
                 os.chown(path, entry.pw_uid, entry.pw_gid)
         self._log = open(os.path.join(self.base_dir, "server.log"), "ab")
+        if not existing:
+            self._initdb(binaries, data, user, timeout)
+        self.port = free_port()
+        self._serve(binaries, data, sock, user, timeout, existing)
+        return self
+
+    def _initdb(self, binaries, data, user, timeout):
         init = subprocess.run(
             [os.path.join(binaries, "initdb"), "-D", data, "-U", SUPERUSER, "-A", "trust",
              "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
@@ -94,7 +112,8 @@ class PostgreSQLServer:
             timeout=timeout)
         if init.returncode:
             raise ServiceUnavailable(f"initdb exited with {init.returncode}:\n{self.log_tail()}")
-        self.port = free_port()
+
+    def _serve(self, binaries, data, sock, user, timeout, existing):
         command = [os.path.join(binaries, "postgres"), "-D", data, "-p", str(self.port),
                    "-h", "127.0.0.1", "-k", sock]
         for key, value in self.options.items():
@@ -103,8 +122,8 @@ class PostgreSQLServer:
             command, user=user, cwd=self.base_dir, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ready(timeout)
-        self._make_template()
-        return self
+        if not existing:
+            self._make_template()
 
     def _wait_ready(self, timeout):
         deadline = time.monotonic() + timeout
@@ -171,7 +190,8 @@ class PostgreSQLServer:
             self._log.close()
             self._log = None
         if self.base_dir:
-            shutil.rmtree(self.base_dir, ignore_errors=True)
+            if not self.keep:
+                shutil.rmtree(self.base_dir, ignore_errors=True)
             self.base_dir = None
 
     def log_tail(self, lines=30):

@@ -9,7 +9,7 @@ where open dossiers are held up (state × unit, late ones counted).
 import dataclasses
 import datetime
 
-from records.resources.dossiers import RATING_LEVELS
+from records.workflow import RATING_LEVELS
 
 
 @dataclasses.dataclass
@@ -62,6 +62,17 @@ def month_bounds(year, month):
     return start, end
 
 
+def month_index(day):
+    """A month as one number (year × 12 + month − 1): the key of the catalog's tallies."""
+    return day.year * 12 + day.month - 1
+
+
+def month_days(month):
+    """(first, last) day ordinals of the month ``month`` (a :func:`month_index`)."""
+    start, end = month_bounds(month // 12, month % 12 + 1)
+    return start.toordinal(), end.toordinal()
+
+
 def _seen(entry, units):
     return units is None or bool({entry.receiving, entry.processing} & units)
 
@@ -109,20 +120,26 @@ PERIOD_FIGURES = ("received", "online", "with_files", "digitized", "reused", "so
                   *("rating:" + level for level in RATING_LEVELS))
 
 
+def _add(out, figure, times):
+    if figure.startswith("rating:"):
+        out.ratings[figure[len("rating:"):]] += times
+    elif figure != "rated":
+        setattr(out, figure, getattr(out, figure) + times)
+
+
+def _count_entries(out, period_entries, first, last, units):
+    for entry in period_entries:
+        if _seen(entry, units):
+            for figure, times in counted(entry, first, last):
+                _add(out, figure, times)
+
+
 def figures(period_entries, open_entries, start, end, today, units=None):
     """:class:`Figures` for ``[start, end]`` from catalog entries (records.catalog): those of
     the dossiers with something in the period, and those of the open dossiers. ``units``
     limits to dossiers received or processed by those units (None: all)."""
     out = Figures(start, end)
-    first, last = start.toordinal(), end.toordinal()
-    for entry in period_entries:
-        if not _seen(entry, units):
-            continue
-        for figure, times in counted(entry, first, last):
-            if figure.startswith("rating:"):
-                out.ratings[figure[len("rating:"):]] += times
-            elif figure != "rated":
-                setattr(out, figure, getattr(out, figure) + times)
+    _count_entries(out, period_entries, start.toordinal(), end.toordinal(), units)
     for entry in open_entries:
         if not _seen(entry, units):
             continue
@@ -130,6 +147,40 @@ def figures(period_entries, open_entries, start, end, today, units=None):
         counts = out.held_up.setdefault(cell, [0, 0])
         counts[0] += 1
         counts[1] += late
+    return out
+
+
+def whole_months(start, end):
+    """``(first month, last month, edges)``: the month indexes (:func:`month_index`) of the
+    whole months in ``[start, end]`` (first > last when there is none) and the ``(start,
+    end)`` date ranges left at either edge."""
+    first = month_index(start) + (start.day != 1)
+    after = end + datetime.timedelta(days=1)
+    last = month_index(end) - (after.month == end.month)
+    if first > last:
+        return first, last, [(start, end)]
+    edges = []
+    if start.day != 1:
+        edges.append((start, month_bounds(start.year, start.month)[1]))
+    if after.month == end.month:
+        edges.append((end.replace(day=1), end))
+    return first, last, edges
+
+
+def catalog_figures(catalog, start, end, today, units=None):
+    """:class:`Figures` for ``[start, end]`` as :func:`figures` counts them, from the
+    catalog's tallies (records.catalog.Catalog.period_counts, held_up_counts): the whole
+    months from their tallies, the days of a month cut by the period's edges from the
+    entries of those days."""
+    out = Figures(start, end)
+    first, last, edges = whole_months(start, end)
+    if first <= last:
+        for figure, times in catalog.period_counts(first, last, units).items():
+            _add(out, figure, times)
+    for low, high in edges:
+        _count_entries(out, catalog.in_period(low, high), low.toordinal(), high.toordinal(),
+                       units)
+    out.held_up = catalog.held_up_counts(today, units)
     return out
 
 

@@ -22,15 +22,16 @@ def catalog_filters(portal, actor, today, params, names=False):
     """
     catalog = portal.catalog
     filters = [visible_codes(catalog, actor)]
-    state = params.get("state") or None
-    if state:
+    state, unit = params.get("state") or None, params.get("unit") or None
+    if state and unit:  # NB: one set, however big the state's and the unit's
+        filters.append(catalog.state_unit_filter(state, unit))
+    elif state:
         filters.append(catalog.state_filter(state))
+    elif unit:
+        filters.append(catalog.by_unit.get(unit, OOTreeSet()))
     procedure = params.get("procedure") or None
     if procedure:
         filters.append(catalog.by_procedure.get(procedure, OOTreeSet()))
-    unit = params.get("unit") or None
-    if unit:
-        filters.append(catalog.by_unit.get(unit, OOTreeSet()))
     if params.get("overdue") in ("1", "true", "on"):
         filters.append(catalog.late_codes(today))
     q = (params.get("q") or "").strip()

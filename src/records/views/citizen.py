@@ -199,8 +199,8 @@ def download_result(request):
     if not found:
         raise NotFound(MESSAGES["no_result"])
     version = found[0].published
-    dossier.downloads.append({"at": clock.now(), "file_id": version.file_id,
-                              "result_id": result_id})
+    dossier.note_download({"at": clock.now(), "file_id": version.file_id,
+                           "result_id": result_id})
     return download(request, version)
 
 

@@ -7,7 +7,8 @@ from pyramid.view import view_config
 from records import clock, labels
 from records.i18n import translate
 from records.reports.export import codes_listing
-from records.reports.figures import PERIOD_FIGURES, figure_codes, figures, month_bounds
+from records.reports.figures import (PERIOD_FIGURES, catalog_figures, figure_codes,
+                                     month_bounds)
 from records.resources.portal import Portal
 from records.security import visible_units
 
@@ -28,9 +29,8 @@ def _period(request):
 
 def compute(request):
     start, end, today = _period(request)
-    catalog = request.root.catalog
-    return figures(catalog.in_period(start, end), catalog.open_entries(), start, end, today,
-                   units=visible_units(request.actor)).as_dict()
+    return catalog_figures(request.root.catalog, start, end, today,
+                           units=visible_units(request.actor)).as_dict()
 
 
 @view_config(context=Portal, name="dashboard", permission="dashboard",
