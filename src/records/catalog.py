@@ -22,6 +22,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet, intersection, union
 from persistent import Persistent
 
 from records.reports.figures import counted, month_days, month_index
+from records.spread import SpreadTree
 from records.textnorm import fold
 from records.workflow import CLOSED_STATES, OPEN_STATES, WITHOUT_RESULT, legal_due
 
@@ -41,6 +42,7 @@ Entry = namedtuple("Entry", "state receiving processing procedure received due c
 # and ``disposed`` says it was disposed of (the archive's indexes). NB: the defaults let
 # entries stored before these fields load; the "archive-indexes" evolve step rewrites them.
 EVENTS = ("ready", "returned", "rated")
+HOT_TREES = ("entries", "received", "late", "tails")  # spread: every intake inserts
 
 
 def _day(value):
@@ -223,16 +225,19 @@ class Catalog(Persistent):
     by_state_unit = state_unit_counts = None
 
     def __init__(self):
-        self.entries = OOBTree()        # code → Entry
+        # NB: the codes and times of new dossiers grow: the trees every intake inserts
+        # into are spread over shards (records.spread), or each split of their
+        # last bucket would conflict with every intake in flight.
+        self.entries = SpreadTree()     # code → Entry
         self.by_state = OOBTree()       # state → codes
         self.state_counts = OOBTree()   # state → Length
         self.by_unit = OOBTree()        # unit (receiving or processing) → codes
         self.by_procedure = OOBTree()   # procedure code → codes
         self.by_name = OOBTree()        # folded name token → codes
-        self.received = OOBTree()       # (−received timestamp, code) → None
-        self.late = OOBTree()           # (due ordinal, code) → None, open dossiers only
+        self.received = SpreadTree()    # (−received timestamp, code) → None
+        self.late = SpreadTree()        # (due ordinal, code) → None, open dossiers only
         self.closed = OOBTree()         # (closed ordinal, code) → None
-        self.tails = OOBTree()          # "YYMMDD-XXXX|code" → None (the code's tail)
+        self.tails = SpreadTree()       # "YYMMDD-XXXX|code" → None (the code's tail)
         self.events = OOBTree()         # (event, day ordinal, code) → None, see EVENTS
         self.add_archive_indexes()
         self.add_counters()
@@ -249,6 +254,18 @@ class Catalog(Persistent):
         them from the entries."""
         self.period_tallies = OOBTree()  # (month, receiving, processing) → Tally of figures
         self.open_tallies = OOBTree()    # (state, receiving, processing) → Tally of due months
+
+    def spread_hot_trees(self):
+        """Spread the trees every intake inserts into (a catalog made before they were
+        spread gets them from the "spread-catalog" evolve step). Returns whether any was
+        converted."""
+        changed = False
+        for name in HOT_TREES:
+            tree = getattr(self, name)
+            if not isinstance(tree, SpreadTree):
+                setattr(self, name, SpreadTree(items=tree))
+                changed = True
+        return changed
 
     def add_archive_indexes(self):
         """The indexes the archive browses by (a store made before them gets them from the

@@ -22,7 +22,7 @@ from records.resources.files import SignatureCheck
 from records.resources.outbox import Outbox
 from records.resources.submissions import Submissions
 from records.resources.readingqueue import ReadingQueue
-from records.resources.spread import SHARDS, ShardedQueue, SpreadSet, SpreadTree
+from records.spread import SHARDS, ShardedQueue, SpreadSet, SpreadTree
 from records.seed import load_json
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ def _issuer_names(portal):
 
 def _conflict_free_queues(portal):
     """Generation 17: the structures every intake writes no longer conflict on commit
-    (records.resources.spread): the search outbox, the audit trail's pending entries and
+    (records.spread): the search outbox, the audit trail's pending entries and
     the reading queue become sharded queues; the process index's open steps, due moments,
     pending dossiers, unit and officer queues and monthly code sets, the form tokens by time,
     the file ids and the dossiers folder are spread over shards.
@@ -272,6 +272,13 @@ def _state_unit_index(portal):
         catalog.fill_state_units()
 
 
+def _spread_catalog(portal):
+    """Generation 20: the catalog's trees every intake inserts into (entries, received
+    order, due dates, code tails) are spread over shards, as the queues of generation 17
+    (references only: the entries are moved, not rewritten)."""
+    portal.catalog.spread_hot_trees()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -292,6 +299,7 @@ STEPS = (
     ("conflict-free-queues", _conflict_free_queues),
     ("dashboard-counters", _dashboard_counters),
     ("state-unit-index", _state_unit_index),
+    ("spread-catalog", _spread_catalog),
 )
 
 

@@ -9,7 +9,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 
 from records import evolve
 from records.process.index import OpenStep
-from records.resources.spread import ShardedQueue, SpreadSet, SpreadTree
+from records.spread import ShardedQueue, SpreadSet, SpreadTree
 from records.store import get_portal
 
 pytestmark = pytest.mark.scale

@@ -1,6 +1,6 @@
 """The audit trail: one append-only, hash-chained log of what logged-in users did.
 
-Entries are first *appended* to ``pending`` (a :class:`~records.resources.spread.ShardedQueue`
+Entries are first *appended* to ``pending`` (a :class:`~records.spread.ShardedQueue`
 of ``(time_ns, random token, entry JSON)``), then
 *sealed* by :func:`seal` into ``entries`` (sequence number → entry), each sealed entry
 carrying ``prev`` (the hash of the one before) and ``hash`` (SHA-256 over ``prev`` and the
@@ -29,7 +29,7 @@ from BTrees.IIBTree import IITreeSet, intersection, multiunion
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-from records.resources.spread import ShardedQueue
+from records.spread import ShardedQueue
 
 GENESIS = "0" * 64
 INDEXES = ("user", "code", "action", "day")

@@ -14,7 +14,7 @@ only checks that it was done (one read), and does it itself in the rare change t
 first (see :meth:`StepIndex.close_months`).
 
 NB: the indexes every new dossier writes (open steps, due moments, pending dossiers, unit
-queues, monthly codes) are spread over shards (:mod:`records.resources.spread`): their keys
+queues, monthly codes) are spread over shards (:mod:`records.spread`): their keys
 are dossier codes and due dates, which grow with time, and in one BTree every intake would
 write the same last bucket, whose splits conflict with every intake in flight.
 """
@@ -26,7 +26,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
 from records.clock import TIMEZONE
-from records.resources.spread import SpreadSet, SpreadTree
+from records.spread import SpreadSet, SpreadTree
 
 SET_SHARDS = 8  # NB: a monthly code set exists per (month, field, measure): keep them small
 

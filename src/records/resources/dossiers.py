@@ -14,7 +14,7 @@ from persistent.list import PersistentList
 
 from records import audit
 from records.resources.base import Folder
-from records.resources.spread import SpreadTree
+from records.spread import SpreadTree
 from records.workflow import RATING_LEVELS  # noqa: F401 (imported from here too)
 
 
@@ -190,7 +190,7 @@ class Dossier(Persistent):
 class Dossiers(Folder):
     """All dossiers, keyed by code; keeps a conflict-free count (a :class:`Length`).
 
-    NB: the codes grow with time: they are spread over shards (records.resources.spread),
+    NB: the codes grow with time: they are spread over shards (records.spread),
     or every intake would write the tree's last bucket."""
 
     def __init__(self):

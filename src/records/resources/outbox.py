@@ -8,7 +8,7 @@ import time
 
 from persistent import Persistent
 
-from records.resources.spread import ShardedQueue
+from records.spread import ShardedQueue
 
 
 class Outbox(Persistent):

@@ -9,7 +9,7 @@ from records.resources.dossiers import Dossiers, Sequences
 from records.resources.outbox import Outbox
 from records.resources.procedures import Procedures
 from records.resources.readingqueue import ReadingQueue
-from records.resources.spread import SpreadTree
+from records.spread import SpreadTree
 from records.resources.submissions import Submissions
 from records.resources.units import Units
 from records.resources.users import Users
@@ -40,7 +40,7 @@ class Portal(Folder):
         self.add("procedures", Procedures())
         self.add("dossiers", Dossiers())
         self.add("users", Users())
-        self.files = SpreadTree()  # NB: every upload adds one (records.resources.spread)
+        self.files = SpreadTree()  # NB: every upload adds one (records.spread)
         self.tokens = OOBTree()
         self.submissions = Submissions()
         self.sequences = Sequences()

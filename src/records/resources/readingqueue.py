@@ -7,7 +7,7 @@ finds those left queued past a timeout without reading every file of the store.
 """
 from persistent import Persistent
 
-from records.resources.spread import ShardedQueue
+from records.spread import ShardedQueue
 
 
 class ReadingQueue(Persistent):

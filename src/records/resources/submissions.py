@@ -3,7 +3,7 @@ import datetime
 
 from persistent import Persistent
 
-from records.resources.spread import SpreadTree
+from records.spread import SpreadTree
 
 KEEP = datetime.timedelta(days=1)
 
@@ -18,7 +18,7 @@ class Submissions(Persistent):
     NB: a form is resubmitted within minutes (a double click, a reload); keeping every
     token for ever would grow without bound. ``by_time`` orders tokens by when they were
     used, so forgetting the old ones reads only those. It is spread over shards
-    (records.resources.spread): in one BTree every intake wrote its last bucket; the
+    (records.spread): in one BTree every intake wrote its last bucket; the
     tokens too (each intake reads and writes them)."""
 
     def __init__(self):

@@ -1,0 +1,56 @@
+"""Evolve step "spread-catalog": a catalog whose entries, received order, due dates and code
+tails are single BTrees (as every catalog before it) gets them spread over shards, with the
+same keys and answers."""
+import datetime
+import random
+
+import pytest
+import transaction
+import ZODB
+from BTrees.OOBTree import OOBTree
+
+from records import evolve
+from records.catalog import HOT_TREES
+from records.spread import SpreadTree
+from records.store import bootstrap, get_portal
+from tests.generate import generate_days
+
+pytestmark = pytest.mark.scale
+
+
+def test_the_hot_catalog_trees_are_spread_and_answer_as_before():
+    db = ZODB.DB(None)
+    bootstrap(db)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        generate_days(portal, datetime.date(2026, 3, 2), 3, 30, random.Random(5))
+        catalog = portal.catalog
+        before = {name: list(getattr(catalog, name).items()) for name in HOT_TREES}
+        page = catalog.query([], page=2, size=7)
+        late = list(catalog.late_codes(datetime.date(2026, 4, 1)))
+        # NB: the trees as every catalog before the step stored them
+        for name in HOT_TREES:
+            setattr(catalog, name, OOBTree(dict(getattr(catalog, name).items())))
+        portal.generation = evolve.STEPS.index(("spread-catalog", evolve._spread_catalog))
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        assert portal.generation == len(evolve.STEPS)
+        catalog = portal.catalog
+        for name in HOT_TREES:
+            tree = getattr(catalog, name)
+            assert isinstance(tree, SpreadTree) and len(tree.shards) > 1
+            assert list(tree.items()) == before[name], name      # same keys, in key order
+        assert catalog.query([], page=2, size=7) == page
+        assert list(catalog.late_codes(datetime.date(2026, 4, 1))) == late
+        assert not catalog.spread_hot_trees()                    # once only
+    transaction.abort()
+    db.close()
+
+
+def test_a_new_catalog_spreads_them_from_the_start():
+    db = ZODB.DB(None)
+    bootstrap(db)
+    with db.transaction() as conn:
+        catalog = get_portal(conn.root()).catalog
+        assert all(isinstance(getattr(catalog, name), SpreadTree) for name in HOT_TREES)
+    db.close()
