@@ -190,6 +190,15 @@ def _is_record(e):
     return e is not None and e.state in CLOSED_STATES
 
 
+def _year_units(e):
+    """The (year closed, unit) counts a record is in: its receiving and its processing
+    unit, and (year, "") for the year's whole count."""
+    if not _is_record(e) or not e.closed:
+        return set()
+    year = datetime.date.fromordinal(e.closed).year
+    return {(year, "")} | {(year, unit) for unit in (e.receiving, e.processing) if unit}
+
+
 def _closed_year(e):
     return [datetime.date.fromordinal(e.closed).year] if _is_record(e) and e.closed else []
 
@@ -223,6 +232,7 @@ class Catalog(Persistent):
     # index and the "state-unit-index" step.
     period_tallies = open_tallies = None
     by_state_unit = state_unit_counts = None
+    year_unit_counts = None   # NB: the same, with the "year-unit-counts" step
 
     def __init__(self):
         # NB: the codes and times of new dossiers grow: the trees every intake inserts
@@ -242,12 +252,19 @@ class Catalog(Persistent):
         self.add_archive_indexes()
         self.add_counters()
         self.add_state_units()
+        self.add_year_units()
 
     def add_state_units(self):
         """The codes by (state, unit), unit receiving or processing, and their counts: the
         list filtered by state and unit, at any size, without intersecting two big sets."""
         self.by_state_unit = OOBTree()      # (state, unit) → codes
         self.state_unit_counts = OOBTree()  # (state, unit) → Length
+
+    def add_year_units(self):
+        """The records' counts by (year closed, unit) ((year, "") for the whole year): the
+        archive's records of a year, of a unit or not, are counted without a walk (their
+        page is a range of :attr:`recorded`, see :meth:`year_range`)."""
+        self.year_unit_counts = OOBTree()  # (year, unit or "") → Length
 
     def add_counters(self):
         """The dashboard's tallies (see the module docstring); empty: fill_counters fills
@@ -318,6 +335,10 @@ class Catalog(Persistent):
             before, after = set(_state_units(old)), set(_state_units(new))
             for key, delta in [(k, -1) for k in before - after] + [(k, 1) for k in after - before]:
                 self._count(key, delta, self.state_unit_counts)
+        if self.year_unit_counts is not None:
+            before, after = _year_units(old), _year_units(new)
+            for key, delta in [(k, -1) for k in before - after] + [(k, 1) for k in after - before]:
+                self._count(key, delta, self.year_unit_counts)
         for tree, attr in ((self.received, "received"), (self.late, "due"),
                            (self.closed, "closed")):
             before, after = (getattr(e, attr) if e else None for e in (old, new))
@@ -516,7 +537,7 @@ class Catalog(Persistent):
                 found.update(hits)
         return found
 
-    def query(self, filters, page=1, size=50, order="received"):
+    def query(self, filters, page=1, size=50, order="received", within=None, total=None):
         """Codes matching every filter, newest first: ``(total, codes of page)``.
 
         ``filters`` is a list of code sets (OOTreeSets, or None for "no limit"), or of
@@ -524,9 +545,15 @@ class Catalog(Persistent):
         from the methods above or an index. ``order`` is "received" (newest received
         first; every dossier when there is no filter) or "closed" (newest closed first;
         the records when there is no filter). The page is cut without sorting the whole
-        match when the match is large: the order's index is walked instead.
+        match when the match is large: the order's index is walked instead. ``within``
+        (``(min, max)`` keys of the order's index, e.g. :meth:`year_range`) walks only that
+        range, the filters tested by membership; ``total``, when the caller knows it (a
+        count index), stops the walk at the page.
         """
         tree, key = self._order(order)
+        if within is not None:
+            return self._walk_range(tree, within, filters, (max(page, 1) - 1) * size, size,
+                                    total)
         # NB: the same set given twice (the records, and an archivist's visible records)
         # is intersected once.
         given = list({id(f[1] if isinstance(f, tuple) else f): f for f in filters
@@ -555,6 +582,21 @@ class Catalog(Persistent):
         if order == "closed":
             return self.recorded, lambda e: -e.closed if e.closed else 0
         raise ValueError(f"unknown order {order!r}")
+
+    @staticmethod
+    def _walk_range(tree, within, filters, start, size, total):
+        if total is not None and start >= total:
+            return total, []
+        sets = [f[1] if isinstance(f, tuple) else f for f in filters if f is not None]
+        out, seen = [], 0
+        for _, code in tree.keys(min=within[0], max=within[1]):
+            if all(code in s for s in sets):
+                if seen >= start and len(out) < size:
+                    out.append(code)
+                seen += 1
+                if total is not None and len(out) >= size:
+                    break
+        return (total if total is not None else seen), out
 
     def _walk(self, tree, match, start, size):
         out, seen = [], 0
@@ -586,6 +628,24 @@ class Catalog(Persistent):
                     codes = self.by_state_unit[key] = OOTreeSet()
                 codes.insert(code)
                 self._count(key, 1, self.state_unit_counts)
+
+    def fill_year_units(self):
+        """Fill the (year, unit) counts from the entries (the evolve step)."""
+        for entry in self.entries.values():
+            for key in _year_units(entry):
+                self._count(key, 1, self.year_unit_counts)
+
+    def year_count(self, year, unit=None):
+        """How many records closed in ``year`` (received or processed by ``unit``)."""
+        counter = self.year_unit_counts.get((year, unit or ""))
+        return counter() if counter is not None else 0
+
+    def year_range(self, year):
+        """The keys of :attr:`recorded` (newest closed first) of the records closed in
+        ``year``: a ``within`` for :meth:`query` with ``order="closed"``."""
+        first, last = (datetime.date(year, 1, 1).toordinal(),
+                       datetime.date(year, 12, 31).toordinal())
+        return (-last, ""), (-first, "\uffff")
 
     def closed_codes(self):
         """The codes of the closed dossiers (kept as one set: no union per question)."""

@@ -86,6 +86,9 @@ def test_the_records_browse_lists_what_a_full_scan_finds(web, portal, generated,
         ({"year": str(year), "unit": BRANCH1},
          lambda p, d: d.closed_at.year == year
          and BRANCH1 in (d.receiving_unit, d.processing_unit)),
+        ({"year": str(year)}, lambda p, d: d.closed_at.year == year),
+        ({"year": str(year), "procedure": "1.001193"},   # a filter the year's counts miss
+         lambda p, d: d.closed_at.year == year and d.procedure_code == "1.001193"),
         ({"held": "1"}, lambda p, d: d.code in held),
     ]
     for params, keep in cases:

@@ -13,6 +13,7 @@ from records import evolve
 from records.catalog import HOT_TREES
 from records.spread import SpreadTree
 from records.store import bootstrap, get_portal
+from records.workflow import CLOSED_STATES
 from tests.generate import generate_days
 
 pytestmark = pytest.mark.scale
@@ -53,4 +54,30 @@ def test_a_new_catalog_spreads_them_from_the_start():
     with db.transaction() as conn:
         catalog = get_portal(conn.root()).catalog
         assert all(isinstance(getattr(catalog, name), SpreadTree) for name in HOT_TREES)
+    db.close()
+
+
+def test_the_year_unit_counts_step_counts_the_records_of_each_year_and_unit():
+    db = ZODB.DB(None)
+    bootstrap(db)
+    with db.transaction() as conn:
+        portal = get_portal(conn.root())
+        generate_days(portal, datetime.date(2025, 12, 29), 6, 30, random.Random(8))
+        catalog = portal.catalog
+        kept = dict((key, length()) for key, length in catalog.year_unit_counts.items())
+        scan = {}
+        for entry in catalog.entries.values():
+            if entry.state in CLOSED_STATES and entry.closed:
+                year = datetime.date.fromordinal(entry.closed).year
+                for unit in {"", entry.receiving, entry.processing} - {None}:
+                    scan[(year, unit)] = scan.get((year, unit), 0) + 1
+        assert kept == scan and len({year for year, _ in scan}) == 2   # kept as they change
+        del catalog.year_unit_counts                                   # as before the step
+        portal.generation = evolve.STEPS.index(("year-unit-counts", evolve._year_unit_counts))
+    with db.transaction() as conn:
+        catalog = get_portal(conn.root()).catalog
+        assert {key: length() for key, length in catalog.year_unit_counts.items()} == scan
+        year, unit = next(key for key in scan if key[1])
+        assert catalog.year_count(year, unit) == scan[(year, unit)]
+        assert catalog.year_count(year) == scan[(year, "")]
     db.close()

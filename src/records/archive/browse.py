@@ -36,11 +36,11 @@ class RecordRow:
     disposed: bool
 
 
-def record_filters(portal, actor, query):
-    """The catalog's code sets for the closed dossiers ``actor`` may see that match
-    ``query`` (see Catalog.query)."""
+def record_filters(portal, actor, query, visible):
+    """The catalog's code sets for the closed dossiers ``actor`` may see (``visible``:
+    security.visible_codes) that match ``query``, but for its year (see Catalog.query)."""
     catalog = portal.catalog
-    filters = [catalog.records_filter(), visible_codes(catalog, actor)]
+    filters = [catalog.records_filter(), visible]
     if query.procedure:
         filters.append(catalog.by_procedure.get(query.procedure, OOTreeSet()))
     if query.field:
@@ -50,8 +50,6 @@ def record_filters(portal, actor, query):
         filters.append(catalog.codes_in(catalog.by_procedure, codes))
     if query.unit:
         filters.append(catalog.by_unit.get(query.unit, OOTreeSet()))
-    if query.year:
-        filters.append(catalog.by_year.get(query.year, OOTreeSet()))
     if query.held:
         filters.append(OOTreeSet(portal.archive.holds.keys()))
     return filters
@@ -69,6 +67,17 @@ def record_row(portal, dossier):
 def closed_records(portal, actor, query, page=1, size=50):
     """``(total, rows of the page)``: the closed dossiers matching ``query`` that ``actor``
     may see, newest closed first; only the page's dossiers are read."""
-    total, codes = portal.catalog.query(record_filters(portal, actor, query), page, size,
-                                        order="closed")
+    catalog = portal.catalog
+    visible = visible_codes(catalog, actor)
+    filters = record_filters(portal, actor, query, visible)
+    if not query.year:
+        total, codes = catalog.query(filters, page, size, order="closed")
+    else:
+        # NB: a year is a range of the closing order, walked as far as the page; its count
+        # (of a unit or not) is kept, unless a filter it does not count narrows it.
+        counted = not (query.procedure or query.field or query.held) and \
+            (visible is None or isinstance(visible, tuple))   # every unit's records
+        total, codes = catalog.query(
+            filters, page, size, order="closed", within=catalog.year_range(query.year),
+            total=catalog.year_count(query.year, query.unit) if counted else None)
     return total, [record_row(portal, portal.dossiers[code]) for code in codes]
