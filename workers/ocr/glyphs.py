@@ -29,6 +29,9 @@ OVERLAP = 0.5           # share of the narrower of two blobs overlapping in x: o
 # the other two (0.80, 0.90) narrow upright ones that Tesseract read as 1 anyway.
 CROSSBAR = 0.85
 CROSSBAR_ROWS = (0.3, 0.85)
+# NB: a 4's bar makes it wide: the 4s ran 0.59-0.94 of their height wide, while an upright
+# 1 (0.28-0.40) spans its own width with any stroke.
+MIN_FOUR_WIDTH = 0.45
 
 
 @dataclass
@@ -122,7 +125,10 @@ def _longest_run(xs):
 
 def has_crossbar(glyph):
     """True when a row of ``glyph`` in its lower middle (:data:`CROSSBAR_ROWS`) holds a run
-    of ink at least :data:`CROSSBAR` of its width: a 4's bar, which a 1 lacks."""
+    of ink at least :data:`CROSSBAR` of its width: a 4's bar, which a 1 lacks. A glyph
+    narrower than :data:`MIN_FOUR_WIDTH` of its height has none."""
+    if glyph.width < MIN_FOUR_WIDTH * glyph.height:
+        return False
     first = glyph.top + int(CROSSBAR_ROWS[0] * glyph.height)
     last = glyph.top + int(CROSSBAR_ROWS[1] * glyph.height)
     rows = {}

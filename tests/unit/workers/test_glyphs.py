@@ -113,3 +113,9 @@ def test_an_agreed_value_is_trusted_when_its_four_is_a_four_not_when_glyphs_are_
         ("04", blanks.CONF_CHECKED)
     three = glyphs.glyphs(_crop(zero(20), one(60), one(100)), H, TOP)
     assert blanks._checked(("01", blanks.CONF_CROPS), 1.2, three) == ("01", blanks.CONF_CROPS)
+
+
+def test_an_upright_one_is_too_narrow_for_a_crossbar_however_its_rows_are_filled():
+    (g,) = glyphs.glyphs(_crop(lambda pen: pen.rectangle([20, TOP, 36, TOP + 45], fill=0)),
+                         H, TOP)
+    assert not glyphs.has_crossbar(g)
