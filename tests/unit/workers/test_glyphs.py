@@ -119,3 +119,11 @@ def test_an_upright_one_is_too_narrow_for_a_crossbar_however_its_rows_are_filled
     (g,) = glyphs.glyphs(_crop(lambda pen: pen.rectangle([20, TOP, 36, TOP + 45], fill=0)),
                          H, TOP)
     assert not glyphs.has_crossbar(g)
+
+
+def test_with_a_digit_for_each_glyph_large_handwriting_and_a_page_agreement_are_trusted():
+    found = glyphs.glyphs(_crop(zero(20), four(60)), H, TOP)
+    # ink over 2.5 line heights (large hand) no longer doubts a value its glyphs check
+    assert blanks._checked(("04", blanks.CONF_CROPS), 2.5, found) == ("04", blanks.CONF_CHECKED)
+    assert blanks._checked(("04", blanks.CONF_ONE), 1.2, found) == ("04", blanks.CONF_CHECKED)
+    assert blanks._checked(("04", blanks.CONF_ONE), 1.2, []) == ("04", blanks.CONF_ONE)
