@@ -1,5 +1,6 @@
 """The header blanks' boxes and the doubt of what was read in them (workers.ocr.blanks)."""
 import pytest
+from PIL import Image
 
 from records.workers.ocr import blanks
 from records.workers.ocr.engine import Word
@@ -24,3 +25,41 @@ def test_a_number_glued_to_its_so_starts_the_blank_inside_the_word():
 ])
 def test_agreeing_readings_are_trusted_unless_the_value_is_doubtful(found, ink, expected):
     assert blanks._checked(found, ink) == (found[0], expected)
+
+
+def _date_line(*words):
+    return [Word("Quảng", 1196, 406, 160, 56, 0.9), Word("Ngãi,", 1365, 407, 130, 54, 0.9),
+            *words, Word("năm", 1964, 407, 98, 41, 0.9), Word("2024", 2081, 407, 117, 42, 0.9)]
+
+
+def test_the_day_blank_starts_where_a_word_swallowed_by_the_box_of_ngay_starts():
+    words = _date_line(Word("ngày", 1511, 404, 193, 57, 0.9), Word("Ô@", 1647, 394, 52, 76, 0.3),
+                       Word("tháng", 1742, 405, 135, 56, 0.9), Word("11", 1895, 407, 40, 41, 0.9))
+    day = blanks.date_blanks(words, 2480, 3508)["day"]
+    assert day[0] == 1647 and day[2] == 1742
+
+
+def test_a_day_read_into_the_word_of_ngay_and_thang_is_a_blank_of_its_own():
+    words = _date_line(Word("ngày4†tháng", 1554, 406, 330, 56, 0.5),
+                       Word("01", 1893, 408, 40, 41, 0.9))
+    found = blanks.date_blanks(words, 2480, 3508)
+    x0, _, x1, _, _, read, _ = found["day"]
+    assert read == "4†" and 1554 + 4 * 30 <= x0 < x1 <= 1554 + 6 * 30
+    assert found["month"][5] == "01"
+
+
+def test_a_slash_read_as_a_semicolon_still_ends_the_number_blank():
+    words = [Word("Số:", 345, 340, 60, 50, 0.9), Word("đề", 498, 348, 50, 45, 0.3),
+             Word(";CT-UBND", 574, 347, 200, 40, 0.9)]
+    x0, _, x1, _, _, read, glued = blanks.number_blank(words, 2480, 3508)
+    assert read == "đề" and not glued and x0 == 405 and x1 == 574
+    text, _ = blanks.reread(Image.new("L", (10, 10), 255), [], "Số: đề ;CT-UBND", _NoEngine())
+    assert text == "Số: đề ;CT-UBND"   # nothing read, nothing put in
+    assert blanks._SO_LINE.sub("Số: 08/", "Số: đề ;CT-UBND") == "Số: 08/CT-UBND"
+
+
+class _NoEngine:
+    name = "none"
+
+    def recognize(self, image, **kwargs):
+        raise AssertionError("no blank to read")

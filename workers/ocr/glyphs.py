@@ -1,0 +1,189 @@
+"""The handwritten digits of a header blank's crop, one glyph each, and what their shape says.
+
+Tesseract reads the handwritten 1 of the number and day blanks (a stem with a long flag, as
+Vietnamese hands write it) as 4 far more often than as 1 (01 -> 04, 11 -> 44, 1114 -> 1444):
+no setting or scale of the crop changes that. A 4, handwritten or printed, has what a 1 never
+has: a crossbar, a row of ink spanning nearly the whole glyph in its lower middle. So the
+crop's ink is cut into glyphs (connected strokes, those overlapping in x joined: a 5's flag,
+a 7's bar), and a 4 read where the glyph has no crossbar is taken for the 1 it is.
+
+Contract: :func:`glyphs` takes a black-and-white (or grey) crop of a blank and the height of
+its text line, with the line's top at ``line_top`` pixels, and returns the digit glyphs left
+to right (:class:`Glyph`, possibly none); :func:`has_crossbar` judges one;
+:func:`ones_for_fours` corrects a reading whose digits are as many as the glyphs.
+No OCR here: pure functions of pixels.
+"""
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+INK = 128               # grey levels below this are ink
+DUST = 0.12             # line heights: a blob under this squared in area is dust or a dot
+RULE_HEIGHT = 0.2       # line heights: flatter and ...
+RULE_WIDTH = 0.6        # ... wider than this, a blob is a rule or the dotted leader
+GAP = 0.8               # line heights: a wider gap ends the digits (printed text follows)
+OVERLAP = 0.5           # share of the narrower of two blobs overlapping in x: one glyph
+# NB: measured on the 56 handwritten and printed digits of the blanks of ../shared/realdocs
+# that the crops cut into as many glyphs as digits: every 4 had a run of ink at least 0.9 of
+# its width in rows 30-85 % down (seven 4s, 0.90-1.00); 23 of 25 ones stayed under 0.75,
+# the other two (0.80, 0.90) narrow upright ones that Tesseract read as 1 anyway.
+CROSSBAR = 0.85
+CROSSBAR_ROWS = (0.3, 0.85)
+# NB: a 4's bar makes it wide: the 4s ran 0.59-0.94 of their height wide, while an upright
+# 1 (0.28-0.40) spans its own width with any stroke.
+MIN_FOUR_WIDTH = 0.45
+
+
+@dataclass
+class Glyph:
+    """One glyph: its box in the crop's pixels and its ink, as ``(x, y)`` pixels."""
+    left: int
+    top: int
+    right: int          # exclusive
+    bottom: int         # exclusive
+    ink: frozenset
+
+    @property
+    def width(self):
+        return self.right - self.left
+
+    @property
+    def height(self):
+        return self.bottom - self.top
+
+
+def _blobs(image):
+    """Connected ink (8-neighbours) of ``image`` as sets of ``(x, y)``."""
+    grey = image.convert("L") if image.mode != "L" else image
+    pixels = grey.load()
+    width, height = grey.size
+    ink = {(x, y) for y in range(height) for x in range(width) if pixels[x, y] < INK}
+    blobs = []
+    while ink:
+        seed = ink.pop()
+        blob, todo = {seed}, [seed]
+        while todo:
+            x, y = todo.pop()
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    p = (x + dx, y + dy)
+                    if p in ink:
+                        ink.discard(p)
+                        blob.add(p)
+                        todo.append(p)
+        blobs.append(blob)
+    return blobs
+
+
+def _glyph(ink):
+    xs = [x for x, _ in ink]
+    ys = [y for _, y in ink]
+    return Glyph(min(xs), min(ys), max(xs) + 1, max(ys) + 1, frozenset(ink))
+
+
+def glyphs(image, line_height, line_top):
+    """The digit glyphs of ``image``, left to right: blobs on the line (``line_top`` to
+    ``line_top + line_height``), without dust, rules and the dotted leader, blobs overlapping
+    in x joined, up to the first gap wider than :data:`GAP` line heights."""
+    h = max(1.0, float(line_height))
+    found = []
+    for blob in _blobs(image):
+        g = _glyph(blob)
+        if len(blob) < (DUST * h) ** 2:
+            continue
+        if g.height < RULE_HEIGHT * h and g.width > RULE_WIDTH * h:
+            continue
+        if g.bottom < line_top + 0.2 * h or g.top > line_top + h:
+            continue  # above or below the line: a rule, the next line's print
+        found.append(g)
+    found.sort(key=lambda g: g.left)
+    joined = []
+    for g in found:
+        last = joined[-1] if joined else None
+        if last and min(g.right, last.right) - max(g.left, last.left) > \
+                OVERLAP * min(g.width, last.width):
+            joined[-1] = _glyph(last.ink | g.ink)
+        else:
+            joined.append(g)
+    out = []
+    for g in joined:
+        if out and g.left - out[-1].right > GAP * h:
+            break
+        out.append(g)
+    return out
+
+
+def _longest_run(xs):
+    best = run = 0
+    previous = None
+    for x in sorted(xs):
+        run = run + 1 if previous is not None and x == previous + 1 else 1
+        best = max(best, run)
+        previous = x
+    return best
+
+
+def has_crossbar(glyph):
+    """True when a row of ``glyph`` in its lower middle (:data:`CROSSBAR_ROWS`) holds a run
+    of ink at least :data:`CROSSBAR` of its width: a 4's bar, which a 1 lacks. A glyph
+    narrower than :data:`MIN_FOUR_WIDTH` of its height has none."""
+    if glyph.width < MIN_FOUR_WIDTH * glyph.height:
+        return False
+    first = glyph.top + int(CROSSBAR_ROWS[0] * glyph.height)
+    last = glyph.top + int(CROSSBAR_ROWS[1] * glyph.height)
+    rows = {}
+    for x, y in glyph.ink:
+        if first <= y < last:
+            rows.setdefault(y, []).append(x)
+    longest = max((_longest_run(xs) for xs in rows.values()), default=0)
+    return longest >= CROSSBAR * glyph.width
+
+
+def ones_for_fours(value, found):
+    """``(value, fours_checked)``: ``value`` with each 4 whose glyph in ``found`` has no
+    crossbar read as 1, and whether every 4 left has one. Only when the digits are as many
+    as the glyphs (each digit then has its glyph); otherwise ``(value, False)`` if it holds
+    a 4, else ``(value, True)``."""
+    if len(value) != len(found) or not value.isdigit():
+        return value, "4" not in value
+    digits = [("1" if d == "4" and not has_crossbar(g) else d) for d, g in zip(value, found)]
+    return "".join(digits), True
+
+
+# NB: the glyphs re-laid on a clean line, each scaled to one height with even gaps, read
+# better than the crop as it is (38 against 32 of the 63 number and day blanks of
+# ../shared/realdocs, with :func:`ones_for_fours`): the leader's dots, the rule and the
+# uneven sizes of handwriting are gone. 32 pixels read as well as 48 or 64.
+RELAID_HEIGHT = 32
+# NB: a glyph wider than this many times its height is two digits touching (single
+# handwritten digits of the blanks ran up to 1.07, a 5 with a long flag).
+MAX_ASPECT = 1.1
+
+
+def relaid(found, height=RELAID_HEIGHT):
+    """A black-on-white image of the glyphs ``found``, each scaled to ``height`` pixels,
+    a third of that apart, with half of it as margin; None for no glyphs."""
+    if not found:
+        return None
+    images = []
+    for g in found:
+        image = Image.new("L", (g.width, g.height), 255)
+        pixels = image.load()
+        for x, y in g.ink:
+            pixels[x - g.left, y - g.top] = 0
+        scale = height / g.height
+        images.append(image.resize((max(1, round(g.width * scale)), height),
+                                   Image.Resampling.LANCZOS))
+    gap = height // 3
+    line = Image.new("L", (sum(i.width for i in images) + gap * (len(images) - 1), height), 255)
+    x = 0
+    for image in images:
+        line.paste(image, (x, 0))
+        x += image.width + gap
+    return ImageOps.expand(line, border=height // 2, fill=255)
+
+
+def matches(value, found):
+    """True when ``value`` has a digit for each glyph of ``found`` and no glyph is two
+    digits touching: what a reading must show before it is believed."""
+    return len(value) == len(found) and all(g.width <= MAX_ASPECT * g.height for g in found)
