@@ -1,6 +1,7 @@
 """Evolve step "spread-catalog": a catalog whose entries, received order, due dates and code
 tails are single BTrees (as every catalog before it) gets them spread over shards, with the
 same keys and answers."""
+import contextlib
 import datetime
 import random
 
@@ -19,12 +20,27 @@ from tests.generate import generate_days
 pytestmark = pytest.mark.scale
 
 
-def test_the_hot_catalog_trees_are_spread_and_answer_as_before():
+@pytest.fixture
+def db():
     db = ZODB.DB(None)
     bootstrap(db)
-    with db.transaction() as conn:
-        portal = get_portal(conn.root())
-        generate_days(portal, datetime.date(2026, 3, 2), 3, 30, random.Random(5))
+    yield db
+    transaction.abort()
+    db.close()
+
+
+def generated(db, first_day, days, seed):
+    """The portal of ``db`` in a new transaction, with ``days`` days of generated dossiers
+    (30 a day)."""
+    conn = db.open()
+    portal = get_portal(conn.root())
+    generate_days(portal, first_day, days, 30, random.Random(seed))
+    return conn, portal
+
+
+def test_the_hot_catalog_trees_are_spread_and_answer_as_before(db):
+    conn, portal = generated(db, datetime.date(2026, 3, 2), 3, 5)
+    with contextlib.closing(conn):
         catalog = portal.catalog
         before = {name: list(getattr(catalog, name).items()) for name in HOT_TREES}
         page = catalog.query([], page=2, size=7)
@@ -33,6 +49,7 @@ def test_the_hot_catalog_trees_are_spread_and_answer_as_before():
         for name in HOT_TREES:
             setattr(catalog, name, OOBTree(dict(getattr(catalog, name).items())))
         portal.generation = evolve.STEPS.index(("spread-catalog", evolve._spread_catalog))
+        transaction.commit()
     with db.transaction() as conn:
         portal = get_portal(conn.root())
         assert portal.generation == len(evolve.STEPS)
@@ -44,25 +61,17 @@ def test_the_hot_catalog_trees_are_spread_and_answer_as_before():
         assert catalog.query([], page=2, size=7) == page
         assert list(catalog.late_codes(datetime.date(2026, 4, 1))) == late
         assert not catalog.spread_hot_trees()                    # once only
-    transaction.abort()
-    db.close()
 
 
-def test_a_new_catalog_spreads_them_from_the_start():
-    db = ZODB.DB(None)
-    bootstrap(db)
+def test_a_new_catalog_spreads_them_from_the_start(db):
     with db.transaction() as conn:
         catalog = get_portal(conn.root()).catalog
         assert all(isinstance(getattr(catalog, name), SpreadTree) for name in HOT_TREES)
-    db.close()
 
 
-def test_the_year_unit_counts_step_counts_the_records_of_each_year_and_unit():
-    db = ZODB.DB(None)
-    bootstrap(db)
-    with db.transaction() as conn:
-        portal = get_portal(conn.root())
-        generate_days(portal, datetime.date(2025, 12, 29), 6, 30, random.Random(8))
+def test_the_year_unit_counts_step_counts_the_records_of_each_year_and_unit(db):
+    conn, portal = generated(db, datetime.date(2025, 12, 29), 6, 8)
+    with contextlib.closing(conn):
         catalog = portal.catalog
         kept = dict((key, length()) for key, length in catalog.year_unit_counts.items())
         scan = {}
@@ -74,10 +83,10 @@ def test_the_year_unit_counts_step_counts_the_records_of_each_year_and_unit():
         assert kept == scan and len({year for year, _ in scan}) == 2   # kept as they change
         del catalog.year_unit_counts                                   # as before the step
         portal.generation = evolve.STEPS.index(("year-unit-counts", evolve._year_unit_counts))
+        transaction.commit()
     with db.transaction() as conn:
         catalog = get_portal(conn.root()).catalog
         assert {key: length() for key, length in catalog.year_unit_counts.items()} == scan
         year, unit = next(key for key in scan if key[1])
         assert catalog.year_count(year, unit) == scan[(year, unit)]
         assert catalog.year_count(year) == scan[(year, "")]
-    db.close()
