@@ -56,7 +56,7 @@ from records.security import hash_password
 from records.settings import apply_environment
 from records.store import bootstrap, get_portal, open_database
 from tests.conftest import production_store_settings
-from tests.rig import free_port
+from tests.rig import free_port, stop_group
 from tests.rig.elasticsearch import ElasticsearchServer
 from tests.rig.escluster import ElasticsearchCluster
 from tests.rig.postgresql import PostgreSQLServer
@@ -132,17 +132,7 @@ class Web:
         self.process.wait()
 
     def stop(self):
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.wait()
+        stop_group(self.process)
         self.log.close()
 
 

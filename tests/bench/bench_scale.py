@@ -52,7 +52,7 @@ from records.settings import apply_environment
 from records.store import bootstrap, get_portal, open_database
 from tests.conftest import production_store_settings
 from tests.generate import generate_days
-from tests.rig import free_port
+from tests.rig import free_port, stop_group
 from tests.rig.postgresql import PostgreSQLServer
 from tests.rig.redis import RedisServer
 from tests.samples import pdf_bytes
@@ -174,15 +174,7 @@ class Server:
 
     def stop(self):
         self._stop.set()
-        try:
-            os.killpg(self.process.pid, 15)
-            self.process.wait(30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
-        try:
-            os.killpg(self.process.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
+        stop_group(self.process)
         self.log.close()
 
 

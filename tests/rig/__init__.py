@@ -5,7 +5,9 @@ When a service cannot start, :func:`unavailable` fails the test under ``CI=true`
 (a missing service is a broken machine there) and skips it on a developer's machine.
 """
 import os
+import signal
 import socket
+import subprocess
 
 import pytest
 
@@ -29,6 +31,23 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop_group(process, signum=signal.SIGTERM, timeout=30):
+    """Stop the process group ``process`` leads (started with ``start_new_session``):
+    ``signum``, up to ``timeout`` s for it to exit, then SIGKILL of the whole group (children
+    that outlive their parent too); returns when ``process`` is reaped."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signum)
+            process.wait(timeout)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
 
 
 def serve(server, name, close=None):

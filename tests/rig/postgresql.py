@@ -21,7 +21,7 @@ from relstorage.adapters.postgresql import PostgreSQLAdapter
 from relstorage.options import Options
 from relstorage.storage import RelStorage
 
-from tests.rig import ServiceUnavailable, free_port
+from tests.rig import ServiceUnavailable, free_port, stop_group
 
 try:
     import psycopg2
@@ -172,19 +172,7 @@ class PostgreSQLServer:
     def stop(self, timeout=30):
         """Fast shutdown (SIGINT), SIGKILL of the group if it lingers; removes the temp dir."""
         if self.process is not None:
-            if self.process.poll() is None:
-                try:
-                    os.killpg(self.process.pid, signal.SIGINT)
-                    self.process.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    pass
-                except ProcessLookupError:
-                    pass
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self.process.wait()
+            stop_group(self.process, signal.SIGINT, timeout)
             self.process = None
         if self._log is not None:
             self._log.close()

@@ -5,6 +5,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.rig import stop_group
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,7 +27,6 @@ class WorkerProcess:
              "-n", str(self.concurrency), "--loglevel=INFO"] + (["--beat"] if self.beat else []),
             env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
-        self._pgid = self.process.pid
         return self
 
     def kill(self):
@@ -39,20 +40,10 @@ class WorkerProcess:
         """SIGTERM to the whole process group (Celery's pool too), SIGKILL if it lingers."""
         if self.process is None:
             return
-        try:
-            os.killpg(self.process.pid, 15)
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        except ProcessLookupError:
-            pass
+        # NB: pool children that outlive their parent still belong to the group.
+        stop_group(self.process, timeout=timeout)
         self.process = None
         self.log.close()
-        # NB: pool children that outlive their parent still belong to the group.
-        try:
-            os.killpg(self._pgid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
 
     def tail(self, lines=40):
         try:
