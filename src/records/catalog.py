@@ -199,10 +199,6 @@ def _year_units(e):
     return {(year, "")} | {(year, unit) for unit in (e.receiving, e.processing) if unit}
 
 
-def _closed_year(e):
-    return [datetime.date.fromordinal(e.closed).year] if _is_record(e) and e.closed else []
-
-
 def _recorded_key(code, e):
     # NB: a record without a closing date (old data) sorts after every dated one.
     return (-e.closed if e.closed else 0, code) if _is_record(e) else None
@@ -288,7 +284,6 @@ class Catalog(Persistent):
         """The indexes the archive browses by (a store made before them gets them from the
         "archive-indexes" evolve step, which also fills them)."""
         self.record_codes = OOTreeSet()  # codes of the closed dossiers (the records)
-        self.by_year = OOBTree()        # year closed → codes of closed dossiers
         self.by_ref = OOBTree()         # file id reused by reference → codes reusing it
         self.recorded = OOBTree()       # (−closed ordinal, code) → None: records, newest first
         # NB: retention is looked up at query time (records.archive.records) from the
@@ -410,7 +405,6 @@ class Catalog(Persistent):
                  values(new, "receiving", "processing")),
                 (self.by_procedure, values(old, "procedure"), values(new, "procedure")),
                 (self.by_name, old.names if old else (), new.names if new else ()),
-                (self.by_year, _closed_year(old), _closed_year(new)),
                 (self.by_ref, old.refs if old else (), new.refs if new else ()),
                 *(((self.by_state_unit, _state_units(old), _state_units(new)),)
                   if self.by_state_unit is not None else ()))
@@ -692,10 +686,8 @@ class Catalog(Persistent):
                 k = key(code, entry)
                 if k is not None:
                     tree[k] = None
-            for tree, values in ((self.by_year, _closed_year(entry)),
-                                 (self.by_ref, entry.refs)):
-                for value in values:
-                    codes = tree.get(value)
-                    if codes is None:
-                        codes = tree[value] = OOTreeSet()
-                    codes.insert(code)
+            for value in entry.refs:
+                codes = self.by_ref.get(value)
+                if codes is None:
+                    codes = self.by_ref[value] = OOTreeSet()
+                codes.insert(code)

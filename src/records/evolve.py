@@ -281,11 +281,16 @@ def _spread_catalog(portal):
 
 def _year_unit_counts(portal):
     """Generation 21: the records' counts by (year closed, unit), from the catalog's
-    entries: the archive's records of a year are counted without a walk."""
+    entries: the archive's records of a year are counted without a walk (the codes by
+    year closed, which they replace, are dropped)."""
     catalog = portal.catalog
     if catalog.year_unit_counts is None:
         catalog.add_year_units()
         catalog.fill_year_units()
+    # NB: the year's codes (by_year) are no longer read: a year is a range of the closing
+    # order now, so that index is dropped rather than kept up to date for nothing.
+    if "by_year" in catalog.__dict__:
+        del catalog.by_year
 
 
 STEPS = (

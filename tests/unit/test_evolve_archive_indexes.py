@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.archive, pytest.mark.scale]
 
 UTC = datetime.timezone.utc
 CLOSED = datetime.datetime(2014, 3, 4, 10, 0, tzinfo=UTC)
-ARCHIVE_TREES = ("by_year", "by_ref", "recorded", "retained", "record_codes")
+ARCHIVE_TREES = ("by_ref", "recorded", "retained", "record_codes")
 
 
 def step_number(name):

@@ -82,6 +82,7 @@ def test_the_year_unit_counts_step_counts_the_records_of_each_year_and_unit(db):
                     scan[(year, unit)] = scan.get((year, unit), 0) + 1
         assert kept == scan and len({year for year, _ in scan}) == 2   # kept as they change
         del catalog.year_unit_counts                                   # as before the step
+        catalog.by_year = OOBTree()                                    # which it replaces
         portal.generation = evolve.STEPS.index(("year-unit-counts", evolve._year_unit_counts))
         transaction.commit()
     with db.transaction() as conn:
@@ -90,3 +91,4 @@ def test_the_year_unit_counts_step_counts_the_records_of_each_year_and_unit(db):
         year, unit = next(key for key in scan if key[1])
         assert catalog.year_count(year, unit) == scan[(year, unit)]
         assert catalog.year_count(year) == scan[(year, "")]
+        assert not hasattr(catalog, "by_year")
