@@ -1,11 +1,15 @@
 """The JSON API: sessions, listing, creation and its OpenAPI description."""
 import json
+import re
 
+import jsonschema
 import pytest
 from openapi_spec_validator import validate
+from pyramid.interfaces import IRoutesMapper
 
 from tests.conftest import PASSWORD
-from tests.functional.helpers import api_login
+from records.workers.indexing import deliver
+from tests.functional.helpers import api_login, as_, new_dossier, offers, published_dossier
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.foundation
@@ -17,6 +21,38 @@ def test_openapi_document_is_valid_and_lists_the_operations(web):
     validate(spec)
     assert {"/session", "/dossiers", "/dossiers/{code}", "/dossiers/{code}/actions",
             "/dossiers/{code}/components/{key}/versions"} <= set(spec["paths"])
+
+
+def _api_operations(registry):
+    """{(route pattern under /api/v1, method)} of every view on an /api/v1 route."""
+    routes = {r.name: r.pattern for r in registry.queryUtility(IRoutesMapper).get_routes()
+              if r.pattern.startswith("/api/v1/")}
+    found = set()
+    for item in registry.introspector.get_category("views"):
+        view = item["introspectable"]
+        name = view["route_name"]
+        if name not in routes:
+            continue
+        methods = view["request_methods"] or ("GET",)
+        for method in ([methods] if isinstance(methods, str) else methods):
+            found.add((routes[name][len("/api/v1"):], method.lower()))
+    return found
+
+
+def test_every_api_operation_is_in_the_openapi_document(web, wsgi):
+    """What a client can call is described: each view on an /api/v1 route has its path and
+    method in openapi.json (a route's {placeholder} may be listed value by value)."""
+    paths = web.get("/api/v1/openapi.json").json["paths"]
+    operations = _api_operations(wsgi.registry)
+    assert ("/search", "post") in operations and ("/dossiers/{code}/reuse", "get") in operations
+    missing = []
+    for pattern, method in sorted(operations):
+        if pattern == "/openapi.json":
+            continue
+        shape = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(pattern)) + "$")
+        if not any(shape.match(path) and method in ops for path, ops in paths.items()):
+            missing.append(f"{method.upper()} {pattern}")
+    assert missing == []
 
 
 def test_anonymous_gets_401_and_wrong_password_401(web, officers):
@@ -90,3 +126,37 @@ def test_api_login_needs_a_json_body(web, officers):
                        '{"login": "recv1", "password": "correct horse battery"}',
                        content_type="text/plain", status=415)
     assert refused.json["error"] == "send the login as application/json"
+
+
+def _conforms(spec, name, instance):
+    """``instance`` is valid against ``#/components/schemas/<name>`` of ``spec``."""
+    jsonschema.Draft202012Validator(
+        {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
+    ).validate(instance)
+
+
+def test_search_results_and_reuse_replies_match_their_description(web, officers, wsgi):
+    """The replies of the search, results and reuse calls are what openapi.json says."""
+    spec = web.get("/api/v1/openapi.json").json
+    first, _, published = published_dossier(web)
+    _conforms(spec, "Result", published)
+    as_(web, "proc1")
+    listed = web.get(f"/api/v1/dossiers/{first}/results").json
+    assert [r["result_id"] for r in listed["results"]] == [published["result_id"]]
+    for result in listed["results"]:
+        _conforms(spec, "Result", result)
+
+    second = new_dossier(web)
+    offered = offers(web, second)
+    assert offered["birth-certificate"]
+    for offer in offered["birth-certificate"]:
+        _conforms(spec, "ReuseOffer", offer)
+
+    deliver(wsgi.registry.settings)
+    csrf = as_(web, "super")
+    found = web.post_json("/api/v1/search", {"q": published["number_symbol"], "size": 5},
+                          headers={"X-CSRF-Token": csrf}).json
+    _conforms(spec, "SearchResults", found)
+    assert any(h["kind"] == "result" for h in found["hits"])
+    with pytest.raises(jsonschema.ValidationError):  # the check can fail
+        _conforms(spec, "SearchResults", dict(found, hits=[{"kind": "nothing"}]))

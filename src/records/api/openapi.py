@@ -499,3 +499,127 @@ OPENAPI["paths"]["/dossiers/{code}/results/{result_id}/{action}"] = {"post": {
                   "result (supersede)"}, "403": _ERROR, "404": _ERROR, "409": _ERROR,
                   "503": _PRINTS}}}
 OPENAPI["paths"]["/dossiers"]["post"]["responses"]["503"] = _PRINTS
+
+# -- search, results of a dossier, reuse of earlier results ------------------------------
+
+from records.search.query import MAX_SIZE, SORTS  # noqa: E402  (data, no import cycle)
+from records.search.schema import DATE_FIELDS, KINDS  # noqa: E402
+
+_ANY_OF = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+           "description": "one value or a list (any of)"}
+OPENAPI["components"]["schemas"].update({
+    "SearchRequest": {"type": "object", "properties": {
+        "q": {"type": "string", "description": "free text; quoted phrases; a number and symbol "
+              "(15/QĐ-UBND) or dossier code matches as a phrase and ranks first; accents and "
+              "case are ignored"},
+        "applicant_id": {"type": "string", "description": "the applicant's CCCD/CMND or tax "
+                         "code (in the body, never in a URL; not kept in the audit trail)"},
+        "kind": _ANY_OF, "procedure": _ANY_OF, "unit": _ANY_OF, "state": _ANY_OF,
+        "doc_type": _ANY_OF, "status": _ANY_OF,
+        "overdue": {"type": ["boolean", "string"]},
+        "date_field": {"enum": list(DATE_FIELDS)},
+        "date_from": {"type": "string", "format": "date"},
+        "date_to": {"type": "string", "format": "date"},
+        "page": {"type": "integer", "minimum": 1},
+        "size": {"type": "integer", "minimum": 1, "maximum": MAX_SIZE},
+        "sort": {"enum": list(SORTS)}}},
+    "SearchHit": {"type": "object", "properties": {
+        "id": {"type": "string"}, "kind": {"enum": list(KINDS)}, "score": {"type": "number"},
+        "fields": {"type": "object", "description": "the indexed fields of the dossier, "
+                   "file or result (code, title, number_symbol, issuer, dates, status…)"},
+        "highlights": {"type": "array", "items": {"type": "object", "properties": {
+            "page": {"type": ["integer", "null"]}, "fragment": {"type": "string"},
+            "spans": {"type": "array", "items": {"type": "array", "items": {
+                "type": "integer"}}}}}}}},
+    "SearchResults": {"type": "object", "properties": {
+        "total": {"type": "integer"}, "total_exact": {"type": "boolean"},
+        "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
+        "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {
+            "type": "object", "properties": {"value": {"type": "string"},
+                                             "count": {"type": "integer"}}}}}}},
+    "ResultFile": {"type": ["object", "null"], "properties": {
+        "file_id": {"type": "string"}, "filename": {"type": "string"},
+        "size": {"type": "integer"}, "sha256": {"type": "string"},
+        "derivation": {"type": ["string", "null"]},
+        "derived_from": {"type": ["string", "null"]}, "href": {"type": "string"}}},
+    "Result": {"type": "object", "properties": {
+        "result_id": {"type": "string"},
+        "status": {"enum": ["draft", "approved", "published", "revoked", "superseded"]},
+        "doc_type": {"type": "string"}, "number_symbol": {"type": "string"},
+        "issuer": {"type": "string"}, "issue_date": {"type": ["string", "null"]},
+        "valid_until": {"type": ["string", "null"]}, "kind": {"type": "string"},
+        "created_by": {"type": "string"}, "created_at": {"type": ["string", "null"]},
+        "approved_by": {"type": ["string", "null"]},
+        "approved_at": {"type": ["string", "null"]},
+        "published_at": {"type": ["string", "null"]},
+        "status_reason": {"type": ["string", "null"]},
+        "status_at": {"type": ["string", "null"]},
+        "supersedes": {"type": ["string", "null"]},
+        "superseded_by": {"type": ["string", "null"]},
+        "original": {"$ref": "#/components/schemas/ResultFile"},
+        "published": {"$ref": "#/components/schemas/ResultFile"},
+        "verify_url": {"type": ["string", "null"], "description": "the public verification "
+                       "page printed on the e-result (null until published)"},
+        "downloads": {"type": "integer"}}},
+    "ReuseOffer": {"type": "object", "properties": {
+        "source": {"type": "string", "description": "result:<id> or file:<id>; send it back "
+                   "to attach"},
+        "kind": {"enum": ["result", "file"]}, "dossier": {"type": "string"},
+        "title": {"type": "string"}, "number_symbol": {"type": "string"},
+        "issuer": {"type": "string"}, "issue_date": {"type": "string"},
+        "file_id": {"type": "string"}, "score": {"type": "number"},
+        "reason": {"enum": ["same-unit", "identity-match"], "description": "why it is "
+                   "offered: the caller's unit's dossier, or another unit's dossier of the "
+                   "same applicant (ID and name)"}}},
+})
+_RESULT_META = {"type": "object", "required": ["file", "doc_type", "number_symbol", "issuer",
+                                               "issue_date"], "properties": {
+    "file": {"type": "string", "format": "binary", "description": "the result PDF"},
+    "doc_type": {"type": "string"}, "number_symbol": {"type": "string",
+                                                      "examples": ["15/QĐ-UBND"]},
+    "issuer": {"type": "string"}, "issue_date": {"type": "string", "format": "date"},
+    "valid_until": {"type": "string", "format": "date"}, "kind": {"type": "string"}}}
+OPENAPI["paths"]["/search"] = {"post": {
+    "summary": "Search dossiers, files and results the caller may see (POST, so that an "
+               "applicant's ID never appears in a URL)",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/SearchRequest"}}}},
+    "responses": {"200": _json("SearchResults"), "400": _ERROR, "401": _ERROR,
+                  "403": _ERROR, "503": _ERROR}}}
+OPENAPI["paths"]["/dossiers/{code}/results"] = {
+    "get": {"summary": "The dossier's results (drafts, approved, published e-results)",
+            "parameters": [_CODE], "responses": {"200": {"description": "the results",
+            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "code": {"type": "string"}, "returned_electronically": {"type": "boolean"},
+                "results": {"type": "array", "items": {
+                    "$ref": "#/components/schemas/Result"}}}}}}}, "404": _ERROR}},
+    "post": {"summary": "Attach a result document (a PDF) as a draft; it is read like any "
+                        "upload", "parameters": [_CODE],
+             "requestBody": {"required": True, "content": {"multipart/form-data": {
+                 "schema": _RESULT_META}}},
+             "responses": {"201": _json("Result", "attached"), "400": _ERROR, "403": _ERROR,
+                           "404": _ERROR, "409": _ERROR, "413": _ERROR, "415": _ERROR}}}
+OPENAPI["paths"]["/dossiers/{code}/results/{result_id}/{action}"]["post"]["responses"][
+    "200"] = _json("Result", "the result")
+OPENAPI["paths"]["/dossiers/{code}/results/{result_id}/{action}"]["post"]["responses"][
+    "201"] = _json("Result", "the new result (supersede)")
+OPENAPI["paths"]["/dossiers/{code}/reuse"] = {
+    "get": {"summary": "Earlier results and files that could fill this open dossier's empty "
+                       "components, best first, with why each is offered",
+            "parameters": [_CODE], "responses": {"200": {"description": "offers per "
+            "component key", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"offers": {
+                    "type": "object", "additionalProperties": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/ReuseOffer"}}}}}}}},
+                "403": _ERROR, "404": _ERROR}},
+    "post": {"summary": "Fill a component with an offered document (a reference pinned to "
+                        "that file version; no copy); recorded on both dossiers",
+             "parameters": [_CODE], "requestBody": {"required": True, "content": {
+                 "application/json": {"schema": {"type": "object",
+                                                 "required": ["component", "source"],
+                                                 "properties": {
+                     "component": {"type": "string"}, "source": {"type": "string"}}}}}},
+             "responses": {"201": {"description": "the reference", "content": {
+                 "application/json": {"schema": {"type": "object"}}}},
+                 "400": _ERROR, "403": _ERROR, "404": _ERROR}}}
