@@ -41,6 +41,20 @@ class Calendar:
                 remaining -= 1
         return day
 
+    def working_days_in(self, first, last):
+        """Working days from ``first`` to ``last``, both included (0 when last < first):
+        counted, not walked, so a span of years costs as little as a week."""
+        if last < first:
+            return 0
+        days = (last - first).days + 1
+        weeks, rest = divmod(days, 7)
+        count = weeks * 5 + sum(1 for i in range(rest)
+                                if (first.weekday() + i) % 7 < 5)
+        count -= sum(1 for d in self.holidays
+                     if first <= d <= last and d.weekday() < 5 and d not in self.extra_working)
+        count += sum(1 for d in self.extra_working if first <= d <= last and d.weekday() >= 5)
+        return count
+
     def working_days_between(self, start, end):
         """Working days in (start, end]; 0 when end is not after start."""
         count = 0

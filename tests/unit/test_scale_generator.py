@@ -63,3 +63,36 @@ def test_a_receipt_embeds_each_font_once_and_measures_it_once(portal):
         assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     words = [w[:5] for w in pymupdf.open(stream=first)[0].get_text("words")]
     assert words == [w[:5] for w in pymupdf.open(stream=second)[0].get_text("words")]
+
+
+def test_generated_steps_feed_the_held_up_reports_as_the_engine_would(portal):
+    """With ``steps``, every generated dossier of a procedure with a process is in the step
+    reports: its passages, its open step and the national monthly counts agree with the
+    dossiers' own states and dates."""
+    from records.process.index import month_of
+    from records.reports import steps as report
+    count = generate_days(portal, datetime.date(2026, 3, 2), 4, 60, random.Random(5),
+                          steps=True)
+    index = portal.process_index
+    dossiers = list(portal.dossiers.values())
+    assert len(dossiers) == count
+    open_ones = {d.code for d in dossiers if d.state not in ("returned", "rejected",
+                                                              "withdrawn")}
+    assert set(index.open.keys()) == open_ones == set(index.pending.keys())
+    received = sum(n for (_m, _f, measure), n in index.counts()
+                   if measure.startswith("received_"))
+    assert received == count
+    resolved = {d.code for d in dossiers if d.state in ("result_ready", "returned")}
+    assert set().union(*(codes for (_m, _f, measure), codes in index.monthly_codes.items()
+                         if measure.startswith("resolved_"))) == resolved
+    passages = sum(stat.count for stat in index.stats.values())
+    expected = {"received": 0, "in_processing": 1, "supplement_requested": 1,
+                "result_ready": 3, "returned": 4, "rejected": 1, "withdrawn": 1}
+    assert passages == sum(expected[d.state] for d in dossiers)
+    paused = {d.code for d in dossiers if d.state == "supplement_requested"}
+    assert paused and not paused & {code for (_due, code) in index.by_due.keys()}
+    month = month_of(max(d.received_at for d in dossiers))
+    rows = report.national_month(index, datetime.date.fromisoformat(month + "-01"),
+                                 sorted({d.field for d in portal.procedures.values()}),
+                                 max(d.received_at for d in dossiers))
+    assert sum(r["received"] for r in rows.values()) == count

@@ -46,19 +46,31 @@ class WorkTime:
                    datetime.datetime.combine(day, b, self.tz))
 
     def minutes_between(self, start, end):
-        """Working minutes in [start, end) (0 when end is not after start)."""
+        """Working minutes in [start, end) (0 when end is not after start).
+
+        NB: the days strictly between the first and the last are counted whole (working
+        days × minutes a day) rather than walked: an overdue list of steps late by years
+        costs no more than one late by a day."""
         start, end = self._local(start), self._local(end)
         if end <= start:
             return 0
-        total = 0.0
-        day = start.date()
-        while day <= end.date():
-            for a, b in self._windows(day):
-                lo, hi = max(a, start), min(b, end)
-                if hi > lo:
-                    total += (hi - lo).total_seconds() / 60
-            day += datetime.timedelta(days=1)
+        first, last = start.date(), end.date()
+        total = self._clipped(first, start, end)
+        if last > first:
+            total += self._clipped(last, start, end)
+            inner = self.calendar.working_days_in(first + datetime.timedelta(days=1),
+                                                  last - datetime.timedelta(days=1))
+            total += inner * self.minutes_per_day
         return int(total)
+
+    def _clipped(self, day, start, end):
+        """Working minutes of ``day`` inside [start, end)."""
+        total = 0.0
+        for a, b in self._windows(day):
+            lo, hi = max(a, start), min(b, end)
+            if hi > lo:
+                total += (hi - lo).total_seconds() / 60
+        return total
 
     def add(self, start, minutes):
         """The moment ``minutes`` working minutes after ``start``."""
