@@ -293,6 +293,13 @@ def _year_unit_counts(portal):
         del catalog.by_year
 
 
+def _spread_code_sets(portal):
+    """Generation 22: the catalog's code sets by state, unit, procedure, name word and
+    (state, unit) are spread over shards, as its hot trees in generation 20 (same codes,
+    same order)."""
+    portal.catalog.spread_code_sets()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -315,6 +322,7 @@ STEPS = (
     ("state-unit-index", _state_unit_index),
     ("spread-catalog", _spread_catalog),
     ("year-unit-counts", _year_unit_counts),
+    ("spread-code-sets", _spread_code_sets),
 )
 
 
