@@ -76,6 +76,9 @@ def test_a_new_catalog_spreads_them_from_the_start(db):
         transaction.abort()
 
 
+PORTAL_TREES = ("applicants", "process_runs")  # the same step spreads them
+
+
 def code_sets(catalog):
     return {name: {key: list(codes) for key, codes in getattr(catalog, name).items()}
             for name in CODE_SETS}
@@ -106,6 +109,12 @@ def test_the_code_sets_are_spread_and_every_list_pages_as_before(db):
             tree = getattr(catalog, name)
             for key, codes in list(tree.items()):
                 tree[key] = OOTreeSet(codes)
+        for dossier in portal.dossiers.values():  # NB: the generator files no applicants
+            portal.note_applicant(dossier.applicant["id_number"], dossier.code)
+        lookups = {name: list(getattr(portal, name).items()) for name in PORTAL_TREES}
+        assert lookups["applicants"]  # NB: and no process runs: the generator starts none
+        for name in PORTAL_TREES:
+            setattr(portal, name, OOBTree(dict(getattr(portal, name).items())))
         pages = list_pages(portal, officer)                 # as answered from those
         assert all(total for total, _ in pages[:-4])         # every filter finds some
         portal.generation = [n for n, _ in evolve.STEPS].index("spread-code-sets")
@@ -118,6 +127,12 @@ def test_the_code_sets_are_spread_and_every_list_pages_as_before(db):
         assert all(isinstance(s, SpreadSet) for name in CODE_SETS
                    for s in getattr(catalog, name).values())
         assert list_pages(portal, officer) == pages
+        for name in PORTAL_TREES:
+            tree = getattr(portal, name)
+            assert isinstance(tree, SpreadTree) and list(tree.items()) == lookups[name]
+        applicant = next(iter(portal.dossiers.values())).applicant["id_number"]
+        assert set(portal.dossiers_of(applicant)) == {
+            d.code for d in portal.dossiers.values() if d.applicant["id_number"] == applicant}
         assert not catalog.spread_code_sets()                # once only
 
 
