@@ -10,6 +10,7 @@ def main(global_config, **settings):
     with Configurator(settings=settings) as config:
         config.include("pyramid_tm")
         config.include("pyramid_retry")
+        config.include("records.retry")
         config.include("records.store")
         config.include("records.security")
         config.include("records.limits")

@@ -18,11 +18,11 @@ import itertools
 from collections import namedtuple
 
 from BTrees.Length import Length
-from BTrees.OOBTree import OOBTree, OOTreeSet, intersection, union
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
 from records.reports.figures import counted, month_days, month_index
-from records.spread import SpreadTree
+from records.spread import SpreadSet, SpreadTree, intersection, union
 from records.textnorm import fold
 from records.workflow import CLOSED_STATES, OPEN_STATES, WITHOUT_RESULT, legal_due
 
@@ -43,6 +43,18 @@ Entry = namedtuple("Entry", "state receiving processing procedure received due c
 # entries stored before these fields load; the "archive-indexes" evolve step rewrites them.
 EVENTS = ("ready", "returned", "rated")
 HOT_TREES = ("entries", "received", "late", "tails")  # spread: every intake inserts
+# NB: the code sets every intake inserts into (its state's, its unit's, its procedure's, its
+# name words', its (state, unit)'s): a new code sorts last among its unit's, so in one
+# OOTreeSet every intake at a unit wrote the same last bucket and walked (and locked to
+# read current, see records.store) the same tree nodes. Spread like the hot trees, over
+# fewer shards: there is one set per state, unit, procedure and name word.
+CODE_SETS = ("by_state", "by_unit", "by_procedure", "by_name", "by_state_unit")
+CODE_SHARDS = 8
+
+
+def new_codes(codes=()):
+    """A code set of the :data:`CODE_SETS` indexes."""
+    return SpreadSet(CODE_SHARDS, keys=codes)
 
 
 def _day(value):
@@ -268,6 +280,18 @@ class Catalog(Persistent):
         self.period_tallies = OOBTree()  # (month, receiving, processing) → Tally of figures
         self.open_tallies = OOBTree()    # (state, receiving, processing) → Tally of due months
 
+    def spread_code_sets(self):
+        """Spread the code sets of :data:`CODE_SETS` (a catalog made before gets them from
+        the "spread-code-sets" evolve step). Returns how many sets were converted."""
+        converted = 0
+        for name in CODE_SETS:
+            tree = getattr(self, name)
+            for key, codes in list(tree.items()) if tree is not None else ():
+                if not isinstance(codes, SpreadSet):
+                    tree[key] = new_codes(codes)
+                    converted += 1
+        return converted
+
     def spread_hot_trees(self):
         """Spread the trees every intake inserts into (a catalog made before they were
         spread gets them from the "spread-catalog" evolve step). Returns whether any was
@@ -319,7 +343,7 @@ class Catalog(Persistent):
             for value in set(new_values) - set(old_values):
                 codes = tree.get(value)
                 if codes is None:
-                    codes = tree[value] = OOTreeSet()
+                    codes = tree[value] = OOTreeSet() if tree is self.by_ref else new_codes()
                 codes.insert(code)
         if old is None or new is None or old.state != new.state:
             if old is not None:
@@ -534,7 +558,7 @@ class Catalog(Persistent):
     def query(self, filters, page=1, size=50, order="received", within=None, total=None):
         """Codes matching every filter, newest first: ``(total, codes of page)``.
 
-        ``filters`` is a list of code sets (OOTreeSets, or None for "no limit"), or of
+        ``filters`` is a list of code sets (SpreadSets or BTree sets, None for "no limit"), or of
         ``(size, set)`` pairs when the size is known (a set's ``len`` walks it); each comes
         from the methods above or an index. ``order`` is "received" (newest received
         first; every dossier when there is no filter) or "closed" (newest closed first;
@@ -619,7 +643,7 @@ class Catalog(Persistent):
             for key in _state_units(entry):
                 codes = self.by_state_unit.get(key)
                 if codes is None:
-                    codes = self.by_state_unit[key] = OOTreeSet()
+                    codes = self.by_state_unit[key] = new_codes()
                 codes.insert(code)
                 self._count(key, 1, self.state_unit_counts)
 

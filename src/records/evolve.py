@@ -293,6 +293,19 @@ def _year_unit_counts(portal):
         del catalog.by_year
 
 
+def _spread_code_sets(portal):
+    """Generation 22: the catalog's code sets by state, unit, procedure, name word and
+    (state, unit) are spread over shards, as its hot trees in generation 20 (same codes,
+    same order); so are the applicants' code sets and the dossiers' process runs, which
+    every intake adds to (the last trees an intake walked without changing them, each
+    node walked locked "to read current" at commit: see records.store)."""
+    portal.catalog.spread_code_sets()
+    for name in ("applicants", "process_runs"):
+        tree = getattr(portal, name)
+        if not isinstance(tree, SpreadTree):
+            setattr(portal, name, SpreadTree(items=tree))
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -315,6 +328,7 @@ STEPS = (
     ("state-unit-index", _state_unit_index),
     ("spread-catalog", _spread_catalog),
     ("year-unit-counts", _year_unit_counts),
+    ("spread-code-sets", _spread_code_sets),
 )
 
 

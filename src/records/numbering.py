@@ -23,7 +23,9 @@ One interface, :class:`Numbers` (``take(key, after=0)``), three implementations:
   (the test data generator); every other writer passes the store's counter of a key as
   ``after`` so that numbers it gave out are never given again.
 
-Chosen by :func:`numbers_from_settings`.
+Chosen by :func:`numbers_from_settings`. When the numbers' database cannot be reached,
+``take`` raises :class:`NumbersUnavailable` (a 503): the intake receives nothing, and its
+transaction, doomed, keeps nothing.
 """
 import os
 import sqlite3
@@ -31,10 +33,25 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+from records.errors import UserError
+from records.i18n import _
+
 try:
     import psycopg2
 except ImportError:  # NB: only the PostgreSQL store needs it (extra "production")
     psycopg2 = None
+
+
+class NumbersUnavailable(UserError):
+    """The day's numbers cannot be taken (their database is down or unreachable): no
+    dossier can be received until it is back."""
+
+    status = 503
+
+    def __init__(self):
+        super().__init__(_("The dossier numbering database cannot be reached, so no dossier "
+                           "code can be issued: nothing was received. Try again in a few "
+                           "minutes; if it goes on, tell the administrator."))
 
 
 class Numbers(Protocol):
@@ -81,7 +98,11 @@ class SQLiteNumbers(_PerThread):
         return conn
 
     def take(self, key, after=0):
-        (value,) = self.connection().execute(self.TAKE, (key, after + 1)).fetchone()
+        try:
+            (value,) = self.connection().execute(self.TAKE, (key, after + 1)).fetchone()
+        except sqlite3.OperationalError as e:  # NB: the file cannot be opened, or stays locked
+            self.forget()
+            raise NumbersUnavailable() from e
         return value
 
 
@@ -113,11 +134,11 @@ class PostgreSQLNumbers(_PerThread):
                 with self.connection().cursor() as cursor:
                     cursor.execute(self.TAKE, (key, after + 1))
                     return cursor.fetchone()[0]
-            except psycopg2.OperationalError:
+            except (psycopg2.OperationalError, psycopg2.InterfaceError) as e:
                 # NB: the connection dropped (a database restart): one new one, then give up
                 self.forget()
                 if attempt == 2:
-                    raise
+                    raise NumbersUnavailable() from e
         raise AssertionError("unreachable")
 
 

@@ -5,13 +5,14 @@ work): an officer sees a dossier when their unit is its receiving or processing 
 unit above either); supervisors and admins see all; archivists see closed dossiers.
 """
 import argon2
-from BTrees.OOBTree import OOTreeSet, intersection
+from BTrees.OOBTree import OOTreeSet
 from pyramid.security import Allowed, Denied
 from pyramid.location import lineage
 from pyramid.session import SignedCookieSessionFactory
 
 from records import clock, sessions
 from records.resources.dossiers import Dossier
+from records.spread import intersection
 from records.workflow import CLOSED_STATES, Actor
 
 ROLE_PERMISSIONS = {

@@ -26,6 +26,7 @@ import operator
 import zlib
 
 from BTrees.OOBTree import OOBTree, OOTreeSet
+from BTrees.OOBTree import intersection as _intersection, union as _union
 from persistent import Persistent
 from zc.queue import Queue
 
@@ -157,6 +158,14 @@ class SpreadSet(Persistent):
         for key in keys:
             self.add(key)
 
+    @classmethod
+    def of_shards(cls, shards):
+        """A set (never stored) over ``shards``, BTree sets whose keys are already in their
+        shard: what :func:`intersection` and :func:`union` answer."""
+        spread = cls.__new__(cls)
+        spread.shards = tuple(shards)
+        return spread
+
     def _shard(self, key):
         return self.shards[shard_of(key, len(self.shards))]
 
@@ -186,3 +195,36 @@ class SpreadSet(Persistent):
 
     def __bool__(self):
         return any(s for s in self.shards)
+
+
+def _same_shape(a, b):
+    return isinstance(a, SpreadSet) and isinstance(b, SpreadSet) and \
+        len(a.shards) == len(b.shards)
+
+
+def intersection(a, b):
+    """``a`` ∩ ``b`` for SpreadSets and BTree sets, None meaning "no limit" (as
+    ``BTrees.OOBTree.intersection``). Shard by shard, in C, where one is a SpreadSet: a
+    shard's part of the answer is in that shard, so the answer is a SpreadSet too."""
+    if a is None or b is None:
+        return b if a is None else a
+    if isinstance(b, SpreadSet) and not isinstance(a, SpreadSet):
+        a, b = b, a
+    if not isinstance(a, SpreadSet):
+        return _intersection(a, b)
+    if _same_shape(a, b):
+        return SpreadSet.of_shards(_intersection(x, y) for x, y in zip(a.shards, b.shards))
+    if isinstance(b, SpreadSet):
+        b = OOTreeSet(b)
+    return SpreadSet.of_shards(_intersection(x, b) for x in a.shards)
+
+
+def union(a, b):
+    """``a`` ∪ ``b`` for SpreadSets and BTree sets (None: the other one), as
+    ``BTrees.OOBTree.union``; two SpreadSets of one shape are joined shard by shard."""
+    if a is None or b is None:
+        return b if a is None else a
+    if _same_shape(a, b):
+        return SpreadSet.of_shards(_union(x, y) for x, y in zip(a.shards, b.shards))
+    # NB: a set of another shape would put keys in shards not theirs: one plain set then
+    return _union(*(OOTreeSet(s) if isinstance(s, SpreadSet) else s for s in (a, b)))

@@ -498,7 +498,11 @@ OPENAPI["paths"]["/dossiers/{code}/results/{result_id}/{action}"] = {"post": {
     "responses": {"200": {"description": "the result"}, "201": {"description": "the new "
                   "result (supersede)"}, "403": _ERROR, "404": _ERROR, "409": _ERROR,
                   "503": _PRINTS}}}
-OPENAPI["paths"]["/dossiers"]["post"]["responses"]["503"] = _PRINTS
+OPENAPI["paths"]["/dossiers"]["post"]["responses"]["503"] = {
+    "description": "nothing was received: the dossier numbering database cannot be reached "
+                   "(try again later), or the public URL the receipt prints is loopback "
+                   "(see the result actions)",
+    "content": _PRINTS["content"]}
 
 # -- search, results of a dossier, reuse of earlier results ------------------------------
 

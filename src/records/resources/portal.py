@@ -44,7 +44,7 @@ class Portal(Folder):
         self.tokens = OOBTree()
         self.submissions = Submissions()
         self.sequences = Sequences()
-        self.applicants = OOBTree()
+        self.applicants = SpreadTree()  # NB: every intake of a new applicant adds one
         self.outbox = Outbox()
         self.ingested = OOBTree()   # paper archive reference -> dossier code (records ingest)
         self.reading_queue = ReadingQueue()

@@ -1,0 +1,33 @@
+"""Which errors a request is run again after (pyramid_retry, ``retry.attempts``).
+
+pyramid_tm marks ``transaction.interfaces.TransientError`` retryable, which covers ZODB's
+conflicts and RelStorage's lock failures that are conflicts (``UnableToLockRowsToModifyError``,
+``UnableToLockRowsToReadCurrentError`` and their deadlock variants: RelStorage
+adapters/interfaces.py). Two failures of a commit under load are not transient errors,
+though retrying is their remedy:
+
+- ``UnableToAcquireCommitLockError``: RelStorage's commit lock not had within
+  ``commit-lock-timeout``; "retrying the transaction may succeed. However, for historical
+  reasons, this exception is not a TransientError" (its docstring). Marked through
+  RelStorage's base of every lock failure, ``UnableToAcquireLockError``.
+- psycopg2's ``TransactionRollbackError`` (SQLSTATE class 40: a deadlock, a serialization
+  failure) raised by a statement RelStorage does not wrap: PostgreSQL rolled the
+  transaction back, and the whole request runs again.
+
+NB: marked once, on the classes (``pyramid_retry.mark_error_retryable``): nothing else
+decides what is retried, and a request on its last attempt still fails (a 500).
+"""
+from pyramid_retry import mark_error_retryable
+from relstorage.adapters.interfaces import UnableToAcquireLockError
+
+try:
+    from psycopg2.extensions import TransactionRollbackError
+except ImportError:  # NB: only the PostgreSQL store needs it (extra "production")
+    TransactionRollbackError = None
+
+RETRYABLE = tuple(e for e in (UnableToAcquireLockError, TransactionRollbackError) if e)
+
+
+def includeme(config):
+    for error in RETRYABLE:
+        mark_error_retryable(error)
