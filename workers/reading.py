@@ -16,9 +16,9 @@ whose header blanks were re-read from crops (:mod:`workers.ocr.blanks`), and
 with ``with_words=True``, which :func:`make_searchable_pdf` needs for OCR pages.
 
 Every page of a PDF is judged on its own (:mod:`workers.ocr.textlayer`): a good text layer is
-read directly (~2 ms), anything else is rendered and OCR'd (~2 s). A born-digital page whose
-number, or day/month of the date line, was left blank for a stamp or handwriting gets that
-gap OCR'd. Scans are straightened (skew over 0.3 degree) before OCR; word boxes are given
+read directly (~2 ms), anything else is rendered and OCR'd (~2 s). A born-digital first page
+whose number, or day/month of the date line, was left blank for a stamp or handwriting gets
+that gap OCR'd. Scans are straightened (skew over 0.3 degree) before OCR; word boxes are given
 in the coordinates of the page as it was.
 
 Bad input raises :class:`ReadError` with a reason a person understands; a blank page is a
@@ -109,12 +109,16 @@ def _read_pdf_page(source, index, dpi, engine, lang, with_words, ocr=True):
         # NB: what was read from a blank's crop is doubted on its own (the page's "reads"),
         # not by lowering the whole page: the printed text around it is still exact.
         reads = {}
-        text, number_conf = fill_blank_number(page, words, text, engine)
-        if number_conf is not None:
-            reads["number"] = [None, number_conf]
-        text, date_conf = fill_blank_date(page, words, text, engine)
-        if date_conf is not None:
-            reads["day"] = [None, date_conf]
+        # NB: only the header page's blanks are the document's (extract_fields takes the
+        # header from it); later pages' "Số: ..../QĐ-UBND" are annexed forms left blank,
+        # and trying six crops of each cost a 72-page decree 13 s of OCR for nothing.
+        if index + 1 == HEADER_PAGE:
+            text, number_conf = fill_blank_number(page, words, text, engine)
+            if number_conf is not None:
+                reads["number"] = [None, number_conf]
+            text, date_conf = fill_blank_date(page, words, text, engine)
+            if date_conf is not None:
+                reads["day"] = [None, date_conf]
         result = {"number": index + 1, "source": "text-layer",
                   "confidence": verdict.confidence, "text": text}
         if reads:

@@ -9,9 +9,13 @@ import math
 import pymupdf
 from PIL import Image, ImageFilter
 
+from records.i18n import _
+
+from .errors import ReadError
 from .sources import PIXEL_LIMIT, load_image_bytes
 
 MIN_EMBEDDED_DPI = 200   # below this a render at the target dpi reads better
+COLOUR_SHARE = 0.1       # a colour image smaller than this share of the page is a logo
 MIN_OCR_DPI = 250        # images below this are upscaled (to at most 2x) before OCR
 MIN_SEPARATION = 60      # grey levels between ink and paper below which there is no ink
 MAX_SKEW = 5.0           # degrees: the largest skew looked for
@@ -62,24 +66,74 @@ def full_page_image(page, min_dpi=MIN_EMBEDDED_DPI):
 def page_image(page, dpi=300, pixel_limit=PIXEL_LIMIT):
     """``(PIL image, dpi)`` of ``page`` for OCR; the image spans exactly the page rectangle.
 
-    A page too large for ``pixel_limit`` at ``dpi`` is rendered at a lower dpi.
+    A page too large for ``pixel_limit`` at ``dpi`` is rendered at a lower dpi; a page whose
+    images are grey (a colour logo or seal of under :data:`COLOUR_SHARE` of the page aside)
+    is rendered grey.
     """
     found = full_page_image(page)
     if found:
         xref, image_dpi = found
-        extracted = page.parent.extract_image(xref)
-        if extracted and extracted.get("ext") in ("jpeg", "jpg", "png", "jpx") and \
-                not extracted.get("smask"):
-            image = load_image_bytes(extracted["image"], pixel_limit)
-            if image.mode == "CMYK":
-                image = image.convert("RGB")
+        image = embedded_image(page.parent, xref, pixel_limit)
+        if image is not None:
             return image, image_dpi
     area_in2 = (page.rect.width / 72.0) * (page.rect.height / 72.0)
     if area_in2 * dpi * dpi > pixel_limit:
         dpi = int((pixel_limit / area_in2) ** 0.5)
-    pix = page.get_pixmap(dpi=dpi, alpha=False, annots=True)
+    # NB: grey is a third of the pixels to render and convert (and prepare_page takes a
+    # colour page's red channel anyway).
+    colour = pymupdf.csRGB if _has_colour(page) else pymupdf.csGRAY
+    pix = page.get_pixmap(dpi=dpi, alpha=False, annots=True, colorspace=colour)
     mode = "L" if pix.n == 1 else "RGB"
     return Image.frombytes(mode, (pix.width, pix.height), pix.samples), dpi
+
+
+def _has_colour(page):
+    """True when an image of ``page`` covering :data:`COLOUR_SHARE` of it or more is in
+    colour (or its colour space is unknown), or some of its text or drawings are."""
+    area = abs(page.rect) or 1.0
+    for info in page.get_image_info():
+        if info.get("colorspace", 3) != 1 and \
+                abs(page.rect & pymupdf.Rect(info["bbox"])) >= COLOUR_SHARE * area:
+            return True
+    # NB: text and drawings may be coloured too (a red stamp's text, a seal drawn as
+    # vectors), and the red channel is what hides them.
+    spans = (span.get("color") for span in page.get_texttrace())
+    paths = (c for d in page.get_drawings() for c in (d.get("color"), d.get("fill")))
+    return any(_coloured(c) for c in spans) or any(_coloured(c) for c in paths)
+
+
+def _coloured(colour):
+    return bool(colour) and len(colour) >= 3 and max(colour[:3]) - min(colour[:3]) > 0.05
+
+
+def embedded_image(doc, xref, pixel_limit=PIXEL_LIMIT):
+    """The image ``xref`` of ``doc`` decoded (grey or RGB), or None for one with a soft mask.
+
+    NB: ``extract_image`` hands a JPEG's stream over as it is, but re-encodes any other image
+    (a 1-bit fax scan, a Flate one) as PNG for us to decode again: 0.2-0.5 s a page, more
+    than the rest of the page's preparation. Those are decoded into a pixmap directly.
+    """
+    if doc.xref_get_key(xref, "SMask")[0] != "null":
+        return None
+    width = int(doc.xref_get_key(xref, "Width")[1] or 0)
+    height = int(doc.xref_get_key(xref, "Height")[1] or 0)
+    if width * height > pixel_limit:
+        raise ReadError(_("An image in the PDF is too large to read safely."))
+    filters = doc.xref_get_key(xref, "Filter")[1]
+    if filters in ("/DCTDecode", "/JPXDecode"):
+        extracted = doc.extract_image(xref)
+        if not extracted:
+            return None
+        image = load_image_bytes(extracted["image"], pixel_limit)
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    try:
+        pix = pymupdf.Pixmap(doc, xref)
+    except Exception:  # an image MuPDF cannot decode alone: render the page instead
+        return None
+    if pix.alpha or pix.colorspace is None or pix.colorspace.n not in (1, 3):
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
+    mode = "L" if pix.n == 1 else "RGB"
+    return Image.frombytes(mode, (pix.width, pix.height), pix.samples)
 
 
 def clip_image(page, clip, dpi=400):
