@@ -34,7 +34,7 @@ from PIL import Image, ImageOps
 
 from records.textnorm import shadow
 
-from . import glyphs
+from . import digits, glyphs
 
 # (scale, psm, lang): read as one line (7) or one word (8), at the page's size and doubled.
 # NB: for digits alone the English model reads handwriting better than the Vietnamese one
@@ -57,6 +57,17 @@ PAGE_WORD_CONF = 0.7
 # single digits for a three-digit number whose other digits the crops missed. A value clear
 # of both (:func:`_plausible`) is raised to CONF_CHECKED.
 CONF_CHECKED = 0.9
+# The second engine (workers.ocr.digits, see combine()).
+# NB: on the 98 blanks of ../shared/realdocs every reading of the second engine at 0.9 or
+# more was right but one, a "20" with an open 0 read 26 by both engines (its 6 has no
+# loop: glyphs.loops_checked); its readings under 0.3 were noise.
+CONF_BOTH = 0.92        # both engines agree, the second sure
+CONF_SECOND = 0.85      # the second sure, Tesseract unsure
+CONF_TRUSTED = 0.8      # a Tesseract vote at least this confident is kept
+SECOND_SURE = 0.9
+SECOND_SURE_BOTH = 0.75  # ... or at least this, on both the tight crop and the glyphs re-laid
+SECOND_MIN = 0.3
+TIGHT_PAD = 0.25        # digits' heights of paper around the tight crop
 DIGIT_WIDTH = 0.75      # line heights: the widest a digit's ink runs, handwritten
 DIGIT_SLACK = 0.35      # line heights: strokes running past the digits (a 1's flag, a tail)
 PREFIX_WIDTH = 1.2      # line heights: the printed "Số:"
@@ -308,6 +319,92 @@ def _checked(found, ink_width, glyphs_found=()):
     return found
 
 
+def _tight(crop, box, found):
+    """``crop`` cut down to its digits' ink, with a quarter of their height around: the
+    glyphs ``found``, or without them the ink of the line's band (the blank runs past the
+    slash, or the digits were not cut into glyphs)."""
+    h = box[4]
+    if found:
+        x0, x1 = min(g.left for g in found), max(g.right for g in found)
+        y0, y1 = min(g.top for g in found), max(g.bottom for g in found)
+    else:
+        top = _border(h) + int(CROP_UP * h)
+        band = crop.crop((0, max(0, int(top - h / 2)), crop.width,
+                          min(crop.height, int(top + 1.5 * h))))
+        ink = band.point(lambda v: 255 if v < glyphs.INK else 0).getbbox()
+        if ink is None:
+            return None
+        x0, x1 = ink[0], ink[2]
+        y0, y1 = ink[1] + max(0, int(top - h / 2)), ink[3] + max(0, int(top - h / 2))
+    pad = int(TIGHT_PAD * (y1 - y0))
+    return crop.crop((max(0, x0 - pad), max(0, y0 - pad), min(crop.width, x1 + pad),
+                      min(crop.height, y1 + pad)))
+
+
+def _second_reading(crop, box, found):
+    """``(value, probability, sure)``: the second engine's reading of the blank
+    (:mod:`workers.ocr.digits`) on the :func:`_tight` crop, its handwritten 1s put right
+    (:func:`glyphs.ones_for_fours`); ``sure`` when its probability reaches SECOND_SURE, or
+    when its reading of the glyphs re-laid agrees at SECOND_SURE_BOTH."""
+    tight = _tight(crop, box, found)
+    if tight is None:
+        return "", 0.0, False
+    value, probability = digits.read_digits(tight, slash=bool(box[6]))
+    value = glyphs.ones_for_fours(value, found)[0] if found else value
+    sure = probability >= SECOND_SURE
+    if value and not sure and probability >= SECOND_SURE_BOTH and found:
+        relaid, relaid_probability = digits.read_digits(glyphs.relaid(found))
+        relaid = glyphs.ones_for_fours(relaid, found)[0]
+        sure = relaid == value and relaid_probability >= SECOND_SURE_BOTH
+    return value, probability, sure
+
+
+def _significant(value, same):
+    """The digits that count: a day's leading 0 does not."""
+    return len(value) if same is None else len(value.lstrip("0"))
+
+
+def combine(first, second, found, valid, same=None):
+    """``(value, confidence)`` of a blank from Tesseract's ``first`` (value, confidence)
+    and the second engine's ``second`` (value, probability, sure; :func:`_second_reading`),
+    for the crop's glyphs ``found``; ``same`` compares two values (default: equal strings).
+
+    - They agree and the second is sure and its value is one the glyphs bear out (a 6, 8
+      or 9 with a loop, a 4 with a crossbar): CONF_BOTH.
+    - The second is sure, with at least a digit for each glyph, and Tesseract
+      was not (under CONF_TRUSTED): the second's value, CONF_SECOND. Against a confident
+      Tesseract: Tesseract's value, CONF_SPLIT.
+    - Otherwise Tesseract's value as it was when it was confident or alone; when neither is
+      sure, the value with more digits (a digit lost is the commonest miss of both
+      engines; on a tie the second's), CONF_SPLIT.
+    """
+    equal = same or (lambda a, b: a == b)
+    value, confidence = first
+    value = value if value and valid(value) else ""
+    other, probability, sure = second
+    if not (other and valid(other) and probability >= SECOND_MIN):
+        other, sure = "", False
+    shaped = bool(other) and glyphs.loops_checked(other, found) and \
+        glyphs.ones_for_fours(other, found)[1]
+    if value and other and equal(value, other):
+        if sure and shaped:
+            return other, max(confidence, CONF_BOTH)
+        return value, confidence
+    # NB: more digits than glyphs are touching digits (134 as "1" and "34"); fewer, a digit
+    # the reading lost.
+    if other and sure and shaped and len(other) >= len(found):
+        if confidence < CONF_TRUSTED:
+            return other, CONF_SECOND
+        return value, CONF_SPLIT
+    if confidence >= CONF_TRUSTED or not other:
+        return value, confidence if value else 0.0
+    if not value:
+        return other, CONF_SPLIT
+    if _significant(value, same) > _significant(other, same):
+        return value, min(confidence, CONF_SPLIT)
+    return other, CONF_SPLIT
+
+
 def _valid_number(value):
     return int(value) > 0 and not (len(value) > 2 and value.startswith("0"))
 
@@ -340,10 +437,12 @@ def _page_value(box, found):
     return glyphs.ones_for_fours(page_reading, found)[0] if found else page_reading
 
 
-def read_blanks(image, words, engine):
-    """``{"number" | "day" | "month": [value, confidence]}`` for the blanks of the header
-    of ``image`` (whose OCR gave ``words``); a month typed clearly is not re-read."""
-    reads = {}
+def blank_readings(image, words, engine):
+    """``[(name, first, second, (value, confidence))]`` for the blanks of the header of
+    ``image`` (whose OCR gave ``words``): Tesseract's checked vote, the second engine's
+    reading (:func:`_second_reading`) and their :func:`combine`; a month typed clearly is
+    not re-read. What :func:`read_blanks` gives, with the engines' shares (for the bench)."""
+    out = []
     box = number_blank(words, image.width, image.height)
     if box:
         crop = _crop(image, box, pad=0.0 if box[6] else -0.05)
@@ -351,7 +450,8 @@ def read_blanks(image, words, engine):
         readings = _read(engine, crop, MAX_NUMBER_DIGITS, box[6], found, _valid_number)
         voted = _vote(readings, _page_value(box, found), _page_conf(words, box), _valid_number)
         ink = _ink_width(crop, box[4]) if not box[6] else 0.0
-        reads["number"] = list(_checked(voted, ink, found))
+        first, second = _checked(voted, ink, found), _second_reading(crop, box, found)
+        out.append(("number", first, second, combine(first, second, found, _valid_number)))
     for name, box in date_blanks(words, image.width, image.height).items():
         top = 31 if name == "day" else 12
         page_reading = _digits_of(box[5].translate(_LOOKALIKES))
@@ -363,11 +463,18 @@ def read_blanks(image, words, engine):
         crop = _crop(image, box)
         found = _glyphs_of(crop, box)
         readings = _read(engine, crop, 2, "", found, valid)
-        value, confidence = _checked(
-            _vote(readings, _page_value(box, found), page_conf, valid, _same_day),
-            _ink_width(crop, box[4]), found)
-        reads[name] = [value.zfill(2) if value else "", confidence]
-    return reads
+        first = _checked(_vote(readings, _page_value(box, found), page_conf, valid, _same_day),
+                         _ink_width(crop, box[4]), found)
+        second = _second_reading(crop, box, found)
+        value, confidence = combine(first, second, found, valid, _same_day)
+        out.append((name, first, second, (value.zfill(2) if value else "", confidence)))
+    return out
+
+
+def read_blanks(image, words, engine):
+    """``{"number" | "day" | "month": [value, confidence]}`` for the blanks of the header
+    of ``image`` (whose OCR gave ``words``); a month typed clearly is not re-read."""
+    return {name: list(combined) for name, _, _, combined in blank_readings(image, words, engine)}
 
 
 _SO_LINE = re.compile(r"(?m)^(.{0,40}?)(?<![A-Za-z])[S5s8]\S{0,2}\s*[:;.,]?\s*[^/\n]{0,10}?\s*"

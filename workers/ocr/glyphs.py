@@ -187,3 +187,42 @@ def matches(value, found):
     """True when ``value`` has a digit for each glyph of ``found`` and no glyph is two
     digits touching: what a reading must show before it is believed."""
     return len(value) == len(found) and all(g.width <= MAX_ASPECT * g.height for g in found)
+
+
+# NB: a 6, 8 or 9 closes a loop around paper; an open handwritten 0 ("20" written "2(")
+# does not, and both engines read it as 6 (20 -> 26). A hole smaller than this share of the
+# glyph's box is a gap between strokes of a thick pen, not a loop.
+MIN_HOLE = 0.01
+LOOPED = "689"
+
+
+def holes(glyph):
+    """The loops of ``glyph``: regions of paper inside its box that its ink encloses
+    (4-connected, not reaching the box's edge, at least :data:`MIN_HOLE` of the box)."""
+    width, height = glyph.width, glyph.height
+    paper = {(x, y) for x in range(width) for y in range(height)} - \
+        {(x - glyph.left, y - glyph.top) for x, y in glyph.ink}
+    count = 0
+    while paper:
+        seed = paper.pop()
+        region, todo, edge = 1, [seed], False
+        while todo:
+            x, y = todo.pop()
+            if x in (0, width - 1) or y in (0, height - 1):
+                edge = True
+            for p in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                if p in paper:
+                    paper.discard(p)
+                    region += 1
+                    todo.append(p)
+        if not edge and region >= MIN_HOLE * width * height:
+            count += 1
+    return count
+
+
+def loops_checked(value, found):
+    """False when ``value`` has a digit for each glyph of ``found`` and one of its 6s, 8s or
+    9s is a glyph with no loop (:func:`holes`): a reading to doubt. True otherwise."""
+    if len(value) != len(found):
+        return True
+    return all(d not in LOOPED or holes(g) for d, g in zip(value, found))
