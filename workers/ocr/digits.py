@@ -21,7 +21,8 @@ digits (tight around the ink) and returns ``(digits, confidence)``: the digits r
 probability the recogniser gave any of them (0.0 for none).
 """
 import functools
-from importlib import resources
+import importlib.util
+from pathlib import Path
 
 import numpy as np
 import onnxruntime
@@ -36,7 +37,10 @@ SLASH = "/"
 @functools.lru_cache(maxsize=1)
 def _model():
     """``(session, {class index: character})`` of the digits and the slash; loaded once."""
-    path = resources.files(MODEL[0]).joinpath(MODEL[1])
+    # NB: the package is found, not imported: importing it loads OpenCV (its own pipeline),
+    # which needs libGL and is not used here.
+    spec = importlib.util.find_spec(MODEL[0])
+    path = Path(next(iter(spec.submodule_search_locations))) / MODEL[1]
     options = onnxruntime.SessionOptions()
     # NB: one thread: the workers run one per core, and Tesseract runs with
     # OMP_THREAD_LIMIT=1 for the same reason (see BASELINES.md).
