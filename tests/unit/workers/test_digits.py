@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from records.workers.ocr import blanks, digits, glyphs
-from tests.unit.workers.test_glyphs import H, TOP, _crop, one, zero
+from tests.unit.workers.drawn import H, TOP, crop as _crop, one, zero
 
 pytestmark = pytest.mark.reading
 

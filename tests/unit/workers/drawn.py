@@ -1,0 +1,36 @@
+"""Handwritten digits drawn on a header blank's crop, for the glyph and digit tests."""
+from PIL import Image, ImageDraw
+
+H = 50          # line height of the drawn crops
+TOP = 40        # where the line starts in them
+
+
+def crop(*draws, width=300):
+    image = Image.new("L", (width, 160), 255)
+    pen = ImageDraw.Draw(image)
+    for draw in draws:
+        draw(pen)
+    return image
+
+
+def one(x):
+    """A handwritten 1: a long flag up to the top of a stem (no crossbar)."""
+    def draw(pen):
+        pen.line([(x, TOP + 20), (x + 16, TOP)], fill=0, width=5)
+        pen.line([(x + 16, TOP), (x + 16, TOP + 45)], fill=0, width=5)
+    return draw
+
+
+def four(x):
+    """A handwritten 4: a slant, a crossbar running past the stem, the stem."""
+    def draw(pen):
+        pen.line([(x + 14, TOP), (x, TOP + 28)], fill=0, width=5)
+        pen.line([(x, TOP + 28), (x + 34, TOP + 28)], fill=0, width=5)
+        pen.line([(x + 24, TOP + 5), (x + 24, TOP + 45)], fill=0, width=5)
+    return draw
+
+
+def zero(x):
+    def draw(pen):
+        pen.ellipse([x, TOP, x + 26, TOP + 45], outline=0, width=5)
+    return draw
