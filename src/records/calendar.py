@@ -57,13 +57,7 @@ class Calendar:
 
     def working_days_between(self, start, end):
         """Working days in (start, end]; 0 when end is not after start."""
-        count = 0
-        day = start
-        while day < end:
-            day += datetime.timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count
+        return self.working_days_in(start + datetime.timedelta(days=1), end)
 
 
 @lru_cache(maxsize=1)
