@@ -159,6 +159,7 @@ class Stats:
         self.server_errors = []              # (operation, status, url, body head)
         self.failovers = 0                   # requests sent again to the other web process
         self.unreachable = Counter()         # operation → requests no web process answered
+        self.timed_out = Counter()           # operation → requests not answered in REPLY_S
         self.accepted = {}                   # dossier code → sha256 of its file
         self.refused_twice = 0               # an intake's resend answered 409 (committed)
 
@@ -173,6 +174,13 @@ class Stats:
 
 class Unreachable(Exception):
     pass
+
+
+class NoReply(Exception):
+    """A request a web process took but did not answer within :data:`REPLY_S`."""
+
+
+REPLY_S = 120
 
 
 class Client(threading.Thread):
@@ -204,7 +212,9 @@ class Client(threading.Thread):
         on the next one (which then becomes the preferred one)."""
         for attempt, base in enumerate(list(self.order)):
             try:
-                return session.request(method, base + path, timeout=120, **kw)
+                return session.request(method, base + path, timeout=REPLY_S, **kw)
+            except requests.exceptions.Timeout:
+                raise NoReply(path) from None
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
                 if attempt == len(self.order) - 1:
                     raise Unreachable(path) from None
@@ -224,6 +234,9 @@ class Client(threading.Thread):
             except Unreachable:
                 with self.stats.lock:
                     self.stats.unreachable[op] += 1
+            except NoReply:
+                with self.stats.lock:
+                    self.stats.timed_out[op] += 1
 
     def timed(self, op, session, method, path, ok=(200,), **kw):
         start = time.perf_counter()
@@ -292,6 +305,41 @@ class Client(threading.Thread):
             self.citizen = None
 
 
+class Waits(threading.Thread):
+    """Samples PostgreSQL's backends every 2 s while the load runs: the longest any waited
+    on a lock or ran one statement, with what it ran (to tell a stall from a slow machine)."""
+
+    def __init__(self, dsn):
+        super().__init__(daemon=True)
+        self.dsn = dsn
+        self.longest = {}        # (wait event, query head) → longest seconds seen
+        self.stop = threading.Event()
+
+    def run(self):
+        import psycopg2
+        conn = psycopg2.connect(self.dsn)
+        conn.autocommit = True
+        while not self.stop.wait(2):
+            with conn.cursor() as cur:
+                cur.execute("SELECT coalesce(wait_event_type || ':' || wait_event, state), "
+                            "left(regexp_replace(query, '\\s+', ' ', 'g'), 70), "
+                            "extract(epoch FROM now() - coalesce(query_start, now())) "
+                            "FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                            "AND state = 'active' AND backend_type = 'client backend'")
+                for wait, query, secs in cur.fetchall():
+                    key = (wait, query)
+                    self.longest[key] = max(self.longest.get(key, 0), float(secs))
+        conn.close()
+
+    def report(self, over=5):
+        """Print what was seen since the last report, and start again."""
+        seen, self.longest = self.longest, {}
+        slow = sorted(((s, k) for k, s in seen.items() if s >= over), reverse=True)
+        print(f"PostgreSQL statements active {over} s or longer: {len(slow)}")
+        for secs, (wait, query) in slow[:8]:
+            print(f"  {secs:6.1f} s  {wait:<28} {query}")
+
+
 def run_phase(label, webs, shared, clients, seconds, midway=None):
     """``clients`` threads for ``seconds``; ``midway()`` is called halfway (the kills)."""
     stats = Stats()
@@ -333,7 +381,9 @@ def report(label, stats, elapsed):
         print(line)
     print(f"server errors (5xx): {len(stats.server_errors)}; failed over to the other web "
           f"process: {stats.failovers}; answered by no web process: "
-          f"{sum(stats.unreachable.values())}; intakes accepted: {len(stats.accepted)}"
+          f"{sum(stats.unreachable.values())}; not answered in {REPLY_S} s: "
+          f"{sum(stats.timed_out.values())} {dict(stats.timed_out) or ''}; "
+          f"intakes accepted: {len(stats.accepted)}"
           + (f" ({stats.refused_twice} of them when sent again: 409 naming the code)"
              if stats.refused_twice else ""))
     for op, status, url, body in stats.server_errors[:5]:
@@ -576,8 +626,11 @@ def main():
             shared["cookies"][login] = {"cookies": s.cookies.get_dict(),
                                         "csrf": s.headers["X-CSRF-Token"]}
 
+        waits = Waits(pg.dsn(name))
+        waits.start()
         phase1 = run_phase("phase 1 (2 web, 2 workers)", webs, shared, args.clients,
                            args.seconds)
+        waits.report()
 
         def kill():
             webs[1].kill()
@@ -587,6 +640,8 @@ def main():
 
         phase2 = run_phase("phase 2 (web 2 and worker 2 SIGKILLed halfway)", webs, shared,
                            args.clients, args.seconds, midway=kill)
+        waits.stop.set()
+        waits.report()
 
         accepted = dict(phase1.accepted, **phase2.accepted)
         print(f"\nafter the load: {len(accepted)} accepted intakes; waiting for their files "
@@ -602,11 +657,13 @@ def main():
               + (f"; all read {seconds:.0f} s after the load" if seconds is not None else ""))
         errors = len(phase1.server_errors) + len(phase2.server_errors)
         unreachable = sum(phase1.unreachable.values()) + sum(phase2.unreachable.values())
+        timed_out = sum(phase1.timed_out.values()) + sum(phase2.timed_out.values())
         lost = bool(missing or wrong or set(unread) - {"done"})
         print(f"server errors {errors}; requests no web process answered {unreachable}; "
+              f"not answered in {REPLY_S} s {timed_out}; "
               f"lost {'SOMETHING' if lost else 'nothing'}")
-        failed = bool(errors or lost or unreachable)
-        if errors:
+        failed = bool(errors or lost or unreachable or timed_out)
+        if errors or timed_out:
             for web in webs:
                 causes = error_causes(db, Path(web.log.name).read_text(errors="replace"))
                 print(f"{web.url} log, exceptions by cause: {dict(causes.most_common(12))}")

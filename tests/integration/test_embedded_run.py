@@ -2,6 +2,7 @@
 install): a file received through the API is read by the workers and becomes searchable."""
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -80,3 +81,19 @@ def test_received_file_is_read_and_found_with_no_server_installed(portal_url):
         return hits.status_code == 200 and any(
             h["fields"]["dossier_code"] == code for h in hits.json()["hits"])
     wait_for(found, timeout=60, interval=0.5, message="the file's text to be searchable")
+
+
+@pytest.mark.scale
+def test_many_idle_connections_do_not_stop_new_requests(portal_url):
+    """Browsers and proxies keep connections open: 300 idle ones (waitress stops accepting
+    at 100 by default) and a new visitor is still answered at once."""
+    host, port = portal_url.rsplit("/", 1)[-1].split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(300)]
+    try:
+        started = time.monotonic()
+        reply = requests.get(portal_url + "/login", timeout=20)
+        assert reply.status_code == 200
+        assert time.monotonic() - started < 10
+    finally:
+        for s in idle:
+            s.close()

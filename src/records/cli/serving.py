@@ -1,5 +1,6 @@
 """Running the portal: ``serve`` (waitress), ``worker`` (Celery), ``run`` (both)."""
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -20,8 +21,14 @@ def serve(env, listen):
     setup_logging(env.config)
     # NB: the ini's [server:main] (as pserve reads it) over these defaults. recv_bytes:
     # waitress reads a request body 8 KB per recv() by default, ~0.5 s of its main thread
-    # for a 200 MB upload; 1 MiB reads take a fraction of that.
-    kwargs = {"threads": 8, "max_request_body_size": 1 << 30, "recv_bytes": 1 << 20}
+    # for a 200 MB upload; 1 MiB reads take a fraction of that. Connections: waitress stops
+    # accepting at 100 open ones by default, idle keep-alive connections included, and holds
+    # an idle one for 120 s; with one web process of two killed, the other took the 150
+    # connections of the load bench's 50 clients and answered nothing new for two minutes
+    # (39 requests unanswered in 120 s, tests/bench/bench_load.py). So many more, polled
+    # (select() stops at 1,024 descriptors), and idle ones closed after 60 s.
+    kwargs = {"threads": 8, "max_request_body_size": 1 << 30, "recv_bytes": 1 << 20,
+              "connection_limit": 2000, "asyncore_use_poll": True, "channel_timeout": 60}
     kwargs.update((k, v) for k, v in plaster.get_settings(env.config, "server:main").items()
                   if k != "use")
     if listen:  # the command line wins
@@ -33,8 +40,19 @@ def serve(env, listen):
     # NB: the app checks the public URL against where it listens (records.publicurl).
     os.environ["RECORDS_LISTEN"] = kwargs.get("listen") or \
         f"{kwargs.get('host', '127.0.0.1')}:{kwargs.get('port', 6543)}"
+    _allow_descriptors(int(kwargs["connection_limit"]) + 256)  # + the store's, the files'
     app = get_app(env.config)
     waitress.serve(app, **kwargs)
+
+
+def _allow_descriptors(wanted):
+    """Raise this process's open-file limit towards ``wanted`` (a Debian shell's soft limit
+    is 1,024; the hard one is far higher)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE,
+                           (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard),
+                            hard))
 
 
 @click.command()
