@@ -132,6 +132,28 @@ def request_portal(request):
     return get_connection(request).root()["portal"]
 
 
+def fresh_snapshot(request):
+    """End the request's transaction and begin another, so that the store is read as it is
+    now, not as it was when the request began; only when the transaction has written and
+    joined nothing yet (else nothing happens: losing a write is worse than a conflict).
+    Returns whether it did.
+
+    NB: objects already loaded stay usable (the connection stays open; those changed since
+    are loaded again). The user and note pyramid_tm put on the transaction are carried over.
+    """
+    tm = request.tm
+    done = tm.get()
+    # NB: transaction has no public way to ask whether anything joined it
+    if done._resources:
+        return False
+    user, description, extension = done.user, done.description, dict(done.extension)
+    tm.abort()
+    begun = tm.begin()
+    begun.user, begun.description = user, description
+    begun.extension.update(extension)
+    return True
+
+
 def root_factory(request):
     return request.portal
 

@@ -13,7 +13,7 @@ from records import clock, evolve
 from records.resources.dossiers import Dossier
 from records.resources.files import FileTooLarge, FileVersion
 from records.resources.submissions import Submissions
-from records.store import StoreNotReady, current_portal, get_portal
+from records.store import StoreNotReady, current_portal, fresh_snapshot, get_portal
 from records.workers import storage
 
 pytestmark = pytest.mark.foundation
@@ -227,4 +227,44 @@ def test_evolve_step_6_builds_the_catalog_of_an_existing_store():
         assert catalog.query([]) == (2, ["U-260302-0002", "U-260302-0001"])  # newest first
         assert list(catalog.matching_text("le thi hoa", names=True)) == [
             "U-260302-0001", "U-260302-0002"]
+    db.close()
+
+
+class _Request:
+    def __init__(self, tm):
+        self.tm = tm
+
+
+def test_fresh_snapshot_reads_what_others_committed_and_keeps_the_transactions_user():
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        conn.root()["n"] = 1
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    tm.begin().user = "recv1"
+    assert conn.root()["n"] == 1
+    with db.transaction() as other:
+        other.root()["n"] = 2
+    assert conn.root()["n"] == 1                      # the request's snapshot
+    assert fresh_snapshot(_Request(tm)) is True
+    assert conn.root()["n"] == 2 and tm.get().user == "recv1"
+    conn.root()["mine"] = 3
+    tm.commit()
+    conn.close()
+    with db.transaction() as check:
+        assert check.root()["mine"] == 3
+    db.close()
+
+
+def test_fresh_snapshot_never_drops_a_write():
+    db = ZODB.DB(None)
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    tm.begin()
+    conn.root()["written"] = 1
+    assert fresh_snapshot(_Request(tm)) is False       # nothing happens
+    tm.commit()
+    conn.close()
+    with db.transaction() as check:
+        assert check.root()["written"] == 1
     db.close()

@@ -5,6 +5,7 @@ intake page and the API; the caller's transaction (pyramid_tm) commits or aborts
 """
 import io
 import secrets
+from dataclasses import dataclass
 
 import argon2
 
@@ -72,12 +73,21 @@ def issue_code(numbers, portal, unit_id, day):
         after = number
 
 
-def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit, numbers):
-    """Create a dossier from validated ``data`` (see schemas.Intake).
+@dataclass
+class Prepared:
+    """An intake worked out and not yet kept: the dossier with its components and files (in
+    blobs, not yet in the store), its PIN and the files to read."""
+    dossier: Dossier
+    pin: str
+    versions: list
+    note: str
 
-    ``uploads`` maps a component key to a list of ``(filename, stream)``. Returns
-    ``(dossier, pin, versions)``; the PIN is shown once (on the receipt) and stored hashed.
-    """
+
+def prepare(portal, data, uploads, actor, now, calendar, allowed_types, limit, numbers):
+    """The part of receiving that takes time (the PIN's hash, the files into blobs) and writes
+    nothing in the store: it may run in one transaction and :func:`keep` in the next.
+
+    ``uploads`` maps a component key to a list of ``(filename, stream)``."""
     procedure = portal.procedures.get(data["procedure"])
     if procedure is None or not procedure.active:
         raise IntakeError(_("unknown procedure ${code}",
@@ -106,47 +116,81 @@ def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit, n
             version = store_upload(stream, filename, uploaded_by=actor.login, uploaded_at=now,
                                    allowed_types=allowed_types, limit=limit, unit_id=unit_id,
                                    owner=code)
-            component.add_version(portal.register_file(version))
+            component.add_version(version)
             versions.append(version)
     note = data.get("note", "")
     if missing:
         reason = data.get("missing_reason") or ""
         note = (note + "\n" if note else "") + notes.missing_at_intake(missing, reason)
-    portal.dossiers.add(code, dossier)
-    portal.note_applicant(dossier.applicant["id_number"], code)
-    dossier.record("receive", actor.login, now, unit_id, None, "received", note)
+    return Prepared(dossier, pin, versions, note)
+
+
+def keep(portal, prepared, actor, now, data):
+    """Put a :func:`prepare`d dossier in the store: its files, the catalog, the applicant's
+    list, its history and the first step of its process."""
+    dossier = prepared.dossier
+    for version in prepared.versions:
+        portal.register_file(version)
+    portal.dossiers.add(dossier.code, dossier)
+    portal.note_applicant(dossier.applicant["id_number"], dossier.code)
+    dossier.record("receive", actor.login, now, dossier.receiving_unit, None, "received",
+                   prepared.note)
     try:
         begin_process(portal, dossier, now, actor.login, data.get("case"))
     except StepInput as e:
         raise IntakeError(e.message) from None
-    return dossier, pin, versions
 
 
-def receive_with_receipt(portal, actor, now, data, uploads, calendar, allowed_types, limit,
-                         public_url, numbers):
-    """Receive a dossier (:func:`receive`) and keep its printed receipt (a PDF with the
-    lookup QR code); returns ``(dossier, pin, versions to read)``.
+def receive(portal, data, uploads, actor, now, calendar, allowed_types, limit, numbers):
+    """Create a dossier from validated ``data`` (see schemas.Intake) in one transaction.
 
-    A form's one-time ``submission`` token that already received a dossier is refused (409,
-    naming that dossier): a double click receives nothing twice."""
-    token = data.get("submission")
+    Returns ``(dossier, pin, versions)``; the PIN is shown once (on the receipt) and stored
+    hashed."""
+    prepared = prepare(portal, data, uploads, actor, now, calendar, allowed_types, limit,
+                       numbers)
+    keep(portal, prepared, actor, now, data)
+    return prepared.dossier, prepared.pin, prepared.versions
+
+
+def _refuse_resubmitted(portal, token):
     if token and portal.submissions.get(token):
         code = portal.submissions.get(token)
         raise Conflict(_("This form was already submitted: dossier ${code} was received. "
                          "Open it from the dossier list instead of submitting again.",
                          mapping={"code": code}), details={"code": code})
-    dossier, pin, versions = receive(portal, data, uploads, actor, now, calendar,
-                                     allowed_types, limit, numbers)
-    if token:
-        portal.submissions.add(token, dossier.code, now)
+
+
+def receive_with_receipt(portal, actor, now, data, uploads, calendar, allowed_types, limit,
+                         public_url, numbers, fresh_snapshot=lambda: None):
+    """Receive a dossier (:func:`receive`) and keep its printed receipt (a PDF with the
+    lookup QR code); returns ``(dossier, pin, versions to read)``.
+
+    The slow part (the PIN's hash, the receipt, the files: nine tenths of an intake) is done
+    first, writing nothing in the store; then ``fresh_snapshot()`` may begin a new
+    transaction (records.store.fresh_snapshot) so that only the writes that follow can
+    conflict with other intakes: under load the conflicts and the retries they cost grow
+    with the time between a transaction's first read and its commit.
+
+    A form's one-time ``submission`` token that already received a dossier is refused (409,
+    naming that dossier): a double click receives nothing twice."""
+    token = data.get("submission")
+    _refuse_resubmitted(portal, token)
+    prepared = prepare(portal, data, uploads, actor, now, calendar, allowed_types, limit,
+                       numbers)
+    dossier = prepared.dossier
     procedure = portal.procedures[dossier.procedure_code]
-    pdf = render_receipt(dossier, procedure, portal.units[dossier.receiving_unit], pin,
-                         public_url)
+    pdf = render_receipt(dossier, procedure, portal.units[dossier.receiving_unit],
+                         prepared.pin, public_url)
     receipt = store_upload(io.BytesIO(pdf), f"giay-tiep-nhan-{dossier.code}.pdf",
                            uploaded_by=actor.login, uploaded_at=now,
                            allowed_types={"application/pdf"}, limit=None,
                            unit_id=dossier.receiving_unit, owner=dossier.code)
     receipt.derivation = "receipt"
     receipt.reading.state = "done"  # NB: our own print-out; nothing to read
+    fresh_snapshot()
+    _refuse_resubmitted(portal, token)  # NB: again, as the store is now
+    keep(portal, prepared, actor, now, data)
+    if token:
+        portal.submissions.add(token, dossier.code, now)
     dossier.receipt = portal.register_file(receipt)
-    return dossier, pin, versions
+    return dossier, prepared.pin, prepared.versions

@@ -18,6 +18,7 @@ from records.publicurl import printed_url
 from records.schemas import Intake, validate
 from records.security import check_password
 from records.settings import as_int, as_list
+from records.store import fresh_snapshot
 from records.views.archive import served
 
 FILE_PREFIX = "file."
@@ -123,7 +124,7 @@ def receive_and_queue(request, data, uploads):
     allowed, limit = upload_limits(request)
     dossier, pin, versions = receive_with_receipt(
         request.root, request.actor, clock.now(), data, uploads, calendar(), allowed, limit,
-        public_url, request.registry.numbers)
+        public_url, request.registry.numbers, fresh_snapshot=lambda: fresh_snapshot(request))
     queue_reading(request, versions)
     return dossier, pin
 
