@@ -7,6 +7,7 @@ from relstorage.adapters.interfaces import (UnableToAcquireCommitLockError,
                                             UnableToLockRowsToReadCurrentError)
 from ZODB.Connection import Connection
 
+from records import retry
 from tests.conftest import login
 from tests.functional.helpers import receive
 
@@ -40,6 +41,21 @@ def test_an_intake_whose_commit_fails_on_a_lock_succeeds_on_the_retry(
     assert len(votes) == 2
     with portal() as p:
         assert p.dossiers_of("001203004999") == (code,)   # received once
+
+
+def test_the_retry_waits_a_random_while_first(web, officers, portal, monkeypatch):
+    """Requests that conflicted, retried at once, meet again: the next attempt waits."""
+    login(web, "recv1")
+    waits = []
+    monkeypatch.setattr("records.retry.time.sleep", waits.append)
+    failing_first_vote(monkeypatch, UnableToLockRowsToReadCurrentError("lock_not_available"))
+    receive(web, **{"applicant.id_number": "001203004998"})
+    assert len(waits) == 1 and 0 <= waits[0] <= retry.BACKOFF_S
+
+
+def test_the_waits_grow_and_stay_bounded(monkeypatch):
+    monkeypatch.setattr("records.retry.random.uniform", lambda low, high: high)
+    assert [retry.backoff(a) for a in range(6)] == [0.25, 0.5, 1.0, 2.0, 2.0, 2.0]
 
 
 def test_an_error_that_is_not_a_lock_is_not_retried(web, officers, monkeypatch):
