@@ -1,5 +1,6 @@
 """Shared pieces for the PDFs the portal prints: a font with Vietnamese glyphs, QR codes."""
 import io
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def qr_png(data, scale=6):
 # NB: Vietnamese letters go up to U+1EF9 (Latin Extended Additional)
 GLYPH_LIMIT = 0x2000
 _measured = {}  # font file → PyMuPDF's font info (glyph widths), measured once per process
+# NB: page → the font names inserted in it. Asking the page (``get_fonts``) parses its
+# resources each time: a third of a receipt's time, for every line written.
+_inserted = weakref.WeakKeyDictionary()
 
 
 def _font(page, bold):
@@ -49,8 +53,10 @@ def _font(page, bold):
     needs a higher code point): that was 0.5–1 s of every receipt. So: once per page, and the
     widths, which depend on the font file alone, measured once per process."""
     name = "rb" if bold else "rr"
-    if name in {font[4] for font in page.get_fonts()}:
+    inserted = _inserted.setdefault(page, set())
+    if name in inserted:
         return name
+    inserted.add(name)
     path = font_file(bold)
     xref = page.insert_font(fontname=name, fontfile=path)
     doc = page.parent
