@@ -16,8 +16,7 @@ from records import evolve
 from records.clock import TIMEZONE
 from records.process.index import StepIndex, month_end, month_of, previous_month
 from records.reports import steps as report
-from records.seed import seed
-from records.store import get_portal
+from records.store import bootstrap
 
 pytestmark = pytest.mark.process
 
@@ -132,9 +131,9 @@ def test_a_closed_month_keeps_its_counts_as_dossiers_move_on():
 
 def test_the_evolve_step_counts_a_store_built_before_it():
     db = ZODB.DB(None)
+    bootstrap(db)
     with db.transaction() as conn:
-        portal = get_portal(conn.root())
-        seed(portal)
+        portal = conn.root()["portal"]
         index = portal.process_index
         del index.held                                  # as every index before the step
         index.pending["A"] = ("Hộ tịch", datetime.date(2026, 5, 20))
