@@ -14,6 +14,7 @@ from records import clock
 from records.archive.records import Archive
 from records.audit.log import AuditLog
 from records.process.book import ProcessBook
+from records.process.held import HeldCounts
 from records.process.index import SET_SHARDS, OpenStep, StepIndex, month_of
 from records.process.seed import seed_processes
 from records.catalog import Catalog
@@ -306,6 +307,18 @@ def _spread_code_sets(portal):
             setattr(portal, name, SpreadTree(items=tree))
 
 
+def _held_counts(portal):
+    """Generation 23: the open dossiers counted by (field, due date), and each closed month's
+    counts by (field, split) (records.process.held), from the pending dossiers and the
+    months' code sets: the national report no longer reads either."""
+    index = portal.process_index
+    index.held = held = HeldCounts()
+    for _code, pending in index.pending.items():
+        held.move(None, pending)
+    for (month, field, split), codes in index.closes.items():
+        held.write_close(month, {(field, split): len(codes)})
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -329,6 +342,7 @@ STEPS = (
     ("spread-catalog", _spread_catalog),
     ("year-unit-counts", _year_unit_counts),
     ("spread-code-sets", _spread_code_sets),
+    ("held-counts", _held_counts),
 )
 
 

@@ -4,7 +4,8 @@ No report reads every dossier: the open steps are indexed by code, due moment, u
 and officer; finished passages are summed per (month, procedure, step, step unit, receiving
 unit) with an exact histogram of their working minutes (so the 90th percentile is exact),
 and the codes behind every figure (drill-down). Monthly counters per field, with the codes
-behind each, feed the national report.
+behind each, feed the national report; its pending figures come from the open dossiers'
+counts by (field, due date) and each closed month's counts (:mod:`records.process.held`).
 
 Past months keep their pending split: the open dossiers are written down as each month
 closed them (in time or late by its last day), so a dossier moving on later does not change
@@ -26,6 +27,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
 from records.clock import TIMEZONE
+from records.process.held import IN_TIME, LATE, HeldCounts, split_of
 from records.spread import SpreadSet, SpreadTree
 
 SET_SHARDS = 8  # NB: a monthly code set exists per (month, field, measure): keep them small
@@ -81,11 +83,16 @@ def months_after(first, stop):
     return out
 
 
+def month_end(month):
+    """The first day of the month after ``month``: what is due before it is late when
+    ``month`` closes."""
+    return datetime.date.fromisoformat(_next(month) + "-01")
+
+
 def pending_split(due, month):
     """How a dossier due on ``due`` stands when ``month`` closes: late when due before the
     first day of the next month."""
-    following = datetime.date.fromisoformat(_next(month) + "-01")
-    return "pending_late" if due < following else "pending_in_time"
+    return split_of(due, month_end(month))
 
 
 class OpenStep(dict):
@@ -117,6 +124,7 @@ class StepIndex(Persistent):
         self.monthly_codes = OOBTree()  # (month, field, measure) → codes (SpreadSet)
         self.closes = OOBTree()    # (month, field, "pending_in_time"|"pending_late") → codes
         self.closed_months = OOTreeSet()  # months whose open dossiers are in ``closes``
+        self.held = HeldCounts()   # ``pending`` and ``closes`` counted (records.process.held)
         self.last_month = None     # month of the last change (None: no change yet)
 
     @staticmethod
@@ -176,12 +184,15 @@ class StepIndex(Persistent):
     def hold(self, code, field, due, moment):
         """Dossier ``code`` is open, due on ``due`` (a date), as of ``moment``."""
         self._closed_before(moment)
-        self.pending[code] = (field, due)
+        old, new = self.pending.get(code), (field, due)
+        if old != new:
+            self.pending[code] = new
+            self.held.move(old, new)
 
     def release(self, code, moment):
         """Dossier ``code`` is no longer open (resolved, refused, withdrawn)."""
         self._closed_before(moment)
-        self.pending.pop(code, None)
+        self.held.move(self.pending.pop(code, None), None)
 
     def _closed_before(self, moment):
         # NB: the write path's one check (a read of ``last_month``). The periodic task has
@@ -213,32 +224,45 @@ class StepIndex(Persistent):
             for closing in months_after(last, month):
                 self.closed_months.add(closing)
                 closed.append(closing)
+                counts = {}
                 for code, (field, due) in self.pending.items():
-                    key = (closing, field, pending_split(due, closing))
-                    codes = self.closes.get(key)
+                    split = pending_split(due, closing)
+                    counts[field, split] = counts.get((field, split), 0) + 1
+                    codes = self.closes.get((closing, field, split))
                     if codes is None:
-                        codes = self.closes[key] = OOTreeSet()
+                        codes = self.closes[closing, field, split] = OOTreeSet()
                     codes.add(code)
+                self.held.write_close(closing, counts)
         self.last_month = month
         return closed
 
-    def pending_at_end(self, month):
+    def open_split(self, late_before, counted=False):
         """{field: {"pending_in_time": codes, "pending_late": codes}} of the dossiers open
-        when ``month`` ('YYYY-MM', over) closed; None when that is not known (the month is
-        over, closed before these indexes kept it)."""
+        now, late when due before the date ``late_before``; with ``counted``, how many
+        instead of which (from the counts: no open dossier is read)."""
+        if counted:
+            return self.held.split(late_before)
+        out = {}
+        for code, (field, due) in self.pending.items():
+            out.setdefault(field, {IN_TIME: set(), LATE: set()})[
+                split_of(due, late_before)].add(code)
+        return out
+
+    def pending_at_end(self, month, counted=False):
+        """{field: {"pending_in_time": codes, "pending_late": codes}} of the dossiers open
+        when ``month`` ('YYYY-MM', over) closed (``counted``: how many, see
+        :meth:`open_split`); None when that is not known (the month is over, closed before
+        these indexes kept it)."""
         if self.last_month is None or self.last_month <= month:
             # NB: nothing changed since the month ended: the open dossiers are its own.
-            out = {}
-            for code, (field, due) in self.pending.items():
-                out.setdefault(field, {"pending_in_time": set(), "pending_late": set()})[
-                    pending_split(due, month)].add(code)
-            return out
+            return self.open_split(month_end(month), counted)
         if month not in self.closed_months:
             return None
+        if counted:
+            return self.held.at_close(month)
         out = {}
         for (_m, field, split), codes in self.closes.items(min=(month,), max=(month, "\uffff")):
-            out.setdefault(field, {"pending_in_time": set(), "pending_late": set()})[
-                split].update(codes)
+            out.setdefault(field, {IN_TIME: set(), LATE: set()})[split].update(codes)
         return out
 
     def codes(self, month, field, measure):

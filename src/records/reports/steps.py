@@ -153,17 +153,13 @@ PENDING = ("pending_in_time", "pending_late")
 FIGURES = ("received", *RECEIVED, "carried_over", "resolved", *RESOLVED, *PENDING)
 
 
-def pending_codes(index, month, now):
+def pending_codes(index, month, now, counted=False):
     """{field: {"pending_in_time": codes, "pending_late": codes}} for ``month``: as it closed
-    when the month is over (None when not known), else as of ``now``."""
+    when the month is over (None when not known), else as of ``now``; with ``counted``, how
+    many instead of which (from the index's counts: no open dossier is read)."""
     if month < month_of(now):
-        return index.pending_at_end(month)
-    out = {}
-    today = now.date()
-    for code, (field, due) in index.pending.items():
-        out.setdefault(field, {"pending_in_time": set(), "pending_late": set()})[
-            "pending_late" if due < today else "pending_in_time"].add(code)
-    return out
+        return index.pending_at_end(month, counted)
+    return index.open_split(now.date(), counted)
 
 
 def _carried(index, month, now):
@@ -180,7 +176,7 @@ def national_month(index, month_start, fields, now):
     by post, carried over from before the month), resolved (early, on time, late), pending
     (in time, late: as the month closed for a month that is over, as of ``now`` for the
     current one; None when a past month closed before these figures were kept). Each figure
-    is the size of its list in :func:`national_codes`."""
+    is the size of its list in :func:`national_codes`, read from counts (no list is made)."""
     month = month_of(month_start)
     wanted = set(fields)
     rows = {field: dict.fromkeys(MEASURES, 0) for field in fields}
@@ -195,15 +191,15 @@ def national_month(index, month_start, fields, now):
                 before[f][0] += n
             elif measure in MEASURES:
                 before[f][1] += n
-    carried = _carried(index, month, now)
-    pending = pending_codes(index, month, now)
+    carried = pending_codes(index, previous_month(month), now, counted=True)
+    pending = pending_codes(index, month, now, counted=True)
     for field, row in rows.items():
         # NB: the dossiers open when last month closed are counted when that is known
-        # (so the figure is its list); the counters give it for older months.
-        row["carried_over"] = len(carried.get(field, ())) if carried is not None \
+        # (so the figure is its list); the monthly counters give it for older months.
+        row["carried_over"] = sum(carried.get(field, {}).values()) if carried is not None \
             else before[field][0] - before[field][1]
         for split in PENDING:
-            row[split] = len(pending.get(field, {}).get(split, ())) if pending is not None \
+            row[split] = pending.get(field, {}).get(split, 0) if pending is not None \
                 else None
         row["received"] = sum(row[m] for m in RECEIVED) + row["carried_over"]
         row["resolved"] = sum(row[m] for m in RESOLVED)
