@@ -72,7 +72,7 @@ def main(argv=None):
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    digits._model()  # loaded before the clock, as a worker does once
+    digits._loaded()  # loaded before the clock, as a worker does once
     timed = _Timed()
     digits.read_digits = timed
     engine = get_engine("tesseract")

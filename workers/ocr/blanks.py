@@ -345,17 +345,24 @@ def _second_reading(crop, box, found):
     """``(value, probability, sure)``: the second engine's reading of the blank
     (:mod:`workers.ocr.digits`) on the :func:`_tight` crop, its handwritten 1s put right
     (:func:`glyphs.ones_for_fours`); ``sure`` when its probability reaches SECOND_SURE, or
-    when its reading of the glyphs re-laid agrees at SECOND_SURE_BOTH."""
+    when its reading of the glyphs re-laid agrees at SECOND_SURE_BOTH. No reading
+    (``("", 0.0, False)``) when the engine is unavailable (:class:`digits.Unavailable`):
+    :func:`combine` then keeps Tesseract's vote as it stands."""
     tight = _tight(crop, box, found)
     if tight is None:
         return "", 0.0, False
-    value, probability = digits.read_digits(tight, slash=bool(box[6]))
-    value = glyphs.ones_for_fours(value, found)[0] if found else value
-    sure = probability >= SECOND_SURE
-    if value and not sure and probability >= SECOND_SURE_BOTH and found:
-        relaid, relaid_probability = digits.read_digits(glyphs.relaid(found))
-        relaid = glyphs.ones_for_fours(relaid, found)[0]
-        sure = relaid == value and relaid_probability >= SECOND_SURE_BOTH
+    try:
+        value, probability = digits.read_digits(tight, slash=bool(box[6]))
+        value = glyphs.ones_for_fours(value, found)[0] if found else value
+        sure = probability >= SECOND_SURE
+        if value and not sure and probability >= SECOND_SURE_BOTH and found:
+            relaid, relaid_probability = digits.read_digits(glyphs.relaid(found))
+            relaid = glyphs.ones_for_fours(relaid, found)[0]
+            sure = relaid == value and relaid_probability >= SECOND_SURE_BOTH
+    except digits.Unavailable:
+        # NB: Tesseract's vote alone was what the blanks were read by before the second
+        # engine came, and its confidences were set on the real documents for that.
+        return "", 0.0, False
     return value, probability, sure
 
 
