@@ -1,6 +1,6 @@
 """Which engine reads the header blanks (number, day, month) of the real scans and images:
 Tesseract's crop readings, the second engine (PP-OCR's recogniser, workers.ocr.digits), and
-their combination (workers.ocr.blanks.combine), blank by blank against the truth.
+their combination (workers.ocr.engine_vote.combine), blank by blank against the truth.
 
 Run: ``.venv/bin/python -m tests.bench.bench_blanks [--only STEM ...] [--folder DIR]``
 
