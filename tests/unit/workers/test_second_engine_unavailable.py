@@ -8,14 +8,15 @@ from records.workers.ocr import digits
 from tests.docgen import Fixtures
 
 pytestmark = pytest.mark.reading
+_LOADED = digits._loaded   # the cached load, whatever a test puts in its place
 
 
 @pytest.fixture
 def reload_model():
     """The model loaded afresh before and after the test (it is loaded once per process)."""
-    digits._loaded.cache_clear()
+    _LOADED.cache_clear()
     yield
-    digits._loaded.cache_clear()
+    _LOADED.cache_clear()
 
 
 def _broken_session(*args, **kwargs):
