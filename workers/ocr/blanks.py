@@ -353,6 +353,13 @@ def _same_day(a, b):
     return int(a) == int(b)
 
 
+def _runs_past(crop, box, found):
+    """True when the last of the glyphs ``found`` in ``crop`` (a :func:`_crop` of ``box``)
+    reaches the crop's right edge: the ink runs on past the blank, and the crop may hold
+    only part of the last digit."""
+    return bool(found) and found[-1].right >= crop.width - _border(box[4]) - 1
+
+
 def _page_conf(words, box):
     x0, y0, x1, y1 = box[:4]
     inside = [w.conf for w in words if w.top < y1 and w.top + w.height > y0
@@ -404,6 +411,11 @@ def blank_readings(image, words, engine):
                          _ink_width(crop, box[4]), found)
         second = _second_reading(crop, box, found)
         value, confidence = combine(first, second, found, valid, _same_day)
+        if _runs_past(crop, box, found) and not (second[2] and second[0] == value):
+            # NB: a day run on into "tháng" (a crossed 7's bar) is cut at the blank's end: the
+            # crop holds part of its last digit, which Tesseract reads confidently as another
+            # (17 read 11 at 0.9). Only a sure second engine agreeing is trusted then.
+            confidence = min(confidence, CONF_ALL_UNSURE)
         out.append((name, first, second, (value.zfill(2) if value else "", confidence)))
     return out
 
