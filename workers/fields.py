@@ -159,9 +159,23 @@ def fill_blank(text, rx, value):
     return f"{text[:m.end(1)].rstrip()} {value}{after}{text[m.start(2):]}"
 
 
+def _is_word(part):
+    """True when ``part`` is a word of the text, not a symbol's part: two lower-case letters
+    or more ("Quảng", "Căn", "Độc"), and no known part ("TTg", "TTr")."""
+    return sum(ch.islower() for ch in part) >= 2 and fold(part).upper() not in _SYMBOL_PARTS \
+        and _known_spelling(part) is None
+
+
 def _symbol(original):
+    """``(symbol, cut)``: the symbol's parts spelled as known, up to a part that is a word
+    of the next line (:func:`_is_word`); ``cut`` when one was dropped."""
     parts = [p.strip() for p in re.split(r"-", re.sub(r"\s+", "", original))]
-    return "-".join(_symbol_part(part) for part in parts)
+    kept = parts[:1] + list(itertools.takewhile(lambda part: not _is_word(part), parts[1:]))
+    return "-".join(_symbol_part(part) for part in kept), len(kept) < len(parts)
+
+
+_CUT_SYMBOL = re.compile(r"[ \t]*\n?[ \t]*[-–]")
+CUT_SYMBOL = 0.5
 
 
 def _number_value(text, match):
@@ -169,21 +183,37 @@ def _number_value(text, match):
     num = digits(num_raw)
     if not num.isdigit() or int(num) == 0:
         return None, 0.0
-    sym = _symbol(text[match.start("sym"):match.end("sym")])
+    sym, cut = _symbol(text[match.start("sym"):match.end("sym")])
     if len(re.sub(r"[^A-ZĐ]", "", sym.upper())) < 2:
         return None, 0.0
     year = match.group("year")
     value = f"{num}/{year}/{sym}" if year else f"{num}/{sym}"
     confidence = 0.95 - 0.1 * n_lookalikes(num_raw) - (0.05 if " " in num_raw else 0)
+    if cut or ("-" not in sym and _CUT_SYMBOL.match(match.string, match.end())):
+        # "01/TTr-" and then the motto, a word or nothing: a part of the symbol is missing.
+        confidence = min(confidence, CUT_SYMBOL)
     return value, confidence
+
+
+# NB: the motto ("Độc lập - Tự do - Hạnh phúc") is beside or under the "Số:" line, and the
+# reading order can put it right after the symbol ("TTr-UBNDĐộc lập", "QĐ-\nĐộc lập"): its
+# words are never a symbol's part.
+_MOTTO_START = re.compile(r"(?i)d[o0]c[ \t]*\n?[ \t]*l[a4]p[^\n]*")
+
+
+def _without_motto(shadow):
+    """``shadow`` with the motto blanked out from its first word to the end of its line
+    (same length, same indices)."""
+    return _MOTTO_START.sub(lambda m: re.sub(r"\S", " ", m.group()), shadow)
 
 
 def find_number_symbol(text):
     """``(value, confidence)`` of the document number and symbol, or ``(None, 0)``.
 
-    Prefers the token after ``Số:``; falls back to a bare ``N/SYMBOL-...`` token.
+    Prefers the token after ``Số:``; falls back to a bare ``N/SYMBOL-...`` token. The
+    motto's words never join the symbol (:func:`_without_motto`).
     """
-    shadow = _shadow(text)
+    shadow = _without_motto(_shadow(text))
     for match in _NUMBER_AFTER_SO.finditer(shadow):
         value, confidence = _number_value(text, match)
         if value:
@@ -295,6 +325,39 @@ def find_place_date(text):
         if iso:
             return None, iso, 0.7
     return None, None, 0.0
+
+
+# A signing, publishing or receipt stamp's time: a date with a clock time after it
+# ("Thời gian ký: 07/02/2025 07:56:24", "2025-02-17T16:28:34+07:00", "05.02.2025 08:09:28
+# +07:00"). The place-and-date line and the body never give a date a time of day.
+_STAMPED_AT = re.compile(
+    r"(?<![0-9])(?:(?P<d>[0-9]{1,2})\s?[/.\-]\s?(?P<m>[0-9]{1,2})\s?[/.\-]\s?"
+    r"(?P<y>(?:19|20)[0-9]{2})|(?P<y2>(?:19|20)[0-9]{2})-(?P<m2>[0-9]{2})-(?P<d2>[0-9]{2}))"
+    r"(?:T|,?\s{1,3})[0-9]{1,2}\s?:\s?[0-9]{2}(?![0-9])")
+# NB: a document is signed, published and received on or after its date: one dated after the
+# earliest stamp on its page was misread (a day's 05 read as 15, 04 as 14), and is doubted.
+LATER_THAN_STAMPED = 0.3
+
+
+def stamped_dates(text):
+    """The ISO dates of the stamps' times (signing, publishing, receipt) on a page."""
+    found = []
+    for m in _STAMPED_AT.finditer(text):
+        if m.group("y"):
+            iso = _iso(m.group("d"), m.group("m"), m.group("y"))
+        else:
+            iso = _iso(m.group("d2"), m.group("m2"), m.group("y2"))
+        if iso:
+            found.append(iso)
+    return found
+
+
+def checked_by_stamps(iso, confidence, text):
+    """``confidence`` of the issue date ``iso``, lowered to LATER_THAN_STAMPED when a stamp
+    on the page (:func:`stamped_dates`) is dated before it."""
+    if iso and any(stamped < iso for stamped in stamped_dates(text)):
+        return min(confidence, LATER_THAN_STAMPED)
+    return confidence
 
 
 # --- header lines: type, issuer, summary ----------------------------------------------------
@@ -758,6 +821,7 @@ def _page_fields(text, known_issuers=()):
             # it is one.
             doc_type, type_conf = "CÔNG VĂN", 0.85 if _VV_LINE.search(head) else 0.6
     place, date, date_conf = find_place_date(head)
+    date_conf = checked_by_stamps(date, date_conf, text)
     issuer, parent, issuer_conf = find_issuer(text, place, known_issuers)
     number = restore_symbol_body(number, issuer)
     summary, summary_conf = find_summary(text, type_index)

@@ -1,6 +1,6 @@
 """Which engine reads the header blanks (number, day, month) of the real scans and images:
 Tesseract's crop readings, the second engine (PP-OCR's recogniser, workers.ocr.digits), and
-their combination (workers.ocr.blanks.combine), blank by blank against the truth.
+their combination (workers.ocr.engine_vote.combine), blank by blank against the truth.
 
 Run: ``.venv/bin/python -m tests.bench.bench_blanks [--only STEM ...] [--folder DIR]``
 
@@ -72,7 +72,7 @@ def main(argv=None):
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    digits._model()  # loaded before the clock, as a worker does once
+    digits._loaded()  # loaded before the clock, as a worker does once
     timed = _Timed()
     digits.read_digits = timed
     engine = get_engine("tesseract")

@@ -10,7 +10,8 @@ crop twice with a digits-only whitelist (:data:`ATTEMPTS`): first its digits cut
 and re-laid on a clean line (:mod:`workers.ocr.glyphs`), then the crop doubled. A 4 without a
 4's crossbar is read as the handwritten 1 it is. Agreement is the confidence (:func:`_vote`):
 a value the readings disagree on comes back with a low one, and an agreed one is trusted only
-when it has a digit for each glyph (:func:`_plausible`).
+when it has a digit for each glyph (:func:`_plausible`). The second engine's reading of the
+crop and its vote with Tesseract's are :mod:`workers.ocr.engine_vote`'s.
 
 NB: on the 33 scans and page images of ../shared/realdocs the glyphs (and the blanks found
 past a swallowing "ngày" box, a "ngày…tháng" word, a ";" slash) took the blanks read right
@@ -34,7 +35,8 @@ from PIL import Image, ImageOps
 
 from records.textnorm import shadow
 
-from . import digits, glyphs
+from . import glyphs
+from .engine_vote import CONF_SPLIT, combine, second_reading
 
 # (scale, psm, lang): read as one line (7) or one word (8), at the page's size and doubled.
 # NB: for digits alone the English model reads handwriting better than the Vietnamese one
@@ -49,7 +51,6 @@ CONF_ALL = 0.92         # the crops and a confident page word agree
 CONF_ALL_UNSURE = 0.7   # they agree, but Tesseract doubted the page word
 CONF_CROPS = 0.55       # the crops agree against the page
 CONF_ONE = 0.6          # the page and one crop agree
-CONF_SPLIT = 0.4
 PAGE_WORD_CONF = 0.7
 # NB: a value both crops read, and the page too unless it is unsure, is right far more often
 # than its 0.55-0.7 said (17 of 21 on the scans and images of ../shared/realdocs); the 4 wrong
@@ -57,16 +58,6 @@ PAGE_WORD_CONF = 0.7
 # single digits for a three-digit number whose other digits the crops missed. A value clear
 # of both (:func:`_plausible`) is raised to CONF_CHECKED.
 CONF_CHECKED = 0.9
-# The second engine (workers.ocr.digits, see combine()).
-# NB: on the 98 blanks of ../shared/realdocs every reading of the second engine at 0.9 or
-# more was right but one, a "20" with an open 0 read 26 by both engines (its 6 has no
-# loop: glyphs.loops_checked); its readings under 0.3 were noise.
-CONF_BOTH = 0.92        # both engines agree, the second sure
-CONF_SECOND = 0.85      # the second sure, Tesseract unsure
-CONF_TRUSTED = 0.8      # a Tesseract vote at least this confident is kept
-SECOND_SURE = 0.9
-SECOND_SURE_BOTH = 0.75  # ... or at least this, on both the tight crop and the glyphs re-laid
-SECOND_MIN = 0.3
 TIGHT_PAD = 0.25        # digits' heights of paper around the tight crop
 DIGIT_WIDTH = 0.75      # line heights: the widest a digit's ink runs, handwritten
 DIGIT_SLACK = 0.35      # line heights: strokes running past the digits (a 1's flag, a tail)
@@ -342,67 +333,12 @@ def _tight(crop, box, found):
 
 
 def _second_reading(crop, box, found):
-    """``(value, probability, sure)``: the second engine's reading of the blank
-    (:mod:`workers.ocr.digits`) on the :func:`_tight` crop, its handwritten 1s put right
-    (:func:`glyphs.ones_for_fours`); ``sure`` when its probability reaches SECOND_SURE, or
-    when its reading of the glyphs re-laid agrees at SECOND_SURE_BOTH."""
+    """The second engine's reading (:func:`engine_vote.second_reading`) of the
+    :func:`_tight` crop of the blank; none when there is no ink."""
     tight = _tight(crop, box, found)
     if tight is None:
         return "", 0.0, False
-    value, probability = digits.read_digits(tight, slash=bool(box[6]))
-    value = glyphs.ones_for_fours(value, found)[0] if found else value
-    sure = probability >= SECOND_SURE
-    if value and not sure and probability >= SECOND_SURE_BOTH and found:
-        relaid, relaid_probability = digits.read_digits(glyphs.relaid(found))
-        relaid = glyphs.ones_for_fours(relaid, found)[0]
-        sure = relaid == value and relaid_probability >= SECOND_SURE_BOTH
-    return value, probability, sure
-
-
-def _significant(value, same):
-    """The digits that count: a day's leading 0 does not."""
-    return len(value) if same is None else len(value.lstrip("0"))
-
-
-def combine(first, second, found, valid, same=None):
-    """``(value, confidence)`` of a blank from Tesseract's ``first`` (value, confidence)
-    and the second engine's ``second`` (value, probability, sure; :func:`_second_reading`),
-    for the crop's glyphs ``found``; ``same`` compares two values (default: equal strings).
-
-    - They agree and the second is sure and its value is one the glyphs bear out (a 6, 8
-      or 9 with a loop, a 4 with a crossbar): CONF_BOTH.
-    - The second is sure, with at least a digit for each glyph, and Tesseract
-      was not (under CONF_TRUSTED): the second's value, CONF_SECOND. Against a confident
-      Tesseract: Tesseract's value, CONF_SPLIT.
-    - Otherwise Tesseract's value as it was when it was confident or alone; when neither is
-      sure, the value with more digits (a digit lost is the commonest miss of both
-      engines; on a tie the second's), CONF_SPLIT.
-    """
-    equal = same or (lambda a, b: a == b)
-    value, confidence = first
-    value = value if value and valid(value) else ""
-    other, probability, sure = second
-    if not (other and valid(other) and probability >= SECOND_MIN):
-        other, sure = "", False
-    shaped = bool(other) and glyphs.loops_checked(other, found) and \
-        glyphs.ones_for_fours(other, found)[1]
-    if value and other and equal(value, other):
-        if sure and shaped:
-            return other, max(confidence, CONF_BOTH)
-        return value, confidence
-    # NB: more digits than glyphs are touching digits (134 as "1" and "34"); fewer, a digit
-    # the reading lost.
-    if other and sure and shaped and len(other) >= len(found):
-        if confidence < CONF_TRUSTED:
-            return other, CONF_SECOND
-        return value, CONF_SPLIT
-    if confidence >= CONF_TRUSTED or not other:
-        return value, confidence if value else 0.0
-    if not value:
-        return other, CONF_SPLIT
-    if _significant(value, same) > _significant(other, same):
-        return value, min(confidence, CONF_SPLIT)
-    return other, CONF_SPLIT
+    return second_reading(tight, found, slash=bool(box[6]))
 
 
 def _valid_number(value):
@@ -415,6 +351,13 @@ def _valid_range(top):
 
 def _same_day(a, b):
     return int(a) == int(b)
+
+
+def _runs_past(crop, box, found):
+    """True when the last of the glyphs ``found`` in ``crop`` (a :func:`_crop` of ``box``)
+    reaches the crop's right edge: the ink runs on past the blank, and the crop may hold
+    only part of the last digit."""
+    return bool(found) and found[-1].right >= crop.width - _border(box[4]) - 1
 
 
 def _page_conf(words, box):
@@ -440,8 +383,9 @@ def _page_value(box, found):
 def blank_readings(image, words, engine):
     """``[(name, first, second, (value, confidence))]`` for the blanks of the header of
     ``image`` (whose OCR gave ``words``): Tesseract's checked vote, the second engine's
-    reading (:func:`_second_reading`) and their :func:`combine`; a month typed clearly is
-    not re-read. What :func:`read_blanks` gives, with the engines' shares (for the bench)."""
+    reading (:func:`_second_reading`) and their :func:`engine_vote.combine`; a month typed
+    clearly is not re-read. What :func:`read_blanks` gives, with the engines' shares (for the
+    bench)."""
     out = []
     box = number_blank(words, image.width, image.height)
     if box:
@@ -467,6 +411,11 @@ def blank_readings(image, words, engine):
                          _ink_width(crop, box[4]), found)
         second = _second_reading(crop, box, found)
         value, confidence = combine(first, second, found, valid, _same_day)
+        if _runs_past(crop, box, found) and not (second[2] and second[0] == value):
+            # NB: a day run on into "tháng" (a crossed 7's bar) is cut at the blank's end: the
+            # crop holds part of its last digit, which Tesseract reads confidently as another
+            # (17 read 11 at 0.9). Only a sure second engine agreeing is trusted then.
+            confidence = min(confidence, CONF_ALL_UNSURE)
         out.append((name, first, second, (value.zfill(2) if value else "", confidence)))
     return out
 

@@ -18,15 +18,24 @@ one thread; the model is loaded once per process (~0.2 s).
 Contract: :func:`read_digits` takes a grey or black-and-white PIL image of one line of
 digits (tight around the ink) and returns ``(digits, confidence)``: the digits read (with
 ``slash``: those before the first slash, ``""`` when no slash was read), and the lowest
-probability the recogniser gave any of them (0.0 for none).
+probability the recogniser gave any of them (0.0 for none). It raises :class:`Unavailable`
+when the model cannot be loaded (onnxruntime or the wheel missing, a damaged file) or the
+recogniser fails on the image: the caller reads the blank without it.
 """
 import functools
 import importlib.util
+import logging
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
 from PIL import Image
+
+try:
+    import onnxruntime
+except ImportError:  # NB: the second engine is optional; Tesseract reads the blanks alone
+    onnxruntime = None
+
+log = logging.getLogger(__name__)
 
 MODEL = ("rapidocr_onnxruntime", "models/ch_PP-OCRv4_rec_infer.onnx")
 HEIGHT = 48             # the recogniser's input height
@@ -34,12 +43,30 @@ DIGITS = "0123456789"
 SLASH = "/"
 
 
+class Unavailable(Exception):
+    """The second engine cannot read: its model did not load, or it failed on an image."""
+
+
 @functools.lru_cache(maxsize=1)
+def _loaded():
+    """``(model, None)`` or ``(None, reason)``: the model (:func:`_model`) loaded once, or
+    why it could not be (told once, not on every blank)."""
+    try:
+        return _model(), None
+    except Exception as error:  # NB: any failure to load only leaves Tesseract alone
+        log.warning("second engine for the header blanks unavailable: %s", error)
+        return None, f"{type(error).__name__}: {error}"
+
+
 def _model():
-    """``(session, {class index: character})`` of the digits and the slash; loaded once."""
+    """``(session, {class index: character})`` of the digits and the slash."""
+    if onnxruntime is None:
+        raise ImportError("onnxruntime is not installed")
     # NB: the package is found, not imported: importing it loads OpenCV (its own pipeline),
     # which needs libGL and is not used here.
     spec = importlib.util.find_spec(MODEL[0])
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"{MODEL[0]} is not installed")
     path = Path(next(iter(spec.submodule_search_locations))) / MODEL[1]
     options = onnxruntime.SessionOptions()
     # NB: one thread: the workers run one per core, and Tesseract runs with
@@ -79,9 +106,15 @@ def decode(probabilities, classes):
 
 def read_digits(image, *, slash=False):
     """``(digits, confidence)`` of ``image``: see the module docstring."""
-    session, wanted = _model()
+    model, reason = _loaded()
+    if model is None:
+        raise Unavailable(reason)
+    session, wanted = model
     classes = wanted if slash else {i: ch for i, ch in wanted.items() if ch != SLASH}
-    probabilities = session.run(None, {session.get_inputs()[0].name: _input(image)})[0][0]
+    try:
+        probabilities = session.run(None, {session.get_inputs()[0].name: _input(image)})[0][0]
+    except Exception as error:  # NB: onnxruntime's own errors share no base class
+        raise Unavailable(f"{type(error).__name__}: {error}") from error
     read = decode(probabilities, classes)
     if slash:
         cut = next((i for i, (ch, _) in enumerate(read) if ch == SLASH), None)

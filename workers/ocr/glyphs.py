@@ -81,10 +81,44 @@ def _glyph(ink):
     return Glyph(min(xs), min(ys), max(xs) + 1, max(ys) + 1, frozenset(ink))
 
 
+# NB: a stroke run on past the digits (a 7's cross drawn on to "tháng", the pen dragged along
+# the dotted leader) makes one blob of a digit and a long thin line: a glyph too wide for one
+# digit, cropped with the line. Columns of such a tail hold ink no taller than TAIL line
+# heights; a thin run that long at either end of a glyph is cut off (a 7's bar or a 5's flag
+# is shorter).
+TAIL = 0.2
+TAIL_MIN = 0.6
+
+
+def _without_tails(glyph, line_height):
+    """``glyph`` without a thin run of ink at least :data:`TAIL_MIN` line heights long at its
+    left or right end (see :data:`TAIL`); itself when it has none."""
+    spans = {}
+    for x, y in glyph.ink:
+        low, high = spans.get(x, (y, y))
+        spans[x] = (min(low, y), max(high, y))
+
+    def thin(x):
+        low, high = spans.get(x, (0, -1))
+        return high - low + 1 <= TAIL * line_height
+
+    left, right = glyph.left, glyph.right - 1
+    while right > left and thin(right):
+        right -= 1
+    while left < right and thin(left):
+        left += 1
+    keep_left = left if left - glyph.left >= TAIL_MIN * line_height else glyph.left
+    keep_right = right if glyph.right - 1 - right >= TAIL_MIN * line_height else glyph.right - 1
+    if (keep_left, keep_right) == (glyph.left, glyph.right - 1):
+        return glyph
+    return _glyph({(x, y) for x, y in glyph.ink if keep_left <= x <= keep_right})
+
+
 def glyphs(image, line_height, line_top):
     """The digit glyphs of ``image``, left to right: blobs on the line (``line_top`` to
-    ``line_top + line_height``), without dust, rules and the dotted leader, blobs overlapping
-    in x joined, up to the first gap wider than :data:`GAP` line heights."""
+    ``line_top + line_height``), without dust, rules and the dotted leader, or the thin tails
+    of strokes run on past them (:func:`_without_tails`), blobs overlapping in x joined, up
+    to the first gap wider than :data:`GAP` line heights."""
     h = max(1.0, float(line_height))
     found = []
     for blob in _blobs(image):
@@ -95,7 +129,7 @@ def glyphs(image, line_height, line_top):
             continue
         if g.bottom < line_top + 0.2 * h or g.top > line_top + h:
             continue  # above or below the line: a rule, the next line's print
-        found.append(g)
+        found.append(_without_tails(g, h))
     found.sort(key=lambda g: g.left)
     joined = []
     for g in found:
@@ -139,14 +173,42 @@ def has_crossbar(glyph):
     return longest >= CROSSBAR * glyph.width
 
 
+# NB: a handwritten 7 is often crossed in its middle, European style, and both engines read
+# it as a 4 (its cross taken for a 4's crossbar: 574 -> 544) or a 1 (575 -> 515). What a 4
+# or a 1 never has is a 7's top: a bar across the glyph's whole width in its top rows (a 4's
+# top is the tips of two strokes apart, a 1's flag a slant). A narrow 1 spans its own width
+# with its flag (one 0.40 of its height wide on ../shared/realdocs, read 7 at 0.4): a 7,
+# its bar as wide as its slant, is at least half its height wide.
+TOP_BAR = 0.75
+TOP_BAR_ROWS = 0.22
+MIN_SEVEN_WIDTH = 0.5
+
+
+def has_top_bar(glyph):
+    """True when a row in the top :data:`TOP_BAR_ROWS` of ``glyph`` holds a run of ink at
+    least :data:`TOP_BAR` of its width: a 7's bar. A glyph narrower than
+    :data:`MIN_SEVEN_WIDTH` of its height has none."""
+    if glyph.width < MIN_SEVEN_WIDTH * glyph.height:
+        return False
+    last = glyph.top + max(1, int(TOP_BAR_ROWS * glyph.height))
+    rows = {}
+    for x, y in glyph.ink:
+        if y < last:
+            rows.setdefault(y, []).append(x)
+    longest = max((_longest_run(xs) for xs in rows.values()), default=0)
+    return longest >= TOP_BAR * glyph.width
+
+
 def ones_for_fours(value, found):
-    """``(value, fours_checked)``: ``value`` with each 4 whose glyph in ``found`` has no
-    crossbar read as 1, and whether every 4 left has one. Only when the digits are as many
-    as the glyphs (each digit then has its glyph); otherwise ``(value, False)`` if it holds
-    a 4, else ``(value, True)``."""
+    """``(value, fours_checked)``: ``value`` with each 4 or 1 whose glyph in ``found`` has a
+    7's top bar (:func:`has_top_bar`) read as 7, each 4 whose glyph has no crossbar read as 1,
+    and whether every 4 left has one. Only when the digits are as many as the glyphs (each
+    digit then has its glyph); otherwise ``(value, False)`` if it holds a 4, else
+    ``(value, True)``."""
     if len(value) != len(found) or not value.isdigit():
         return value, "4" not in value
-    digits = [("1" if d == "4" and not has_crossbar(g) else d) for d, g in zip(value, found)]
+    digits = [("7" if d in "41" and has_top_bar(g) else
+               "1" if d == "4" and not has_crossbar(g) else d) for d, g in zip(value, found)]
     return "".join(digits), True
 
 

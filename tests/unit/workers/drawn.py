@@ -34,3 +34,21 @@ def zero(x):
     def draw(pen):
         pen.ellipse([x, TOP, x + 26, TOP + 45], outline=0, width=5)
     return draw
+
+
+def seven(x, crossed=True):
+    """A handwritten 7: a bar across the top, a slanting stem, crossed in its middle."""
+    def draw(pen):
+        pen.line([(x, TOP + 2), (x + 30, TOP + 2)], fill=0, width=5)
+        pen.line([(x + 30, TOP + 2), (x + 12, TOP + 45)], fill=0, width=5)
+        if crossed:
+            pen.line([(x + 8, TOP + 24), (x + 32, TOP + 24)], fill=0, width=5)
+    return draw
+
+
+def tail(x, length):
+    """A thin stroke along the line's middle, ``length`` pixels from ``x``: a 7's cross run
+    on, the pen dragged along the dotted leader."""
+    def draw(pen):
+        pen.line([(x, TOP + 24), (x + length, TOP + 24)], fill=0, width=4)
+    return draw

@@ -4,6 +4,7 @@ from PIL import Image
 
 from records.workers.ocr import blanks
 from records.workers.ocr.engine import Word
+from tests.unit.workers.drawn import H, TOP, crop as drawn, one, seven
 
 pytestmark = pytest.mark.reading
 
@@ -63,3 +64,12 @@ class _NoEngine:
 
     def recognize(self, image, **kwargs):
         raise AssertionError("no blank to read")
+
+
+def test_a_day_whose_last_digit_runs_past_the_blank_is_seen_to():
+    # "17", the 7's bar running on into "tháng": the blank's crop is cut through the 7
+    box = (0, TOP, 100, TOP + H, H, "", "")
+    cut = blanks._crop(drawn(one(20), seven(70), width=140), box)
+    assert blanks._runs_past(cut, box, blanks._glyphs_of(cut, box))
+    whole = blanks._crop(drawn(one(20), seven(55), width=140), box)
+    assert not blanks._runs_past(whole, box, blanks._glyphs_of(whole, box))

@@ -1,11 +1,11 @@
 """The second engine for the header blanks (workers.ocr.digits), the loops that check its 6s,
 8s and 9s (workers.ocr.glyphs) and how its reading and Tesseract's are combined
-(workers.ocr.blanks.combine)."""
+(workers.ocr.engine_vote.combine)."""
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from records.workers.ocr import blanks, digits, glyphs
+from records.workers.ocr import blanks, digits, engine_vote, glyphs
 from tests.unit.workers.drawn import H, TOP, crop as _crop, one, zero
 
 pytestmark = pytest.mark.reading
@@ -67,20 +67,20 @@ SURE = ("15", 0.99, True)
 
 @pytest.mark.parametrize("first, second, found, expected", [
     # both agree, the second sure: trusted
-    (("15", 0.4), SURE, 2, ("15", blanks.CONF_BOTH)),
+    (("15", 0.4), SURE, 2, ("15", engine_vote.CONF_BOTH)),
     # both agree, the second unsure: Tesseract's confidence stays
     (("15", 0.4), ("15", 0.5, False), 2, ("15", 0.4)),
     # the second sure and Tesseract not: the second's value, nearly trusted
-    (("07", 0.4), SURE, 2, ("15", blanks.CONF_SECOND)),
+    (("07", 0.4), SURE, 2, ("15", engine_vote.CONF_SECOND)),
     # ... but not when it reads fewer digits than there are glyphs
-    (("07", 0.4), ("5", 0.99, True), 2, ("5", blanks.CONF_SPLIT)),
+    (("07", 0.4), ("5", 0.99, True), 2, ("5", engine_vote.CONF_SPLIT)),
     # the second sure against a confident Tesseract: Tesseract's value, doubted
-    (("07", 0.9), SURE, 2, ("07", blanks.CONF_SPLIT)),
+    (("07", 0.9), SURE, 2, ("07", engine_vote.CONF_SPLIT)),
     # neither sure: the value with more digits (a day's leading 0 is none), doubted; the
     # second's on a tie
-    (("06", 0.4), ("16", 0.45, False), 2, ("16", blanks.CONF_SPLIT)),
-    (("04", 0.6), ("1", 0.6, False), 1, ("1", blanks.CONF_SPLIT)),
-    (("23", 0.6), ("3", 0.6, False), 1, ("23", blanks.CONF_SPLIT)),
+    (("06", 0.4), ("16", 0.45, False), 2, ("16", engine_vote.CONF_SPLIT)),
+    (("04", 0.6), ("1", 0.6, False), 1, ("1", engine_vote.CONF_SPLIT)),
+    (("23", 0.6), ("3", 0.6, False), 1, ("23", engine_vote.CONF_SPLIT)),
     # a confident Tesseract is kept against an unsure second; a noise reading is ignored
     (("01", 0.9), ("7", 0.52, False), 1, ("01", 0.9)),
     (("09", 0.4), ("1", 0.1, False), 1, ("09", 0.4)),
@@ -90,17 +90,18 @@ SURE = ("15", 0.99, True)
 def test_the_two_engines_readings_are_combined_by_agreement_and_plausibility(
         first, second, found, expected):
     glyph_list = glyphs.glyphs(_crop(*[zero(20 + 40 * i) for i in range(found)]), H, TOP)
-    assert blanks.combine(first, second, glyph_list, _valid, blanks._same_day) == expected
+    assert engine_vote.combine(first, second, glyph_list, _valid, blanks._same_day) == expected
 
 
 def test_a_number_read_with_a_digit_more_wins_when_neither_engine_is_sure():
     three = glyphs.glyphs(_crop(zero(20), zero(60), zero(100)), H, TOP)
-    assert blanks.combine(("3", 0.55), ("189", 0.51, False), three, blanks._valid_number) == \
-        ("189", blanks.CONF_SPLIT)
-    assert blanks.combine(("04", 0.6), ("1", 0.6, False), three[:1], blanks._valid_number) == \
-        ("04", blanks.CONF_SPLIT)
+    number = blanks._valid_number
+    assert engine_vote.combine(("3", 0.55), ("189", 0.51, False), three, number) == \
+        ("189", engine_vote.CONF_SPLIT)
+    assert engine_vote.combine(("04", 0.6), ("1", 0.6, False), three[:1], number) == \
+        ("04", engine_vote.CONF_SPLIT)
 
 
 def test_agreeing_engines_are_not_trusted_on_a_six_without_a_loop():
     found = glyphs.glyphs(_crop(one(20), open_zero(60)), H, TOP)
-    assert blanks.combine(("26", 0.4), ("26", 0.99, True), found, _valid) == ("26", 0.4)
+    assert engine_vote.combine(("26", 0.4), ("26", 0.99, True), found, _valid) == ("26", 0.4)
