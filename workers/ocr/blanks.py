@@ -276,7 +276,7 @@ def _ink_width(crop, height):
     top = _border(height) + int(CROP_UP * height)
     band = crop.crop((0, top, crop.width, min(crop.height, top + int(height))))
     columns = [x for x in range(band.width)
-               if min(band.crop((x, 0, x + 1, band.height)).getdata()) < 128]
+               if band.crop((x, 0, x + 1, band.height)).getextrema()[0] < 128]
     if not columns:
         return 0.0
     return (columns[-1] - columns[0] + 1) / max(1.0, height)
