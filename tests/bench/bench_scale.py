@@ -212,6 +212,8 @@ def profile_intake(settings, pdf, data, count, top=30):
           f"(under the profiler); cumulative time per call:")
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(top)
+    print("own time per function:")
+    stats.sort_stats("tottime").print_stats(top)
     app.app.registry.zodb.close()
 
 
