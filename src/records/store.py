@@ -144,13 +144,20 @@ def fresh_snapshot(request):
     tm = request.tm
     done = tm.get()
     # NB: transaction has no public way to ask whether anything joined it
-    if done._resources:
+    if done._resources or any(done.getAfterAbortHooks()):
         return False
     user, description, extension = done.user, done.description, dict(done.extension)
+    # NB: the hooks registered so far (the outbox's delivery after commit) belong to the
+    # commit to come: carried over, or the task would be sent one request late.
+    before, after = list(done.getBeforeCommitHooks()), list(done.getAfterCommitHooks())
     tm.abort()
     begun = tm.begin()
     begun.user, begun.description = user, description
     begun.extension.update(extension)
+    for hook, args, kws in before:
+        begun.addBeforeCommitHook(hook, args, kws)
+    for hook, args, kws in after:
+        begun.addAfterCommitHook(hook, args, kws)
     return True
 
 
