@@ -319,6 +319,12 @@ def _held_counts(portal):
         held.write_close(month, {(field, split): len(codes)})
 
 
+def _held_totals(portal):
+    """Generation 24: each field's open dossiers counted in all (records.process.held), so
+    that the split of the open dossiers sums only the due days from the bound on."""
+    portal.process_index.held.count_totals()
+
+
 STEPS = (
     ("initial", _noop),
     ("citizens", _citizens),
@@ -343,6 +349,7 @@ STEPS = (
     ("year-unit-counts", _year_unit_counts),
     ("spread-code-sets", _spread_code_sets),
     ("held-counts", _held_counts),
+    ("held-totals", _held_totals),
 )
 
 

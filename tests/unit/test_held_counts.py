@@ -9,6 +9,7 @@ import random
 import pytest
 import transaction
 import ZODB
+from BTrees.Length import Length
 from BTrees.OOBTree import OOTreeSet
 from ZODB.FileStorage import FileStorage
 
@@ -146,7 +147,7 @@ def test_the_evolve_step_counts_a_store_built_before_it():
         portal.generation = [name for name, _ in evolve.STEPS].index("held-counts")
     with db.transaction() as conn:
         portal = conn.root()["portal"]
-        assert evolve.evolve(portal) == 1
+        assert evolve.evolve(portal) == 2               # held-counts, held-totals
         index = portal.process_index
         assert held(index) == {("Hộ tịch", "2026-05-20"): 2, ("Đất đai", "2026-06-03"): 1}
         assert index.pending_at_end("2026-04", counted=True) == {
@@ -157,6 +158,53 @@ def test_the_evolve_step_counts_a_store_built_before_it():
         index.release("A", now)                          # kept from then on
         assert held(index)[("Hộ tịch", "2026-05-20")] == 1
     db.close()
+
+
+def test_the_totals_step_counts_each_fields_open_dossiers_of_a_store_without_them():
+    db = ZODB.DB(None)
+    bootstrap(db)
+    now = at(datetime.date(2026, 5, 25))
+    with db.transaction() as conn:
+        portal = conn.root()["portal"]
+        index = portal.process_index
+        index.hold("A", "Hộ tịch", datetime.date(2026, 5, 20), now)
+        index.hold("B", "Hộ tịch", datetime.date(2026, 6, 20), now)
+        index.hold("C", "Đất đai", datetime.date(2026, 6, 3), now)
+        index.release("C", now)
+        index.held.totals = None                        # as every store before the step
+        portal.generation = [name for name, _ in evolve.STEPS].index("held-totals")
+    with db.transaction() as conn:
+        portal = conn.root()["portal"]
+        assert evolve.evolve(portal) == 1
+        index = portal.process_index
+        assert {field: n() for field, n in index.held.totals.items()} == {
+            "Hộ tịch": 2, "Đất đai": 0}
+        assert index.open_split(now.date(), counted=True) == {
+            "Hộ tịch": {"pending_in_time": 1, "pending_late": 1}}
+    db.close()
+
+
+def test_the_split_sums_the_due_days_from_the_bound_on_not_the_years_before():
+    index, now = StepIndex(), at(datetime.date(2026, 5, 4))
+    for day in range(3650):                             # ten years of zero counts
+        due = now.date() - datetime.timedelta(days=30 + day)
+        index.hold("OLD", "Hộ tịch", due, now)
+    index.release("OLD", now)
+    index.hold("A", "Hộ tịch", datetime.date(2026, 4, 1), now)
+    index.hold("B", "Hộ tịch", datetime.date(2026, 5, 20), now)
+    read = []
+    for counter in index.held.by_due.values():
+        counter.__class__ = CountedLength
+        counter.read = read
+    assert index.open_split(now.date(), counted=True) == {
+        "Hộ tịch": {"pending_in_time": 1, "pending_late": 1}}
+    assert len(read) == 1                               # the one due day on or after May 4
+
+
+class CountedLength(Length):
+    def __call__(self):
+        self.read.append(self)
+        return super().__call__()
 
 
 def test_concurrent_holds_and_releases_are_merged_not_conflicting(tmp_path):

@@ -11,7 +11,10 @@ NB: each count is a :class:`Length`, which resolves concurrent changes, so intak
 the same day do not conflict on it; only the first dossier of a (field, due date) adds a
 key. A count that falls to zero is kept, not deleted: a transaction moving a dossier to
 that due date at the same time would change a counter no longer in the tree, and no
-conflict would say so.
+conflict would say so. So the counts of ten years of due days are kept (40,000 for 11
+fields), and a sum over them all would grow with the years (35 ms at ten); each field's
+open dossiers are also counted in all (``totals``), the in-time ones are summed from the
+due days on and after the bound (a few months of days), and the late ones are the rest.
 """
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
@@ -28,8 +31,11 @@ def split_of(due, late_before):
 class HeldCounts(Persistent):
     """The counts; this object's own record is written once, when it is made."""
 
+    totals = None  # NB: made by the evolve step ``held-totals`` on stores made before it
+
     def __init__(self):
         self.by_due = OOBTree()   # (field, due ISO) → Length: dossiers open, due that day
+        self.totals = OOBTree()   # field → Length: dossiers open in all
         self.closed = OOBTree()   # (month, field, IN_TIME|LATE) → dossiers open at its close
 
     def move(self, old, new):
@@ -41,21 +47,30 @@ class HeldCounts(Persistent):
             if held is None:
                 continue
             field, due = held
-            key = (field, due.isoformat())
-            counter = self.by_due.get(key)
-            if counter is None:
-                counter = self.by_due[key] = Length()
-            counter.change(change)
+            for tree, key in ((self.by_due, (field, due.isoformat())), (self.totals, field)):
+                counter = tree.get(key)
+                if counter is None:
+                    counter = tree[key] = Length()
+                counter.change(change)
+
+    def count_totals(self):
+        """Make ``totals`` from the due days' counts (a store made before it)."""
+        self.totals = OOBTree()
+        for (field, _due), counter in self.by_due.items():
+            if field not in self.totals:
+                self.totals[field] = Length()
+            self.totals[field].change(counter())
 
     def split(self, late_before):
         """{field: {IN_TIME: n, LATE: n}} of the open dossiers, late when due before the date
         ``late_before`` (fields with none open are left out)."""
         bound, out = late_before.isoformat(), {}
-        for (field, due), counter in self.by_due.items():
-            count = counter()
+        for field, total in self.totals.items():
+            count = total()
             if count:
-                splits = out.setdefault(field, dict.fromkeys((IN_TIME, LATE), 0))
-                splits[split_of(due, bound)] += count
+                in_time = sum(counter() for counter in self.by_due.values(
+                    min=(field, bound), max=(field, "\uffff")))
+                out[field] = {IN_TIME: in_time, LATE: count - in_time}
         return out
 
     def write_close(self, month, counts):
