@@ -3,12 +3,14 @@
 Entries are read in a short transaction, their documents built from the same snapshot and
 written to the index; then each entry is removed in a second short transaction unless it
 changed meanwhile (that change is delivered by the next round). While the index is down,
-:class:`SearchUnavailable` propagates and the entries stay.
+:class:`SearchUnavailable` propagates and the entries stay, settled into the outbox's
+backlog (as they are when many wait), so that the requests' changes cost no more for them.
 """
 import logging
 
 from records.archive.records import is_disposed
 from records.search import documents
+from records.search.interfaces import SearchUnavailable
 from records.search.factory import backend_from_settings
 
 from . import storage
@@ -30,7 +32,15 @@ def backend(settings):
 
 def deliver(settings, index=None, batch=BATCH, progress=None):
     """Deliver every outbox entry; returns the number of dossiers delivered."""
-    index = index or backend(settings)
+    storage.write(settings, lambda portal, txn: portal.outbox.settle())
+    try:
+        return _deliver(settings, index or backend(settings), batch, progress)
+    except SearchUnavailable:
+        storage.write(settings, lambda portal, txn: portal.outbox.settle(always=True))
+        raise
+
+
+def _deliver(settings, index, batch, progress):
     delivered = 0
     while True:
         def take(portal):

@@ -31,6 +31,7 @@ def due(portal, after, now=None):
     """
     now = time.time() if now is None else now
     queue = portal.reading_queue
+    queue.settle()
     lost = []
     for file_id in queue.older_than(now - after):
         version = portal.files.get(file_id)

@@ -10,7 +10,9 @@ that in this portal, and each has its structure here:
   that appended to it meanwhile. :class:`ShardedQueue` keeps the items in a fixed set of
   ``zc.queue`` queues, whose own conflict resolution merges any mix of concurrent puts and
   pulls of different items (two pulls of one item conflict: that is two workers doing the
-  same work, and one retries).
+  same work, and one retries). A put rewrites its queue's whole tuple, so what waits long
+  (the index down for a day) is *settled* by the consumer into a backlog that only
+  consumers write, and a put costs the same however much waits.
 - **Keys that grow with time** (dossier codes, due dates): every new one lands at the end
   of the same last bucket, and each split of that bucket conflicts with every transaction
   in flight. :class:`SpreadTree` and :class:`SpreadSet` spread the keys over a fixed set of
@@ -43,11 +45,20 @@ class ShardedQueue(Persistent):
     """Items (hashable, picklable, unique: a time stamp in each makes them so) put by many
     transactions and taken by a worker; see the module docstring.
 
+    Puts land in the *inbox*, a fixed set of ``zc.queue`` queues. :meth:`settle` (a
+    consumer's step, never a request's) moves them into the *backlog*, a BTree of key → the
+    key's items in put order: a put then rewrites only its inbox queue's few items, however
+    many wait. Reads and :meth:`take` see both.
+
     NB: not ``zc.queue.CompositeQueue``: its buckets refuse to merge when one transaction
     empties a bucket that another appended to, which is what a worker that keeps up with
-    the requests does all the time. Its plain ``Queue`` merges that case; a fixed number of
-    them keeps each one's record small (every put rewrites its queue's tuple).
+    the requests does all the time. Its plain ``Queue`` merges that case (on the states,
+    whatever the operations); a fixed number of them keeps each one's record small. The
+    backlog's buckets would not merge a request's append with a worker's removals, which
+    is why requests never write it.
     """
+
+    backlog = None  # NB: made by the first settle (by a consumer, so no request conflicts)
 
     def __init__(self, shards=SHARDS):
         self.shards = tuple(Queue() for _ in range(shards))
@@ -56,35 +67,88 @@ class ShardedQueue(Persistent):
         """Append ``item`` to the shard of ``key`` (items of one key stay in put order)."""
         self.shards[shard_of(key, len(self.shards))].put(item)
 
+    def _settled(self):
+        return self.backlog.values() if self.backlog is not None else ()
+
     def __iter__(self):
+        for items in self._settled():
+            yield from items
         for shard in self.shards:
             yield from shard
 
     def of_key(self, key):
-        """The items put under ``key`` (only its shard is read)."""
-        return list(self.shards[shard_of(key, len(self.shards))])
+        """The items put under ``key``, and others of its shard (only those are read)."""
+        settled = self.backlog.get(key, ()) if self.backlog is not None else ()
+        return list(settled) + list(self.shards[shard_of(key, len(self.shards))])
+
+    def settle(self, key):
+        """Move the inbox into the backlog (``key(item)``: the key each was put under);
+        returns how many moved. A consumer's step: requests only put."""
+        if self.backlog is None:
+            self.backlog = OOBTree()
+        moved = 0
+        for shard in self.shards:
+            items = tuple(shard)
+            if not items:
+                continue
+            by_key = {}
+            for item in items:
+                by_key.setdefault(key(item), []).append(item)
+            for k, group in by_key.items():
+                self.backlog[k] = self.backlog.get(k, ()) + tuple(group)
+            _keep(shard, ())
+            moved += len(items)
+        return moved
+
+    def inbox_len(self):
+        """The items put since the last :meth:`settle`."""
+        return sum(len(shard) for shard in self.shards)
 
     def take(self, items, key=None):
-        """Remove ``items`` (those still queued; ``key(item)`` names the shard of each, as
-        given to :meth:`put`); returns how many were removed."""
+        """Remove ``items`` (those still queued; ``key(item)`` names the key each was put
+        under, which limits the search to its shard and backlog entry); returns how many
+        were removed."""
         wanted = {}
         for item in items:
-            at = shard_of(key(item), len(self.shards)) if key else None
-            wanted.setdefault(at, set()).add(item)
+            wanted.setdefault(key(item) if key else None, set()).add(item)
         removed = 0
-        for at, chosen in wanted.items():
+        for k, chosen in wanted.items():
+            removed += self._take_settled(k, chosen)
+            at = None if k is None else shard_of(k, len(self.shards))
             for shard in (self.shards if at is None else (self.shards[at],)):
-                positions = [i for i, item in enumerate(shard) if item in chosen]
-                for i in reversed(positions):
-                    shard.pull(i)
-                removed += len(positions)
+                kept = tuple(item for item in shard if item not in chosen)
+                if len(kept) < len(shard):
+                    removed += len(shard) - len(kept)
+                    _keep(shard, kept)
+        return removed
+
+    def _take_settled(self, k, chosen):
+        if not self.backlog:
+            return 0
+        removed = 0
+        for k in (list(self.backlog.keys()) if k is None else [k]):
+            settled = self.backlog.get(k, ())
+            kept = tuple(item for item in settled if item not in chosen)
+            if len(kept) < len(settled):
+                removed += len(settled) - len(kept)
+                if kept:
+                    self.backlog[k] = kept
+                else:
+                    del self.backlog[k]
         return removed
 
     def __len__(self):
-        return sum(len(shard) for shard in self.shards)
+        return sum(len(items) for items in self._settled()) + self.inbox_len()
 
     def __bool__(self):
-        return any(len(shard) for shard in self.shards)
+        return bool(self.backlog) or any(len(shard) for shard in self.shards)
+
+
+def _keep(shard, items):
+    """Set a ``zc.queue.Queue``'s items at once (one tuple, where pulls one by one copy it
+    once per item). NB: its conflict resolution merges states, not operations: this state
+    merges with concurrent puts as the same pulls' would."""
+    shard._data = tuple(items)
 
 
 def _bounds(min, max, excludemin, excludemax):

@@ -20,6 +20,8 @@ run; ``--reuse DIR`` skips generation and times the store kept there (its genera
 are read back from ``DIR/bench.json``), so the timing can be run again on a quiet machine;
 with ``--dossiers`` above what it holds, the days before its oldest are generated first (a
 run that stopped short is extended; the generation time printed is then the sum).
+``--backlog N`` times it with N search outbox entries waiting, as while the index is down
+(settled by the delivery, or ``--unsettled``: what a change cost for them before).
 Not collected by pytest (no ``test_`` prefix).
 """
 import argparse
@@ -190,13 +192,16 @@ def session(url, login):
     return s
 
 
-def deliver_outbox(settings):
+def deliver_outbox(settings, backlog=0, settled=True):
     """Empty the search outbox as the worker's delivery keeps it (no worker runs here, so
-    the generated dossiers' entries stay queued); returns how many there were.
+    the generated dossiers' entries stay queued); then, with ``backlog``, leave that many
+    entries waiting, as while the index is down (``settled``: into the backlog, as the
+    delivery does then; else all in the queues the requests put into, as before it did).
+    Returns how many entries there were.
 
-    NB: a queued entry is rewritten with its shard at every put (records.spread): with the
-    828,665 generated dossiers' entries left in it, each intake pickled ~2.6 MB (its shards'
-    queues) and missed its budget. The search index itself is not this bench's concern."""
+    NB: an unsettled entry is rewritten with its shard at every put (records.spread): with
+    the 828,665 generated dossiers' entries left there, each intake pickled ~2.6 MB (its
+    shards' queues) and missed its budget. The search index itself is not this bench's."""
     db = open_database(settings)
     try:
         with db.transaction() as conn:
@@ -204,6 +209,12 @@ def deliver_outbox(settings):
             count = len(outbox.queue)
             if count:
                 outbox.queue = ShardedQueue()
+            stamp = time.time_ns()
+            for n in range(backlog):
+                key = f"backlog-{n:08d}"
+                outbox.queue.put((key, stamp + n), key)
+            if settled:
+                outbox.settle(always=True)
         return count
     finally:
         db.close()
@@ -272,6 +283,11 @@ def main():
                              "time goes")
     parser.add_argument("--skip", action="append", default=[], metavar="OPERATION",
                         help="leave out an operation (e.g. 'records by year'); repeatable")
+    parser.add_argument("--backlog", type=int, default=0, metavar="N",
+                        help="time with N search outbox entries waiting (the index down)")
+    parser.add_argument("--unsettled", action="store_true",
+                        help="with --backlog: left where the requests put them, as before "
+                             "the delivery settled them")
     kept = parser.add_mutually_exclusive_group()
     kept.add_argument("--keep", metavar="DIR", type=Path,
                       help="keep the PostgreSQL cluster in DIR (new) after the run")
@@ -332,7 +348,9 @@ def main():
             count, seconds, first_day = generate_store(settings, args.dossiers, args.per_day,
                                                        args.batch_days, args.max_minutes)
             print(f"generated {count:,} dossiers in {seconds:.0f} s ({count / seconds:,.0f}/s)")
-        print(f"search outbox: {deliver_outbox(settings):,} entries taken as delivered")
+        print(f"search outbox: {deliver_outbox(settings, args.backlog, not args.unsettled):,} "
+              f"entries taken as delivered; {args.backlog:,} left waiting"
+              f"{' (unsettled)' if args.unsettled else ''}")
         if args.keep:
             (args.keep / "bench.json").write_text(json.dumps({
                 "database": name, "count": count, "seconds": seconds,

@@ -5,8 +5,9 @@ real engines", point 5: "0 server errors" under load).
   one gets a distinct code of the national format and none is answered 500.
 - The structures every intake writes, against their consumers: threads append to the
   search outbox, the audit trail, the reading queue and the process index in slow
-  transactions while a worker drains the first three, as the delivery task, the sealer and
-  the requeue sweep do; nothing a producer wrote conflicts with the worker's removals.
+  transactions while a worker settles and drains the first three, as the delivery task, the
+  sealer and the requeue sweep do; nothing a producer wrote conflicts with the worker's
+  removals.
 - The day's numbers (records.numbering): threads in two processes take numbers under one
   key; none is taken twice.
 
@@ -186,6 +187,9 @@ def test_producers_never_conflict_with_the_workers_draining_the_queues(wsgi, db)
             _attempts(db, write, retries, counts, pause=0.05)
 
     def drain(p):
+        # NB: settling too, as a delivery does while the index is down (records.spread)
+        p.outbox.settle(always=True)
+        p.reading_queue.settle()
         p.outbox.done(p.outbox.batch(100))
         seal(p.audit)
         for file_id in p.reading_queue.older_than(time.time()):

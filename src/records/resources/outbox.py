@@ -1,8 +1,9 @@
 """The search outbox: what changed, recorded in the same transaction as the change.
 
 A worker delivers the entries to the search index and removes the ones it delivered; while
-the index is down the entries simply wait. Nothing is lost in a crash: an entry is
-committed with the change, or neither is.
+the index is down the entries simply wait, settled into the queue's backlog so that a change
+costs no more for them (records.spread). Nothing is lost in a crash: an entry is committed
+with the change, or neither is.
 """
 import time
 
@@ -34,6 +35,15 @@ class Outbox(Persistent):
         self._v_added = False
         return added
 
+    SETTLE_AT = 2000  # NB: entries put since the last settle before a delivery settles them
+
+    def settle(self, always=False):
+        """Move the entries put since the last time into the backlog (the worker's step:
+        while the index is down, and when many wait); returns how many moved."""
+        if not always and self.queue.inbox_len() < self.SETTLE_AT:
+            return 0
+        return self.queue.settle(key=_key)
+
     def batch(self, size):
         """Up to ``size`` ``(key, stamp)`` pairs, one per key with its newest stamp, the
         keys waiting longest first."""
@@ -51,7 +61,7 @@ class Outbox(Persistent):
             items = [item for item in self.queue.of_key(key)
                      if item[0] == key and item[1] <= stamp]
             if items:
-                self.queue.take(items, key=lambda item: item[0])
+                self.queue.take(items, key=_key)
                 removed += 1
         return removed
 
@@ -65,3 +75,7 @@ class Outbox(Persistent):
     def __len__(self):
         """The keys waiting (each counted once)."""
         return len(self.keys())
+
+
+def _key(item):
+    return item[0]

@@ -27,13 +27,18 @@ class ReadingQueue(Persistent):
         self.forget(file_id)
         self.queue.put((float(at), file_id), file_id)
 
+    def settle(self):
+        """Move what was noted since the last sweep into the backlog (the sweep's step: a
+        note then costs the same however many files wait)."""
+        return self.queue.settle(key=_key)
+
     def _items_of(self, file_id):
         return [item for item in self.queue.of_key(file_id) if item[1] == file_id]
 
     def forget(self, file_id):
         items = self._items_of(file_id)
         if items:
-            self.queue.take(items, key=lambda item: item[1])
+            self.queue.take(items, key=_key)
 
     def older_than(self, cutoff):
         """File ids noted before ``cutoff`` (epoch seconds), oldest first."""
@@ -44,3 +49,7 @@ class ReadingQueue(Persistent):
 
     def __len__(self):
         return len(self.queue)
+
+
+def _key(item):
+    return item[1]
