@@ -512,6 +512,11 @@ def restore_marks(line, index=None):
     return " ".join(out)
 
 
+# NB: a dash spaced on one side only ("BỘ QUỐC PHÒNG -BỘ TÀI CHÍNH") separates two names as
+# the printed " - " does (a joint issuer; "BÀ RỊA - VŨNG TÀU"): OCR drops one of its spaces
+_SEPARATOR = re.compile(r"(?<=\w)\s+[-–](?=\w)|(?<=\w)[-–]\s+(?=\w)")
+
+
 def _header_lines(text):
     """The upper-case lines above the ``Số:`` line (or the type line), heading and motto
     taken out, that are not a stamp's or signature's overlay."""
@@ -525,7 +530,7 @@ def _header_lines(text):
             break
     out = []
     for line in lines[:min(stop, 10)]:
-        line = _strip_heading(line)
+        line = _SEPARATOR.sub(" - ", _strip_heading(line))
         if not line or _RULE.match(line) or _PLACE_DATE.search(_shadow(line)):
             continue
         if _is_upper_line(line) and not issuers.is_overlay(line):

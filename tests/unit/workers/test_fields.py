@@ -291,6 +291,18 @@ def test_symbol_parts_misread_by_ocr_are_restored(text, expected):
 
 
 @pytest.mark.reading
+@pytest.mark.parametrize("header", ["BỘ QUỐC PHÒNG - BỘ TÀI CHÍNH", "BỘ QUỐC PHÒNG -BỘ TÀI CHÍNH.",
+                                    "BỘ QUỐC PHÒNG- BỘ TÀI CHÍNH"])
+def test_a_joint_header_gives_both_bodies_in_header_order(header):
+    # NB: OCR drops a space of the printed " - "; the dash then stuck to a word, was cut
+    # off with the word's edges, and the two names ran together as one unknown body
+    text = (f"{header}\nSố: 04/2010/TTLT-BQP-BTC\nHà Nội, ngày 14 tháng 01 năm 2010\n"
+            "THÔNG TƯ LIÊN TỊCH\nHướng dẫn thực hiện chính sách\n")
+    found = F.extract_fields([page(text)])["issuer"]
+    assert found["value"] == "Bộ Quốc phòng - Bộ Tài chính" and found["confidence"] >= 0.8
+
+
+@pytest.mark.reading
 def test_the_centres_own_issuers_are_matched_beside_the_data():
     text = ("BAN QUAN LY KHU DU LJCH SAHUYNH\nSố: 12/TB-BQL\n"
             "Quảng Ngãi, ngày 05 tháng 02 năm 2026\nTHÔNG BÁO\nVề việc đón khách\n")
