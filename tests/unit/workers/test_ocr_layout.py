@@ -32,3 +32,27 @@ def test_a_stamp_blot_over_the_first_lines_does_not_merge_them():
     assert [line.split()[-1] for line in lines] == ["gắng", "tục", "sách", "trường"]
     assert lines[0].startswith("TC Thời") and lines[1].startswith("ĐẾN đạo")
 
+
+
+def test_a_word_written_into_a_lines_gap_is_read_in_it():
+    # "Số:     /TB-UBND" and "ngày    tháng 11 năm 2024", the number and day stamped into
+    # the blanks at signing as words of their own block, written after the whole page.
+    def widened(words, after, by):
+        return words[:after] + [Word(text=w.text, left=w.left + by, top=w.top, width=w.width,
+                                     height=w.height, conf=w.conf, block=w.block, line=w.line)
+                                for w in words[after:]]
+    number = widened(_line("Số: /TB-UBND", 300, 1, left=100), 1, 100)
+    date = widened(_line("Quảng Ngãi, ngày tháng 11 năm 2024", 300, 2, left=1300), 3, 80)
+    stamped = [Word(text="542", left=number[0].left + number[0].width + 30, top=298, width=60,
+                    height=46, conf=0.99, block=9, line=1),
+               Word(text="06", left=date[2].left + date[2].width + 30, top=302, width=40,
+                    height=46, conf=0.99, block=9, line=2)]
+    lines = layout.order_text(number + date + stamped, PAGE_WIDTH).splitlines()
+    assert lines == ["Số: 542 /TB-UBND", "Quảng Ngãi, ngày 06 tháng 11 năm 2024"]
+
+
+def test_a_word_beside_a_line_stays_beside_it():
+    line = _line("Số: 12/TB-UBND", 300, 1, left=100)
+    after = Word(text="542", left=line[-1].left + line[-1].width + 5, top=300, width=60,
+                 height=50, conf=0.99, block=9, line=1)
+    assert layout.order_text(line + [after], PAGE_WIDTH) == "Số: 12/TB-UBND 542"
