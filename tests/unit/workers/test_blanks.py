@@ -73,3 +73,30 @@ def test_a_day_whose_last_digit_runs_past_the_blank_is_seen_to():
     assert blanks._runs_past(cut, box, blanks._glyphs_of(cut, box))
     whole = blanks._crop(drawn(one(20), seven(55), width=140), box)
     assert not blanks._runs_past(whole, box, blanks._glyphs_of(whole, box))
+
+
+def _glued_day_line():
+    """"ngày 20tháng 02": a 36 px line; the day's ink at x 1060-1098, a clear gap, then
+    "tháng"'s at 1102-1184; "20tháng" is one word, so the day blank ends by its characters'
+    share (2 of 7) at 1091, inside the 0."""
+    image = Image.new("L", (1400, 400), 255)
+    for x0, x1 in ((975, 1045), (1060, 1098), (1102, 1184), (1200, 1240)):
+        image.paste(0, (x0, 285, x1, 312))
+    words = [Word("Tum,", 880, 279, 70, 36, 0.9), Word("ngày", 972, 279, 75, 36, 0.93),
+             Word("20tháng", 1054, 279, 130, 36, 0.23), Word("02", 1195, 279, 48, 36, 0.9)]
+    return image, words
+
+
+def test_a_day_glued_to_thang_ends_at_the_gap_after_its_ink():
+    image, words = _glued_day_line()
+    box = blanks.date_blanks(words + [Word("năm", 1260, 280, 64, 27, 0.96)], 1400, 2000)["day"]
+    assert int(box[2]) == 1091                       # inside the 0: the crop would cut it
+    assert blanks._to_gap(image, box, words)[2] == 1098   # the first clear column
+
+
+def test_a_blank_ending_in_a_gap_or_between_words_keeps_its_end():
+    image, words = _glued_day_line()
+    box = (1047, 279, 1099.0, 315, 36, "", "")       # already in the gap
+    assert blanks._to_gap(image, box, words) == box
+    between = (1047, 279, 1050.0, 315, 36, "", "")   # between "ngày" and "20tháng"
+    assert blanks._to_gap(image, between, words) == between
