@@ -130,7 +130,9 @@ def _tucked(row):
     """
     out = list(row)
     for guest in row:
-        for host in out:
+        if not any(seg is guest for seg in out):
+            continue  # NB: it took a guest of its own and was replaced
+        for at, host in enumerate(out):
             if host is guest:
                 continue
             words = host.words
@@ -138,8 +140,8 @@ def _tucked(row):
                         if words[i - 1].left + words[i - 1].width <= guest.left
                         and guest.right <= words[i].left), None)
             if gap is not None:
-                out[out.index(host)] = Segment(words[:gap] + guest.words + words[gap:])
-                out.remove(guest)
+                out[at] = Segment(words[:gap] + guest.words + words[gap:])
+                out = [seg for seg in out if seg is not guest]
                 break
     return out
 

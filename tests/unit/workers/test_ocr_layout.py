@@ -56,3 +56,15 @@ def test_a_word_beside_a_line_stays_beside_it():
     after = Word(text="542", left=line[-1].left + line[-1].width + 5, top=300, width=60,
                  height=50, conf=0.99, block=9, line=1)
     assert layout.order_text(line + [after], PAGE_WIDTH) == "Số: 12/TB-UBND 542"
+
+
+def test_words_stamped_into_gaps_inside_gaps_are_read_in_order():
+    # "Số:" and "/TB-UBND" with a blank between them; a block "5  2" written into it, and
+    # a "4" into that block's own gap.
+    def word(text, left, block):
+        return Word(text=text, left=left, top=300, width=25 * len(text), height=50, conf=0.9,
+                    block=block, line=1)
+    host = [word("Số:", 100, 1), word("/TB-UBND", 295, 1)]
+    inner = [word("5", 180, 2), word("2", 260, 2)]
+    stamped = [word("4", 220, 3)]
+    assert layout.order_text(stamped + host + inner, PAGE_WIDTH) == "Số: 5 4 2 /TB-UBND"
