@@ -204,17 +204,27 @@ def _clear_column(image, x, box, step):
     return None
 
 
+START_CUT = 0.1         # line heights of ink before a blank's start that make it a cut digit
+
+
 def _to_gap(image, box, words):
-    """``box`` with its end, when cut inside a word, moved to the ink gap after it.
+    """``box`` with an end cut inside a word moved to the ink gap beside it: its end to
+    the gap after the ink; its start, when it cuts into ink for more than
+    :data:`START_CUT` line heights, to the gap before it.
 
     NB: the day glued to "tháng" ("20tháng", italic print or handwriting) ended where the
     characters' share put it, inside the 0: the crop held "2" and most of a "0", read 26 by
-    both engines (0.99 sure). Moving a start cut inside "ngày(Ð" back to the gap before it
-    the same way read one day right (05) and lost one (17 read 04): it is not done."""
-    x1 = box[2]
+    both engines (0.99 sure). A day glued to "ngày" ("ngày05") started inside its 0 and was
+    read 15. A start a pixel into ink is at the ink's edge, not in a digit: moved anyway,
+    one handwritten 17 was read 04."""
+    x0, x1, h = box[0], box[2], box[4]
     if _inside_word(x1, words, box):
         x1 = _clear_column(image, x1, box, 1) or x1
-    return box[:2] + (x1,) + tuple(box[3:])
+    if _inside_word(x0, words, box):
+        clear = _clear_column(image, x0, box, -1)
+        if clear is not None and x0 - clear > START_CUT * h:
+            x0 = clear
+    return (x0,) + box[1:2] + (x1,) + tuple(box[3:])
 
 
 def _border(h):

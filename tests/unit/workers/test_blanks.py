@@ -100,3 +100,27 @@ def test_a_blank_ending_in_a_gap_or_between_words_keeps_its_end():
     assert blanks._to_gap(image, box, words) == box
     between = (1047, 279, 1050.0, 315, 36, "", "")   # between "ngày" and "20tháng"
     assert blanks._to_gap(image, between, words) == between
+
+
+def _glued_start_line():
+    """"ngày05 tháng 02": the day's ink at x 1060-1098 glued to "ngày" (975-1058, a
+    clear column at 1059); "ngày05" is one word, so the day blank may start inside the 0."""
+    image = Image.new("L", (1400, 400), 255)
+    for x0, x1 in ((975, 1059), (1060, 1098), (1110, 1184), (1200, 1240)):
+        image.paste(0, (x0, 285, x1, 312))
+    image.paste(255, (1059, 285, 1060, 312))
+    words = [Word("Tum,", 880, 279, 70, 36, 0.9), Word("ngày05", 972, 279, 126, 36, 0.3),
+             Word("tháng", 1110, 279, 74, 36, 0.9), Word("02", 1195, 279, 48, 36, 0.9)]
+    return image, words
+
+
+def test_a_day_glued_to_ngay_starts_at_the_gap_before_its_ink():
+    image, words = _glued_start_line()
+    inside = (1075, 279, 1108.0, 315, 36, "", "")   # 15 px into the 0
+    assert blanks._to_gap(image, inside, words)[0] == 1059
+
+
+def test_a_start_at_the_edge_of_the_ink_is_left_where_it_is():
+    image, words = _glued_start_line()
+    edge = (1061, 279, 1108.0, 315, 36, "", "")     # 2 px into the ink: under START_CUT
+    assert blanks._to_gap(image, edge, words) == edge
