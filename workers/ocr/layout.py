@@ -126,12 +126,11 @@ def _tucked(row):
     after the page: read as segments of their own, "542" came after the whole line
     ("Số: /TB-UBND 542 Quảng Ngãi, ngày tháng 11 năm 2024 06") and the blanks were OCR'd
     from crops, 0.47-0.75 sure, for what the page holds as text. A word between two others
-    of a line is read between them.
+    of a line is read between them. ``row`` is sorted by left: a host comes before the
+    segments in its gaps, so a segment is done with as a guest before it takes one.
     """
     out = list(row)
     for guest in row:
-        if not any(seg is guest for seg in out):
-            continue  # NB: it took a guest of its own and was replaced
         for at, host in enumerate(out):
             if host is guest:
                 continue

@@ -33,7 +33,6 @@ def test_a_stamp_blot_over_the_first_lines_does_not_merge_them():
     assert lines[0].startswith("TC Thời") and lines[1].startswith("ĐẾN đạo")
 
 
-
 def test_a_word_written_into_a_lines_gap_is_read_in_it():
     # "Số:     /TB-UBND" and "ngày    tháng 11 năm 2024", the number and day stamped into
     # the blanks at signing as words of their own block, written after the whole page.
