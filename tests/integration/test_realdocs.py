@@ -1,4 +1,4 @@
-"""Reading real documents: ten of ``../shared/realdocs``, chosen to cover every class of
+"""Reading real documents: twelve of ``../shared/realdocs``, chosen to cover every class of
 error issue 12 lists, read through :func:`records.workers.reading.read_document` (what the
 workers and ``records extract`` run) and checked field by field against the hand-checked
 truth, by the rules of the folder's ``score.py``.
@@ -27,11 +27,16 @@ CASES = {
     "dB01": ("half a name read alone (TỈNH NINH THUẬN); header out of text order", ()),
     "dB02": ("two-level header (UBND TP Hà Nội / Trung tâm PVHCC); stamped month", ()),
     "iA01": ("two-level header HĐND tỉnh / Văn phòng; handwritten number and day; a cited "
-             "act's date in the body", ("number_symbol", "issue_date")),
+             "act's date in the body; the number read in one word with its symbol, the "
+             "slash misread (Số:2#KH-VP)", ()),
     "sA01": ("two-level header UBND tỉnh / Ban Chỉ đạo 138; symbol losing Đ (BCĐ138); "
              "signature overlay text", ("issue_date",)),
     "sA05": ("receipt stamp (CV ĐẾN Số 2770) over the body; handwritten number and day",
              ("number_symbol", "issue_date")),
+    "sA08": ("a letter (Công văn: no type line); handwritten number glued to its printed "
+             "symbol (574/UBND-KTTH), its 5 and crossed 7 touching; a day whose 0 and 4 "
+             "run into one stroke", ()),
+    "sA09": ("handwritten 575, its 5's flag run into the crossed 7 (read 515)", ()),
     # NB: OCR reads its symbol 985/QĐÐ-T15: the look-alike Ð doubled and "Tg" as digits,
     # restored from the known symbol parts (fields._known_spelling): checked exactly.
     "sA14": ("Government portal overlay (CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ) as issuer; "

@@ -67,6 +67,8 @@ _SO = re.compile(r"^[S5s8][oôóòe6é0]?[:;.,]")
 _SO_BARE = re.compile(r"^S[oô0]$")
 # ";CT-UBND": the symbol's word with its slash read as a semicolon or colon.
 _MISREAD_SLASH = re.compile(r"^[;:](?=[A-ZĐ]{1,8}-)")
+# The symbol's parts after the number ("KH-VP" of "Số:2#KH-VP") in one OCR word.
+_SYMBOL_IN_WORD = re.compile(r"(?<![A-Z])[A-Z]{1,8}-[A-Z]")
 _NGAY = re.compile(r"^ng[aà]y", re.IGNORECASE)
 _THANG = re.compile(r"th[aá]ng", re.IGNORECASE)
 _NAM = re.compile(r"^n[aă]m", re.IGNORECASE)
@@ -101,6 +103,14 @@ def number_blank(words, width, height):
             x1 = _char_x(word, text.index("/", m.end()))
             read = text[m.end():text.index("/", m.end())]
             return (x0, word.top, x1, word.top + word.height, word.height, read, "")
+        symbol = _SYMBOL_IN_WORD.search(text, m.end()) if m else None
+        if symbol and symbol.start() > m.end():
+            # "Số:2#KH-VP": the number, its slash misread and the symbol in the word of
+            # "Số:". Cropped to the word's end as a glued one, and cut before the print
+            # when the crop shows where the digits end (see _unglued).
+            x0 = word.left + min(_char_x(word, m.end()) - word.left, PREFIX_WIDTH * word.height)
+            return (x0, word.top, word.left + word.width, word.top + word.height,
+                    word.height, text[m.end():symbol.start() - 1], GLUED)
         else:
             x0 = word.left + word.width
             glued_read = ""
@@ -422,6 +432,42 @@ def _glyphs_of(crop, box):
     return glyphs.glyphs(crop, box[4], _border(box[4]) + int(CROP_UP * box[4]))
 
 
+# NB: handwriting is taller than the print of the symbol after it (the digits of
+# ../shared/realdocs 1.2-1.4 times the printed capitals' height); print of one size keeps
+# its glyphs within a few pixels of each other's height.
+HAND_OVER_PRINT = 1.15
+MIN_PRINT_GLYPHS = 3
+
+
+def _unglued(box, crop):
+    """``box`` (glued: the number read in one word with its slash and symbol, and cropped
+    to the word's end as ``crop``) ending before the printed slash when the crop shows where
+    the digits end: its glyphs (:func:`glyphs.glyphs`) stop at a gap with ink after it, or
+    they start with glyphs :data:`HAND_OVER_PRINT` taller than the print after them
+    (at least :data:`MIN_PRINT_GLYPHS` glyphs); itself otherwise (a typed number).
+
+    NB: "574/UBND-KTTH" read as one word: glued, the crop had no glyphs, and the crossed 7
+    read as 4 could not be put right (574 -> 544)."""
+    h = box[4]
+    line_top = _border(h) + int(CROP_UP * h)
+    found = glyphs.glyphs(crop, h, line_top)
+    if not found:
+        return box
+    after = crop.crop((found[-1].right, line_top, crop.width - _border(h), line_top + int(h)))
+    if after.width > 0 and after.convert("L").getextrema()[0] < glyphs.INK:
+        end = found[-1].right + TIGHT_PAD * h
+    else:
+        heights = sorted(g.height for g in found)
+        printed = heights[len(heights) // 2]
+        hand = next((i for i, g in enumerate(found) if g.height < HAND_OVER_PRINT * printed),
+                    len(found))
+        if not hand or len(found) - hand < MIN_PRINT_GLYPHS:
+            return box
+        end = found[hand].left
+    left = max(0, int(box[0] + 0.05 * h))
+    return (box[0], box[1], left + end - _border(h)) + tuple(box[3:6]) + ("",)
+
+
 def _page_value(box, found):
     page_reading = _digits_of(box[5].translate(_LOOKALIKES))
     return glyphs.ones_for_fours(page_reading, found)[0] if found else page_reading
@@ -435,6 +481,9 @@ def blank_readings(image, words, engine):
     bench)."""
     out = []
     box = number_blank(words, image.width, image.height)
+    if box and box[6]:
+        box = _to_gap(image, box, words)
+        box = _unglued(box, _crop(image, box, pad=0.0))
     if box:
         crop = _crop(image, box, pad=0.0 if box[6] else -0.05)
         found = _glyphs_of(crop, box)
@@ -475,7 +524,7 @@ def read_blanks(image, words, engine):
 
 
 _SO_LINE = re.compile(r"(?m)^(.{0,40}?)(?<![A-Za-z])[S5s8]\S{0,2}\s*[:;.,]?\s*[^/\n]{0,10}?\s*"
-                      r"(?:/|[;:](?=[A-ZĐ]{1,8}-))")
+                      r"(?:/|[^\w\s/](?=[A-ZĐ]{1,8}-))")
 _DAY_GAP = re.compile(r"(?i)(,\s*ng[aà]y)[^\n]{0,10}?(th[aá]ng)")
 _MONTH_GAP = re.compile(r"(?i)(,\s*ng[aà]y\s*[0-9]{1,2}\s*th[aá]ng)[^\n]{0,10}?(n[aă]m)")
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"})

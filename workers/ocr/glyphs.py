@@ -5,7 +5,8 @@ Vietnamese hands write it) as 4 far more often than as 1 (01 -> 04, 11 -> 44, 11
 no setting or scale of the crop changes that. A 4, handwritten or printed, has what a 1 never
 has: a crossbar, a row of ink spanning nearly the whole glyph in its lower middle. So the
 crop's ink is cut into glyphs (connected strokes, those overlapping in x joined: a 5's flag,
-a 7's bar), and a 4 read where the glyph has no crossbar is taken for the 1 it is.
+a 7's bar; two digits touching are cut apart where only a thin stroke joins them), and a 4
+read where the glyph has no crossbar is taken for the 1 it is.
 
 Contract: :func:`glyphs` takes a black-and-white (or grey) crop of a blank and the height of
 its text line, with the line's top at ``line_top`` pixels, and returns the digit glyphs left
@@ -36,12 +37,14 @@ MIN_FOUR_WIDTH = 0.45
 
 @dataclass
 class Glyph:
-    """One glyph: its box in the crop's pixels and its ink, as ``(x, y)`` pixels."""
+    """One glyph: its box in the crop's pixels and its ink, as ``(x, y)`` pixels;
+    ``touching``: cut from a digit it touched (:func:`_split`)."""
     left: int
     top: int
     right: int          # exclusive
     bottom: int         # exclusive
     ink: frozenset
+    touching: bool = False
 
     @property
     def width(self):
@@ -75,10 +78,10 @@ def _blobs(image):
     return blobs
 
 
-def _glyph(ink):
+def _glyph(ink, touching=False):
     xs = [x for x, _ in ink]
     ys = [y for _, y in ink]
-    return Glyph(min(xs), min(ys), max(xs) + 1, max(ys) + 1, frozenset(ink))
+    return Glyph(min(xs), min(ys), max(xs) + 1, max(ys) + 1, frozenset(ink), touching)
 
 
 # NB: a stroke run on past the digits (a 7's cross drawn on to "tháng", the pen dragged along
@@ -118,7 +121,8 @@ def glyphs(image, line_height, line_top):
     """The digit glyphs of ``image``, left to right: blobs on the line (``line_top`` to
     ``line_top + line_height``), without dust, rules and the dotted leader, or the thin tails
     of strokes run on past them (:func:`_without_tails`), blobs overlapping in x joined, up
-    to the first gap wider than :data:`GAP` line heights."""
+    to the first gap wider than :data:`GAP` line heights; a glyph of two digits touching is
+    cut in two (:func:`_split`)."""
     h = max(1.0, float(line_height))
     found = []
     for blob in _blobs(image):
@@ -143,8 +147,40 @@ def glyphs(image, line_height, line_top):
     for g in joined:
         if out and g.left - out[-1].right > GAP * h:
             break
-        out.append(g)
+        out.extend(_split(g))
     return out
+
+
+# NB: two handwritten digits touching (a 5's flag run on into a 7's bar) made one glyph too
+# wide for a digit (:data:`MAX_ASPECT`): a reading then had no glyph for each digit, and
+# neither a crossed 7 nor a flagged 1 could be put right. Where they touch, only the
+# stroke joining them crosses the column: a column of the glyph's middle holding ink for
+# at most this share of its height is where it is cut.
+JOINT = 0.2
+JOINT_SPAN = (0.3, 0.7)
+
+
+def _split(glyph):
+    """``[glyph]``, or the glyphs of the digits it holds when it is wider than
+    :data:`MAX_ASPECT` of its height and a column of its middle (:data:`JOINT_SPAN`)
+    holds ink for at most :data:`JOINT` of its height: cut at the column of least ink
+    (nearest the middle on a tie), each side split again."""
+    if not _two_wide(glyph):
+        return [glyph]
+    columns = {}
+    for x, _ in glyph.ink:
+        columns[x] = columns.get(x, 0) + 1
+    middle = glyph.left + glyph.width / 2
+    span = range(glyph.left + int(JOINT_SPAN[0] * glyph.width),
+                 glyph.left + int(JOINT_SPAN[1] * glyph.width))
+    cut = min(span, key=lambda x: (columns.get(x, 0), abs(x - middle)), default=None)
+    if cut is None or columns.get(cut, 0) > JOINT * glyph.height:
+        return [glyph]
+    left = {p for p in glyph.ink if p[0] < cut}
+    right = glyph.ink - left
+    if not left or not right:
+        return [glyph]
+    return _split(_glyph(left, True)) + _split(_glyph(right, True))
 
 
 def _longest_run(xs):
@@ -178,8 +214,10 @@ def has_crossbar(glyph):
 # or a 1 never has is a 7's top: a bar across the glyph's whole width in its top rows (a 4's
 # top is the tips of two strokes apart, a 1's flag a slant). A narrow 1 spans its own width
 # with its flag (one 0.40 of its height wide on ../shared/realdocs, read 7 at 0.4): a 7,
-# its bar as wide as its slant, is at least half its height wide.
-TOP_BAR = 0.75
+# its bar as wide as its slant, is at least half its height wide. The cross may run past
+# the stem (a 7 cut from the 5 it touched: its bar 0.72 of the glyph's width), so the bar
+# need span only 0.7 of it.
+TOP_BAR = 0.7
 TOP_BAR_ROWS = 0.22
 MIN_SEVEN_WIDTH = 0.5
 
@@ -204,12 +242,23 @@ def ones_for_fours(value, found):
     7's top bar (:func:`has_top_bar`) read as 7, each 4 whose glyph has no crossbar read as 1,
     and whether every 4 left has one. Only when the digits are as many as the glyphs (each
     digit then has its glyph); otherwise ``(value, False)`` if it holds a 4, else
-    ``(value, True)``."""
+    ``(value, True)``. A 4 on a glyph cut from a digit it touched (``touching``: the cut
+    may have taken its crossbar, a 4's bar run into the 0 before it) or on one still two
+    digits wide (:func:`_two_wide`: "04" written in one stroke, read "4") is left as read
+    and not checked."""
     if len(value) != len(found) or not value.isdigit():
         return value, "4" not in value
+    unsure = [g.touching or _two_wide(g) for g in found]
     digits = [("7" if d in "41" and has_top_bar(g) else
-               "1" if d == "4" and not has_crossbar(g) else d) for d, g in zip(value, found)]
-    return "".join(digits), True
+               "1" if d == "4" and not doubt and not has_crossbar(g) else d)
+              for d, g, doubt in zip(value, found, unsure)]
+    checked = all(d != "4" or not doubt for d, doubt in zip(digits, unsure))
+    return "".join(digits), checked
+
+
+def _two_wide(glyph):
+    """True when ``glyph`` is wider than one handwritten digit (:data:`MAX_ASPECT`)."""
+    return glyph.width > MAX_ASPECT * glyph.height
 
 
 # NB: the glyphs re-laid on a clean line, each scaled to one height with even gaps, read
@@ -247,8 +296,10 @@ def relaid(found, height=RELAID_HEIGHT):
 
 def matches(value, found):
     """True when ``value`` has a digit for each glyph of ``found`` and no glyph is two
-    digits touching: what a reading must show before it is believed."""
-    return len(value) == len(found) and all(g.width <= MAX_ASPECT * g.height for g in found)
+    digits touching, or was cut from them (:func:`_split`): what a reading must show before
+    it is believed."""
+    return len(value) == len(found) and \
+        all(not _two_wide(g) and not g.touching for g in found)
 
 
 # NB: a 6, 8 or 9 closes a loop around paper; an open handwritten 0 ("20" written "2(")

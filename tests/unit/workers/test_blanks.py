@@ -124,3 +124,13 @@ def test_a_start_at_the_edge_of_the_ink_is_left_where_it_is():
     image, words = _glued_start_line()
     edge = (1061, 279, 1108.0, 315, 36, "", "")     # 2 px into the ink: under START_CUT
     assert blanks._to_gap(image, edge, words) == edge
+
+
+def test_a_number_read_with_its_misread_slash_and_symbol_in_the_word_of_so_is_glued():
+    # "Số:2#KH-VP": the handwritten 288, its slash read as "#"
+    words = [Word("Số:2#KH-VP", 585, 422, 354, 77, 0.0)]
+    x0, _, x1, _, h, read, glued = blanks.number_blank(words, 2483, 3586)
+    assert read == "2" and glued == blanks.GLUED
+    assert 585 < x0 <= 585 + blanks.PREFIX_WIDTH * h and x1 == 585 + 354
+    # a symbol right after "Số:" is no number at all
+    assert blanks.number_blank([Word("Số:QĐ-UBND", 585, 422, 354, 77, 0.5)], 2483, 3586) is None

@@ -68,8 +68,12 @@ SURE = ("15", 0.99, True)
 @pytest.mark.parametrize("first, second, found, expected", [
     # both agree, the second sure: trusted
     (("15", 0.4), SURE, 2, ("15", engine_vote.CONF_BOTH)),
-    # both agree, the second unsure: Tesseract's confidence stays
-    (("15", 0.4), ("15", 0.5, False), 2, ("15", 0.4)),
+    # both agree, the second unsure: trusted with a digit for each glyph ...
+    (("15", 0.4), ("15", 0.5, False), 2, ("15", engine_vote.CONF_BOTH)),
+    (("05", 0.4), ("5", 0.5, False), 1, ("5", engine_vote.CONF_BOTH)),
+    # ... otherwise Tesseract's confidence stays
+    (("15", 0.4), ("15", 0.5, False), 1, ("15", 0.4)),
+    (("15", 0.4), ("15", 0.5, False), 3, ("15", 0.4)),
     # the second sure and Tesseract not: the second's value, nearly trusted
     (("07", 0.4), SURE, 2, ("15", engine_vote.CONF_SECOND)),
     # ... but not when it reads fewer digits than there are glyphs
