@@ -473,6 +473,17 @@ def _page_value(box, found):
     return glyphs.ones_for_fours(page_reading, found)[0] if found else page_reading
 
 
+def _typed_clearly(read, valid):
+    """True when ``read`` (what the page's OCR put in a blank) is a ``valid`` value with
+    every character a digit or a digit's look-alike.
+
+    NB: a typed month "1Ú" (10, its 0 damaged) was taken as a clear 1 once its other
+    characters were dropped: left as read, it gave the date line a look-alike and the
+    month no reading of its own."""
+    typed = read.translate(_LOOKALIKES).strip()
+    return typed.isdigit() and valid(typed)
+
+
 def blank_readings(image, words, engine):
     """``[(name, first, second, (value, confidence))]`` for the blanks of the header of
     ``image`` (whose OCR gave ``words``): Tesseract's checked vote, the second engine's
@@ -497,8 +508,7 @@ def blank_readings(image, words, engine):
         page_reading = _digits_of(box[5].translate(_LOOKALIKES))
         page_conf = _page_conf(words, box)
         valid = _valid_range(top)
-        if name == "month" and page_reading.isdigit() and valid(page_reading) and \
-                page_conf >= 0.8:
+        if name == "month" and _typed_clearly(box[5], valid) and page_conf >= 0.8:
             continue
         box = _to_gap(image, box, words)
         crop = _crop(image, box)

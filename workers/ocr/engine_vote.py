@@ -18,9 +18,10 @@ CONF_SPLIT = 0.4        # the readings disagree: a value for the officer to chec
 # more was right but one, a "20" with an open 0 read 26 by both engines (its 6 has no
 # loop: glyphs.loops_checked); its readings under 0.3 were noise.
 # NB: after the touching digits were cut apart (glyphs._split), the two engines agreed on 51
-# of the 98 blanks of ../shared/realdocs, every one of them right; where neither was sure
-# but they agreed on a digit for each glyph, of the shapes the glyphs bear out, the value
-# had come back under 0.5 (a day "07" both read at 0.4): such agreement is trusted as much.
+# of the 77 blanks found on the scans and images of ../shared/realdocs (bench_blanks), every
+# one of them right; where neither was sure but they agreed on a digit for each glyph, of
+# the shapes the glyphs bear out, the value had come back under 0.5 (a day "07" both read
+# at 0.4): such agreement is trusted as much.
 CONF_BOTH = 0.92        # both engines agree, the second sure or a digit for each glyph
 CONF_SECOND = 0.85      # the second sure, Tesseract unsure
 CONF_TRUSTED = 0.8      # a Tesseract vote at least this confident is kept

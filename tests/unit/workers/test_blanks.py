@@ -134,3 +134,12 @@ def test_a_number_read_with_its_misread_slash_and_symbol_in_the_word_of_so_is_gl
     assert 585 < x0 <= 585 + blanks.PREFIX_WIDTH * h and x1 == 585 + 354
     # a symbol right after "Số:" is no number at all
     assert blanks.number_blank([Word("Số:QĐ-UBND", 585, 422, 354, 77, 0.5)], 2483, 3586) is None
+
+
+@pytest.mark.parametrize("read, clear", [
+    ("02", True), ("1O", True), ("12", True),
+    ("1Ú", False),      # a 10 with its 0 damaged: re-read from the crop
+    ("0ÿ,", False), ("", False), ("13", False),
+])
+def test_a_month_is_left_as_typed_only_when_every_character_is_a_digit(read, clear):
+    assert blanks._typed_clearly(read, blanks._valid_range(12)) is clear

@@ -126,6 +126,18 @@ def test_doc_type(line, expected):
     assert F.find_doc_type(text)[0] == expected
 
 
+@pytest.mark.reading
+def test_a_letter_with_its_vv_line_is_one_confidently_on_a_scan():
+    # its two marks (no type part in the symbol, the V/v line) make the type a confident
+    # one on a scan of mean word confidence 0.88; without the V/v line it is doubted
+    text = "UBND TỈNH BẮC NINH\nSỞ KẾ HOẠCH VÀ ĐẦU TƯ\nSố: 123/SKHĐT-VP\n{}\nKính gửi: Ông A"
+    scanned = F.extract_fields([page(text.format("V/v trả lời đơn"), confidence=0.88)])
+    assert scanned["doc_type"]["value"] == "CÔNG VĂN"
+    assert scanned["doc_type"]["confidence"] >= 0.8
+    bare = F.extract_fields([page(text.format("Trả lời đơn"), confidence=0.88)])
+    assert bare["doc_type"]["value"] == "CÔNG VĂN" and bare["doc_type"]["confidence"] < 0.8
+
+
 def test_letter_type_and_summary_from_number_and_vv_line():
     text = ("UBND TỈNH BẮC NINH\nSỞ KẾ HOẠCH VÀ ĐẦU TƯ\nSố: 123/SKHĐT-VP\n"
             "V/v trả lời đơn của công dân\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
