@@ -90,13 +90,15 @@ def _ratio(a, b):
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _best(key, entries):
+def _best(key, entries, fits=None):
     """``(ratio, entry)`` of the entry nearest ``key``, and the ratio of the runner-up
-    that names a different entry."""
+    that names a different entry; with ``fits``, only entries ``fits(key, entry)``."""
     scored = []
     for entry in entries:
         matcher = difflib.SequenceMatcher(None, key, entry[0], autojunk=False)
         if matcher.real_quick_ratio() < MATCH - 0.1 or matcher.quick_ratio() < MATCH - 0.1:
+            continue
+        if fits and not fits(key, entry):
             continue
         scored.append((matcher.ratio(), entry))
     if not scored:
@@ -104,6 +106,36 @@ def _best(key, entries):
     scored.sort(key=lambda s: -s[0])
     runner = scored[1][0] if len(scored) > 1 else 0.0
     return scored[0][0], scored[0][1], runner
+
+
+# NB: a local body's key is mostly its body's words ("uybannhandanthanhpho" of 28 letters),
+# so a district or city the vocabulary does not list came out as the province nearest in
+# spelling ("Ủy ban nhân dân thành phố Hạ Long" as Hải Phòng, "huyện Đông Anh" as tỉnh Long
+# An, 0.65 sure). A header is a local entry only when it ends in that entry's territory: its
+# name alike on its own, and its level word (tỉnh, thành phố) before it, not another one.
+TERRITORY_NAME = 0.75
+TERRITORY_KIND = 0.5
+
+
+@functools.lru_cache(maxsize=None)
+def _territory_keys(territory):
+    """``(kind key, name key)`` of a territory ("tỉnh Quảng Ngãi": "tinh", "quangngai")."""
+    for kind in ("thành phố", "tỉnh"):
+        if territory.startswith(kind + " "):
+            return _key(kind), _key(territory[len(kind) + 1:])
+    return "", _key(territory)
+
+
+def _territory_fits(key, entry):
+    """False when ``entry`` is a local body of a territory that ``key`` does not end in
+    (:data:`TERRITORY_NAME`, :data:`TERRITORY_KIND`); True for any other entry."""
+    territory = entry[2] if len(entry) > 2 else None
+    if not territory:
+        return True
+    kind, name = _territory_keys(territory)
+    if len(key) < len(name) + len(kind) or _ratio(key[-len(name):], name) < TERRITORY_NAME:
+        return False
+    return not kind or _ratio(key[-len(name) - len(kind):-len(name)], kind) >= TERRITORY_KIND
 
 
 # NB: an overlay's name is looked for anywhere in a line only when it is long enough not to
@@ -169,7 +201,7 @@ def _readings(lines, bodies):
             for split in range(stop, start, -1):
                 parent_key = "".join(keys[start:split])
                 child_key = "".join(keys[split:stop])
-                ratio, body, runner = _best(parent_key, bodies)
+                ratio, body, runner = _best(parent_key, bodies, _territory_fits)
                 if body is None:
                     continue
                 if not child_key:
@@ -237,7 +269,7 @@ def _joint_line(text, bodies):
         return None
     found = []
     for part in parts:
-        ratio, body, runner = _best(_key(part), bodies)
+        ratio, body, runner = _best(_key(part), bodies, _territory_fits)
         if body is None or ratio < MATCH:
             return None
         found.append((ratio, runner, body[1]))
