@@ -30,6 +30,7 @@ transaction, doomed, keeps nothing.
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -92,10 +93,25 @@ class SQLiteNumbers(_PerThread):
         self.connection().execute(
             "CREATE TABLE IF NOT EXISTS numbers (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
 
+    # NB: switching a file to WAL needs it alone, and SQLite answers "database is locked" at
+    # once, without waiting its busy timeout, to a second process doing the same at the same
+    # moment (two workers opening a new file: seen in CI). The mode is kept in the file, so
+    # it is set only when the file is not in it yet, and tried again after a short wait.
+    WAL_ATTEMPTS = 20
+    WAL_WAIT = 0.05
+
     def connect(self):
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        return conn
+        for attempt in range(self.WAL_ATTEMPTS):
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                return conn
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or attempt == self.WAL_ATTEMPTS - 1:
+                    conn.close()
+                    raise
+                time.sleep(self.WAL_WAIT * (attempt + 1))
 
     def take(self, key, after=0):
         try:
