@@ -129,7 +129,7 @@ def _territory_keys(territory):
 def _territory_fits(key, entry):
     """False when ``entry`` is a local body of a territory that ``key`` does not end in
     (:data:`TERRITORY_NAME`, :data:`TERRITORY_KIND`); True for any other entry."""
-    territory = entry[2] if len(entry) > 2 else None
+    territory = entry[2]
     if not territory:
         return True
     kind, name = _territory_keys(territory)

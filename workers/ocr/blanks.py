@@ -241,9 +241,20 @@ def _border(h):
     return max(10, int(h))
 
 
+def _line_top(h):
+    """Where the line of a :func:`_crop` of a line ``h`` high starts in it (its border
+    and :data:`CROP_UP` line heights above)."""
+    return _border(h) + int(CROP_UP * h)
+
+
+def _crop_left(x0, h):
+    """The page x where a :func:`_crop` of a blank starting at ``x0`` starts."""
+    return max(0, int(x0 + 0.05 * h))
+
+
 def _crop(image, box, up=CROP_UP, down=0.5, pad=-0.05):
     x0, y0, x1, y1, h = box[:5]
-    left = max(0, int(x0 + 0.05 * h))
+    left = _crop_left(x0, h)
     right = min(image.width, int(x1 + pad * h))
     top = max(0, int(y0 - up * h))
     bottom = min(image.height, int(y1 + down * h))
@@ -330,7 +341,7 @@ def _ink_width(crop, height):
     """Line heights of the columns of ``crop`` (a :func:`_crop` of a line ``height`` high)
     holding ink within the line itself: the digits, not the rule above the line or strokes
     overflowing below it."""
-    top = _border(height) + int(CROP_UP * height)
+    top = _line_top(height)
     band = crop.crop((0, top, crop.width, min(crop.height, top + int(height))))
     columns = [x for x in range(band.width)
                if band.crop((x, 0, x + 1, band.height)).getextrema()[0] < 128]
@@ -350,7 +361,7 @@ def _plausible(value, ink_width, found=()):
     if found:
         # NB: a digit for each glyph says what the ink width only guessed at, and large
         # handwriting (digits 1.3 line heights high) overruns the width in line heights.
-        return glyphs.matches(value, found) or glyphs.matches(value.lstrip("0"), found)
+        return glyphs.matches_written(value, found)
     return ink_width <= len(value) * DIGIT_WIDTH + DIGIT_SLACK
 
 
@@ -376,7 +387,7 @@ def _tight(crop, box, found):
         x0, x1 = min(g.left for g in found), max(g.right for g in found)
         y0, y1 = min(g.top for g in found), max(g.bottom for g in found)
     else:
-        top = _border(h) + int(CROP_UP * h)
+        top = _line_top(h)
         band = crop.crop((0, max(0, int(top - h / 2)), crop.width,
                           min(crop.height, int(top + 1.5 * h))))
         ink = band.point(lambda v: 255 if v < glyphs.INK else 0).getbbox()
@@ -429,7 +440,7 @@ def _glyphs_of(crop, box):
     the slash into printed text (glued)."""
     if box[6]:
         return []
-    return glyphs.glyphs(crop, box[4], _border(box[4]) + int(CROP_UP * box[4]))
+    return glyphs.glyphs(crop, box[4], _line_top(box[4]))
 
 
 # NB: handwriting is taller than the print of the symbol after it (the digits of
@@ -449,7 +460,7 @@ def _unglued(box, crop):
     NB: "574/UBND-KTTH" read as one word: glued, the crop had no glyphs, and the crossed 7
     read as 4 could not be put right (574 -> 544)."""
     h = box[4]
-    line_top = _border(h) + int(CROP_UP * h)
+    line_top = _line_top(h)
     found = glyphs.glyphs(crop, h, line_top)
     if not found:
         return box
@@ -464,8 +475,7 @@ def _unglued(box, crop):
         if not hand or len(found) - hand < MIN_PRINT_GLYPHS:
             return box
         end = found[hand].left
-    left = max(0, int(box[0] + 0.05 * h))
-    return (box[0], box[1], left + end - _border(h)) + tuple(box[3:6]) + ("",)
+    return (box[0], box[1], _crop_left(box[0], h) + end - _border(h)) + tuple(box[3:6]) + ("",)
 
 
 def _page_value(box, found):

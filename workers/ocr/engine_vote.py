@@ -83,8 +83,7 @@ def combine(first, second, found, valid, same=None):
     shaped = bool(other) and glyphs.loops_checked(other, found) and \
         glyphs.ones_for_fours(other, found)[1]
     if value and other and equal(value, other):
-        if shaped and (sure or glyphs.matches(other, found) or
-                       glyphs.matches(other.lstrip("0"), found)):
+        if shaped and (sure or glyphs.matches_written(other, found)):
             return other, max(confidence, CONF_BOTH)
         return value, confidence
     # NB: more digits than glyphs are touching digits (134 as "1" and "34"); fewer, a digit

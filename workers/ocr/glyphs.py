@@ -302,6 +302,11 @@ def matches(value, found):
         all(not _two_wide(g) and not g.touching for g in found)
 
 
+def matches_written(value, found):
+    """:func:`matches` for ``value`` as written: a day's leading 0 may be left unwritten."""
+    return matches(value, found) or matches(value.lstrip("0"), found)
+
+
 # NB: a 6, 8 or 9 closes a loop around paper; an open handwritten 0 ("20" written "2(")
 # does not, and both engines read it as 6 (20 -> 26). A hole smaller than this share of the
 # glyph's box is a gap between strokes of a thick pen, not a loop.
